@@ -1,0 +1,3 @@
+from cctool.cli.main import run
+
+run()

@@ -1,0 +1,58 @@
+"""`cctool attendance-audit`."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from cctool.cli.common import JSON_OPTION, LANG_OPTION, RULES_OPTION, check_lang, check_out, report_issues, run_info, start
+from cctool.cli.main import app
+from cctool.cli.terminal import guard, info
+from cctool.errors import EXIT_FINDINGS
+from cctool.periods import parse_month
+
+
+@app.command("attendance-audit")
+def attendance_audit(
+    month: str = typer.Option(..., "--month", help="Month to audit: 2026-10, or 'last'."),
+    roster: Path = typer.Option(..., "--roster", help="Roster file (.xlsx/.csv/.parquet; book.xlsx#Sheet for a sheet)."),
+    schedule: Path = typer.Option(..., "--schedule", help="Schedule (排班表)."),
+    punches: Path = typer.Option(..., "--punches", help="Punches (签到记录): paired sign-in/out or raw in/out events."),
+    leave: Optional[Path] = typer.Option(None, "--leave", help="Leave requests (请假单)."),
+    excusals: Optional[Path] = typer.Option(None, "--excusals", help="Excusals for bad weather / force majeure (免责)."),
+    swaps: Optional[Path] = typer.Option(None, "--swaps", help="Shift swaps (调班)."),
+    rules: Optional[Path] = RULES_OPTION,
+    out: Path = typer.Option(..., "--out", help="Excel report to write (.xlsx)."),
+    json_path: Optional[Path] = JSON_OPTION,
+    lang: str = LANG_OPTION,
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="'findings': exit 6 when anyone needs action."),
+) -> None:
+    """Who was late, who counts as absent, whose bonus stops, whose leave lacked approval, which team fell short."""
+    from cctool.policy.attendance import audit_month
+    from cctool.report.attendance import attendance_json, attendance_sheets
+    from cctool.report.writer import json_payload, write_json, write_workbook
+
+    with guard():
+        lang = check_lang(lang)
+        check_out(out)
+        period = parse_month(month)
+        loaded, inputs = start(rules)
+        roster_df = inputs.load("roster", roster)
+        frames = {"schedule": inputs.load("schedule", schedule), "punches": inputs.load("punches", punches),
+                  "leave": inputs.load_optional("leave", leave), "excusals": inputs.load_optional("excusals", excusals),
+                  "swaps": inputs.load_optional("swaps", swaps)}
+        files = {name: str(t.path) for name, t in inputs.tables.items()}
+        result = audit_month(period, roster_df, frames["schedule"], frames["punches"], loaded.rules,
+                             leave=frames["leave"], excusals=frames["excusals"], swaps=frames["swaps"], files=files)
+        issues = inputs.issues + result.issues
+        run = run_info("attendance-audit", period, loaded, inputs, lang=lang)
+        write_workbook(out, attendance_sheets(result, lang), run, issues, lang=lang)
+        if json_path:
+            write_json(json_path, json_payload(run, **attendance_json(result), issues=issues))
+    report_issues(issues)
+    s = result.summary
+    info(f"[green]Wrote[/green] {out}: {len(s)} people, {len(result.events)} findings, "
+         f"{int(s['attention'].sum())} need action, {int(result.teams['below_target'].sum())} team(s) below target")
+    if fail_on == "findings" and bool(s["attention"].any()):
+        raise typer.Exit(EXIT_FINDINGS)

@@ -1,0 +1,65 @@
+"""The `cctool` command: global options and the command groups."""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Optional
+
+import typer
+
+from cctool import __version__
+from cctool.cli import rules_cmd, samples_cmd
+from cctool.cli.terminal import State, err_console
+
+app = typer.Typer(
+    name="cctool",
+    help="Apply a call centre's operations manual (attendance, leave, grading, pay) to its own exports.",
+    no_args_is_help=True,
+    add_completion=False,
+    # Payroll data must never appear in a traceback.
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cctool {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
+                                           help="Show the version and exit."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on success (errors still go to stderr)."),
+) -> None:
+    """cctool: auditable reports from a call centre's rosters, punches, leave, calls and KPI."""
+    State.quiet = quiet
+
+
+app.add_typer(rules_cmd.app, name="rules")
+app.add_typer(samples_cmd.app, name="samples")
+
+
+def _register_commands() -> None:
+    from cctool.cli import attendance_cmd  # noqa: F401  (registers on import)
+
+
+def run() -> None:
+    """Entry point: unexpected failures print their type only (no values: pay data stays private)."""
+    try:
+        _register_commands()
+    except ImportError:
+        pass
+    try:
+        app()
+    except SystemExit:
+        raise
+    except Exception as exc:  # a bug, not a user mistake
+        if os.environ.get("CCTOOL_DEBUG"):
+            raise
+        err_console.print(f"[bold red]Internal error:[/bold red] {type(exc).__name__} "
+                          "(details hidden: they may hold confidential data; rerun with CCTOOL_DEBUG=1 to see them). "
+                          "No report was written.")
+        sys.exit(1)

@@ -1,0 +1,71 @@
+"""Domain errors and the input-issue record every layer shares.
+
+Nothing here knows about the terminal: the CLI turns these into one message and an exit code.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in an input, located as the user sees it in Excel."""
+
+    file: str
+    sheet: str | None
+    row: int | None  # spreadsheet row number (header is row 1), None for file-level issues
+    column: str | None  # the header as written in the user's file
+    value: str | None
+    problem: str
+    severity: str = "error"  # "error": row excluded or run stopped; "warning": kept, worth a look
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def where(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet!r}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        return ", ".join(parts)
+
+    def message(self) -> str:
+        value = f" (value {self.value!r})" if self.value not in (None, "") else ""
+        return f"{self.where()}: {self.problem}{value}"
+
+
+# Exit codes (README "Exit codes"): 0 done; 1 internal error; 2 bad command-line usage;
+# 3 bad input; 4 bad rules file; 5 report cannot be written; 6 done, findings need review
+# (only with --fail-on findings).
+EXIT_FINDINGS = 6
+
+
+class CctoolError(Exception):
+    """A user-facing failure: bad input, bad rules, bad options. Carries an exit code."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, issues: list[Issue] | None = None):
+        super().__init__(message)
+        self.issues = list(issues or [])
+
+
+class InputError(CctoolError):
+    """An input file cannot be used (unreadable, missing required columns)."""
+
+    exit_code = 3
+
+
+class RulesError(CctoolError):
+    """The rules file is invalid."""
+
+    exit_code = 4
+
+
+class OutputError(CctoolError):
+    """A report cannot be written."""
+
+    exit_code = 5

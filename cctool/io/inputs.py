@@ -1,0 +1,64 @@
+"""Loading a command's input set: the roster first, then every other table checked against it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from cctool.errors import Issue
+from cctool.io.readers import LoadedTable, read_table
+from cctool.report.writer import InputRecord
+from cctool.rules.model import Rules
+
+
+class InputSet:
+    """Reads the inputs of one run and keeps every issue and file fingerprint for the report."""
+
+    def __init__(self, rules: Rules):
+        self.rules = rules
+        self.tables: dict[str, LoadedTable] = {}
+        self.issues: list[Issue] = []
+        self.roster: pd.DataFrame | None = None
+
+    def load(self, name: str, spec: str | Path) -> pd.DataFrame:
+        known = set(self.roster["agent_id"]) if self.roster is not None and name != "roster" else None
+        loaded = read_table(spec, name, extra_aliases=self.rules.columns.aliases, known_agents=known)
+        self.tables[name] = loaded
+        self.issues.extend(loaded.issues)
+        if name == "roster":
+            self.roster = loaded.frame
+            self.issues.extend(check_roster(loaded))
+        return loaded.frame
+
+    def load_optional(self, name: str, spec: str | Path | None) -> pd.DataFrame | None:
+        return None if spec is None else self.load(name, spec)
+
+    def records(self) -> list[InputRecord]:
+        return [InputRecord(name, str(t.path) + (f"#{t.sheet}" if t.sheet else ""), t.sha256, t.rows_read)
+                for name, t in self.tables.items()]
+
+
+def check_roster(loaded: LoadedTable) -> list[Issue]:
+    """Reporting-line and agent-field checks: kept rows, reported as warnings."""
+    roster = loaded.frame
+    issues: list[Issue] = []
+    ids = set(roster["agent_id"])
+    where = dict(file=str(loaded.path), sheet=loaded.sheet)
+    if "reports_to" in roster:
+        dangling = roster["reports_to"].notna() & ~roster["reports_to"].isin(ids)
+        for _, r in roster[dangling].iterrows():
+            issues.append(Issue(**where, row=int(r["_row"]), column=loaded.headers["reports_to"], value=r["reports_to"],
+                                problem="reports_to names nobody in the roster; approvals up this line cannot be checked",
+                                severity="warning"))
+    agents = roster["role"] == "agent"
+    for col in ("line", "grade"):
+        if col not in roster:
+            if agents.any():
+                issues.append(Issue(**where, row=None, column=None, value=None,
+                                    problem=f"no {col} column: agents' {col} is unknown", severity="warning"))
+            continue
+        blank = agents & roster[col].isna()
+        for _, r in roster[blank].iterrows():
+            issues.append(Issue(**where, row=int(r["_row"]), column=loaded.headers[col], value=None,
+                                problem=f"agent without {col}", severity="warning"))
+    return issues

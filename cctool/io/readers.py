@@ -1,0 +1,390 @@
+"""One reader for every input table: file -> canonical, typed DataFrame + every issue found.
+
+The frame keeps a `_row` column: the row number the user sees in Excel (header = row 1),
+so every later finding can point back at the user's own sheet.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from cctool.errors import InputError, Issue
+from cctool.io import coerce
+from cctool.io.tables import TABLES, Table
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+PARQUET_MAGIC = b"PAR1"
+
+
+@dataclass
+class LoadedTable:
+    table: str
+    path: Path
+    sheet: str | None
+    frame: pd.DataFrame
+    issues: list[Issue]
+    rows_read: int
+    sha256: str
+    headers: dict[str, str] = field(default_factory=dict)  # canonical -> header as written
+    encoding: str | None = None
+
+    @property
+    def display(self) -> str:
+        return f"{self.path.name}#{self.sheet}" if self.sheet else self.path.name
+
+
+def split_spec(spec: str | Path) -> tuple[Path, str | None]:
+    """`book.xlsx#Sheet` names a sheet; anything else is a plain path."""
+    text = str(spec)
+    if "#" in text:
+        base, sheet = text.rsplit("#", 1)
+        if Path(base).suffix.lower() in EXCEL_SUFFIXES:
+            return Path(base), sheet or None
+    return Path(text), None
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def fold_header(text: object) -> str:
+    return re.sub(r"[\s_\-\u3000（）()]+", "", str(text)).casefold()
+
+
+# ---------------------------------------------------------------------------- raw reading
+
+def decode_text(data: bytes, path: Path) -> tuple[str, str]:
+    """Decode a CSV export. BOMs decide first; else strict UTF-8, else strict GB18030.
+
+    UTF-8 validates itself (random GBK bytes are almost never valid UTF-8), so trying it
+    first and GB18030 second never silently mis-reads a Chinese export; bytes valid in
+    neither stop the run with the byte offset.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        first_error = exc
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{path}: cannot read the text encoding (not UTF-8, not GB18030/GBK); "
+            f"first bad byte at offset {first_error.start}. Save it as UTF-8 CSV or .xlsx."
+        ) from None
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
+    data = path.read_bytes()
+    if data.startswith(ZIP_MAGIC) or data.startswith(OLE_MAGIC):
+        raise InputError(f"{path}: this is an Excel workbook, not a CSV text file; rename it to .xlsx")
+    text, encoding = decode_text(data, path)
+    sep = "\t" if path.suffix.lower() == ".tsv" else None
+    if sep is None:
+        first = text.split("\n", 1)[0]
+        sep = max([",", "\t", ";"], key=first.count)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                            skip_blank_lines=False, engine="c")
+    except pd.errors.ParserError as exc:
+        raise InputError(f"{path}: not a readable CSV file ({exc})") from None
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path}: the file is empty (no header row)") from None
+    return frame, encoding
+
+
+def _read_excel(path: Path, sheet: str | None) -> tuple[pd.DataFrame, str]:
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if not (head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC)):
+        looks_text = all(b >= 9 for b in head)
+        hint = " (it looks like a CSV text file: rename it to .csv)" if looks_text else ""
+        raise InputError(f"{path}: not an Excel workbook{hint}")
+    if head.startswith(ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                bad = zf.testzip()
+                if bad is not None:
+                    raise InputError(f"{path}: the workbook is damaged (part {bad} is corrupt)")
+        except zipfile.BadZipFile:
+            raise InputError(f"{path}: the workbook is damaged or truncated; export it again") from None
+    try:
+        import python_calamine
+
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        names = book.sheet_names
+    except Exception as exc:  # calamine raises its own error types for broken or encrypted files
+        raise InputError(f"{path}: cannot open the workbook ({type(exc).__name__}: {exc})") from None
+    if not names:
+        raise InputError(f"{path}: the workbook has no sheets")
+    if sheet is None:
+        sheet = names[0]
+    elif sheet not in names:
+        raise InputError(f"{path}: no sheet named {sheet!r}; sheets are: {', '.join(names)}")
+    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    if not rows:
+        raise InputError(f"{path}, sheet {sheet!r}: the sheet is empty (no header row)")
+    header = [str(h).strip() if h not in (None, "") else f"Unnamed: {i}" for i, h in enumerate(rows[0])]
+    frame = pd.DataFrame(rows[1:], columns=header, dtype=object) if len(rows) > 1 else pd.DataFrame(columns=header, dtype=object)
+    frame = frame.replace({"": None})
+    return frame, sheet
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    with open(path, "rb") as fh:
+        if fh.read(4) != PARQUET_MAGIC:
+            raise InputError(f"{path}: not a Parquet file")
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow's errors for a damaged file
+        raise InputError(f"{path}: cannot read the Parquet file ({exc})") from None
+
+
+def read_raw(spec: str | Path) -> tuple[pd.DataFrame, Path, str | None, str | None, int]:
+    """Read a file as the user wrote it. Returns frame, path, sheet, encoding, row offset.
+
+    Row offset turns a 0-based data index into the number the user sees: 2 for a sheet or
+    CSV whose header is row 1; 1 for Parquet (record numbers).
+    """
+    path, sheet = split_spec(spec)
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a file")
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        frame, sheet = _read_excel(path, sheet)
+        return frame, path, sheet, None, 2
+    if suffix in CSV_SUFFIXES:
+        frame, encoding = _read_csv(path)
+        return frame, path, None, encoding, 2
+    if suffix in PARQUET_SUFFIXES:
+        return _read_parquet(path), path, None, None, 1
+    raise InputError(f"{path}: unsupported file type {suffix or '(none)'}; use .xlsx, .csv or .parquet")
+
+
+# ---------------------------------------------------------------------------- header mapping
+
+def map_headers(headers: list[str], table: Table, extra_aliases: dict[str, list[str]] | None, where: str) -> dict[str, str]:
+    """canonical column -> the user's header. Raises InputError for missing or ambiguous columns."""
+    lookup: dict[str, str] = {}
+    for col in table.columns:
+        for alias in (col.name, *col.aliases, *((extra_aliases or {}).get(col.name, []))):
+            lookup.setdefault(fold_header(alias), col.name)
+    found: dict[str, str] = {}
+    clashes = []
+    for header in headers:
+        canonical = lookup.get(fold_header(header))
+        if canonical is None:
+            continue
+        if canonical in found:
+            clashes.append(f"{found[canonical]!r} and {header!r} both mean {canonical}")
+            continue
+        found[canonical] = header
+    missing = [c.name for c in table.columns if c.required and c.name not in found]
+    if table.name == "calls" and not ({"duration_s", "end_time"} & set(found)):
+        missing.append("duration_s (or end_time)")
+    problems = []
+    if missing:
+        problems.append("missing required column(s): " + ", ".join(missing))
+    if clashes:
+        problems.append("ambiguous columns: " + "; ".join(clashes))
+    if problems:
+        shown = ", ".join(repr(h) for h in headers[:20])
+        raise InputError(
+            f"{where}: {'; '.join(problems)}. Headers found: {shown}. "
+            f"Rename the header, or add an alias under columns.aliases.{table.name} in the rules file.",
+            [Issue(where, None, 1, None, None, p) for p in problems],
+        )
+    return found
+
+
+def detect_punch_table(headers: list[str], extra_aliases: dict | None) -> str:
+    """Punches come paired (sign_in/sign_out per day) or as raw in/out events."""
+    events = TABLES["punch_events"]
+    folded = {fold_header(h) for h in headers}
+    names = {fold_header(a) for a in (events.column("direction").name, *events.column("direction").aliases,
+                                      *(extra_aliases or {}).get("direction", []))}
+    return "punch_events" if folded & names else "punches"
+
+
+# ---------------------------------------------------------------------------- coercion
+
+def _coerce(raw: pd.Series, col) -> tuple[pd.Series, pd.Series]:
+    kind = col.kind
+    if kind == "text":
+        return coerce.to_text(raw)
+    if kind == "enum":
+        return coerce.to_enum(raw, col.name, col.choices)
+    if kind == "bool":
+        return coerce.to_bool(raw)
+    if kind in ("int", "float"):
+        return coerce.to_number(raw, integer=kind == "int")
+    if kind == "date":
+        return coerce.to_date(raw)
+    if kind in ("datetime", "date_or_datetime"):
+        return coerce.to_datetime(raw)
+    if kind == "datetime_or_time":
+        stamp, bad_stamp = coerce.to_datetime(raw)
+        secs, bad_secs = coerce.to_time_seconds(raw)
+        # Keep both readings; the reader combines a bare time with the row's date.
+        out = pd.DataFrame({"stamp": stamp, "secs": secs})
+        return out, bad_stamp & bad_secs
+    if kind == "time":
+        return coerce.to_time_seconds(raw)
+    if kind == "month":
+        return coerce.to_month(raw)
+    if kind == "idlist":
+        return coerce.to_idlist(raw)
+    raise ValueError(f"unknown column kind {kind}")
+
+
+def _expected(kind: str, choices: tuple[str, ...]) -> str:
+    return {
+        "bool": "expected yes/no (是/否, Y/N, true/false, 1/0)",
+        "date": "expected a date such as 2026-10-01",
+        "datetime": "expected a date and time such as 2026-10-01 09:00",
+        "date_or_datetime": "expected a date (2026-10-01) or date and time (2026-10-01 09:00)",
+        "datetime_or_time": "expected a time (09:00) or a date and time (2026-10-01 09:00)",
+        "time": "expected a time such as 09:00 or 09:00:00",
+        "int": "expected a whole number",
+        "float": "expected a number",
+        "month": "expected a month such as 2026-10",
+        "enum": "expected one of: " + ", ".join(choices),
+    }.get(kind, "unreadable value")
+
+
+def read_table(
+    spec: str | Path,
+    table: str,
+    *,
+    extra_aliases: dict[str, dict[str, list[str]]] | None = None,
+    known_agents: set[str] | None = None,
+) -> LoadedTable:
+    """Read, map, coerce and check one input table. Bad rows are reported and excluded."""
+    raw, path, sheet, encoding, offset = read_raw(spec)
+    if table == "punches":
+        table = detect_punch_table(list(map(str, raw.columns)), (extra_aliases or {}).get("punches"))
+    spec_t = TABLES[table]
+    where = f"{path}" + (f", sheet {sheet!r}" if sheet else "")
+    aliases = (extra_aliases or {}).get(spec_t.name if table != "punch_events" else "punches", {})
+    headers = map_headers([str(c) for c in raw.columns], spec_t, aliases, where)
+
+    raw = raw.reset_index(drop=True)
+    rows = pd.Series(raw.index + offset, index=raw.index)
+    issues: list[Issue] = []
+    fname = str(path)
+
+    # Fully empty rows (a blank line in a CSV, a spacer row in a sheet) carry nothing.
+    mapped_raw = raw[[headers[c] for c in headers]]
+    empty = pd.concat([coerce.blank_mask(mapped_raw[h]) for h in mapped_raw.columns], axis=1).all(axis=1) \
+        if len(mapped_raw.columns) else pd.Series(True, index=raw.index)
+    excluded = empty.copy()
+
+    out = pd.DataFrame(index=raw.index)
+    for col in spec_t.columns:
+        if col.name not in headers:
+            continue
+        header = headers[col.name]
+        values, bad = _coerce(raw[header], col)
+        bad = bad & ~empty
+        if bad.any():
+            fate = "row excluded" if col.required else "value ignored"
+            for idx in bad[bad].index:
+                issues.append(Issue(fname, sheet, int(rows[idx]), header, _show(raw.at[idx, header]),
+                                    f"{_expected(col.kind, col.choices)}; {fate}"))
+            if col.required:
+                excluded |= bad
+        if isinstance(values, pd.DataFrame):  # datetime_or_time: combined below
+            out[col.name + "__stamp"] = values["stamp"]
+            out[col.name + "__secs"] = values["secs"]
+            blank = values["stamp"].isna() & values["secs"].isna()
+        else:
+            out[col.name] = values
+            blank = values.isna()
+        if col.required:
+            missing = blank & ~bad & ~empty
+            for idx in missing[missing].index:
+                issues.append(Issue(fname, sheet, int(rows[idx]), header, None, "required value is blank; row excluded"))
+            excluded |= missing
+
+    if table == "punches":
+        out = _combine_punch_times(out)
+        neither = out["sign_in"].isna() & out["sign_out"].isna() & ~excluded
+        for idx in neither[neither].index:
+            issues.append(Issue(fname, sheet, int(rows[idx]), None, None,
+                                "neither sign-in nor sign-out given; row excluded"))
+        excluded |= neither
+    if table == "calls" and "duration_s" not in out and "end_time" in out:
+        out["duration_s"] = (out["end_time"] - out["start_time"]).dt.total_seconds()
+    if table == "leave":
+        backwards = out["end"] < out["start"]
+        for idx in backwards[backwards & ~excluded].index:
+            issues.append(Issue(fname, sheet, int(rows[idx]), headers["end"], _show(raw.at[idx, headers["end"]]),
+                                "leave ends before it starts; row excluded"))
+        excluded |= backwards.fillna(False)
+
+    if spec_t.key:
+        key_frame = out.loc[~excluded, list(spec_t.key)]
+        dup = key_frame.duplicated(keep="first")
+        if dup.any():
+            first_row = {}
+            for idx, key in zip(key_frame.index, map(tuple, key_frame.itertuples(index=False))):
+                first_row.setdefault(key, int(rows[idx]))
+            for idx in dup[dup].index:
+                key = tuple(key_frame.loc[idx])
+                issues.append(Issue(fname, sheet, int(rows[idx]), headers[spec_t.key[0]], " / ".join(map(_show, key)),
+                                    f"duplicate {'+'.join(spec_t.key)} (first at row {first_row[key]}); row excluded"))
+            excluded.loc[dup[dup].index] = True
+
+    if known_agents is not None and spec_t.agent_column:
+        ids = out[spec_t.agent_column]
+        unknown = ids.notna() & ~ids.isin(known_agents) & ~excluded
+        for idx in unknown[unknown].index:
+            issues.append(Issue(fname, sheet, int(rows[idx]), headers[spec_t.agent_column], _show(ids[idx]),
+                                "agent not in the roster; row excluded"))
+        excluded |= unknown
+
+    out["_row"] = rows
+    frame = out.loc[~excluded].reset_index(drop=True)
+    issues.sort(key=lambda i: (i.row or 0))
+    return LoadedTable(table, path, sheet, frame, issues, int((~empty).sum()), file_sha256(path), headers, encoding)
+
+
+def _combine_punch_times(out: pd.DataFrame) -> pd.DataFrame:
+    """A bare time in sign_in/sign_out belongs to the row's date; a sign-out earlier than the
+    sign-in (a night shift) belongs to the next day."""
+    bare = {}
+    for name in ("sign_in", "sign_out"):
+        stamp, secs = out.pop(name + "__stamp"), out.pop(name + "__secs")
+        from_time = out["date"] + pd.to_timedelta(secs.astype("float64"), unit="s")
+        is_full = stamp.notna() & (stamp.dt.year > 1900)
+        bare[name] = ~is_full
+        out[name] = stamp.where(is_full, from_time).astype("datetime64[ns]")
+    overnight = bare["sign_out"] & (out["sign_out"] < out["sign_in"])
+    out.loc[overnight, "sign_out"] = out.loc[overnight, "sign_out"] + pd.Timedelta(days=1)
+    return out
+
+
+def _show(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value)

@@ -1,0 +1,471 @@
+"""The attendance rules of POLICY.md §2, applied to one calendar month, vectorised.
+
+One row per scheduled shift is classified (late / early leave / absent / leave / missing
+punch); findings become events, each with its rule ID and a plain reason; events roll up to
+one row per person with the monthly consequences (ATT-COUNT-3, ATT-ABS-*, ATT-QUIT-3).
+Shifts that cross midnight belong to the day they start.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from cctool.errors import Issue
+from cctool.frames import rows
+from cctool.policy.leave import assess_leave, leave_days
+from cctool.rules.model import Band, Rules
+
+ABSENT_KINDS = ("absent_half_day", "absent_full_day")
+EVENT_COLUMNS = ["agent_id", "name", "team", "date", "shift_start", "shift_end", "sign_in", "sign_out",
+                 "minutes", "kind", "rule_id", "reason"]
+
+
+@dataclass
+class AttendanceResult:
+    month: str
+    shifts: pd.DataFrame  # one row per scheduled shift, classified
+    summary: pd.DataFrame  # one row per person (DATA.md records)
+    events: pd.DataFrame  # one row per finding
+    leave: pd.DataFrame  # one row per leave request touching the month
+    teams: pd.DataFrame  # attendance rate per team
+    caps: pd.DataFrame  # leave per duty supervisor per day
+    issues: list[Issue]
+
+
+def month_bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    start = pd.Timestamp(f"{month}-01")
+    return start, start + pd.offsets.MonthBegin(1)
+
+
+def _hhmm(seconds: pd.Series) -> pd.Series:
+    s = seconds.astype("Int64")
+    return ((s // 3600) % 24).astype(str).str.zfill(2) + ":" + ((s % 3600) // 60).astype(str).str.zfill(2)
+
+
+def _fmt_duration(seconds: pd.Series) -> pd.Series:
+    secs = seconds.fillna(0).round().astype("int64")
+    mins, rest = secs // 60, secs % 60
+    return mins.astype(str) + " min" + np.where(rest > 0, " " + rest.astype(str).str.zfill(2) + " s", "")
+
+
+# ----------------------------------------------------------------------------- shifts and punches
+
+def build_shifts(schedule: pd.DataFrame, roster: pd.DataFrame, lo: pd.Timestamp, hi: pd.Timestamp,
+                 issues: list[Issue], schedule_file: str) -> pd.DataFrame:
+    sched = schedule[(schedule["date"] >= lo) & (schedule["date"] < hi)].copy()
+    people = roster.set_index("agent_id")
+    sched["shift_start_at"] = sched["date"] + pd.to_timedelta(sched["shift_start"].astype("float64"), unit="s")
+    end_offset = pd.to_timedelta(sched["shift_end"].astype("float64"), unit="s")
+    overnight = sched["shift_end"] <= sched["shift_start"]
+    sched["shift_end_at"] = sched["date"] + end_offset + pd.to_timedelta(overnight.astype(int), unit="D")
+    # Shifts outside employment are schedule mistakes: reported, not audited.
+    hire = sched["agent_id"].map(people["hire_date"])
+    exit_ = sched["agent_id"].map(people["exit_date"]) if "exit_date" in people else pd.Series(pd.NaT, index=sched.index)
+    outside = (sched["date"] < hire) | (sched["date"] > exit_)
+    for rec in rows(sched[outside.fillna(False)]):
+        when = "before the hire date" if rec.date < hire[rec.Index] else "after the exit date"
+        issues.append(Issue(schedule_file, None, int(rec._row), "date", rec.date.strftime("%Y-%m-%d"),
+                            f"{rec.agent_id} is scheduled {when}; shift not audited", "warning"))
+    sched = sched[~outside.fillna(False)]
+    sched["name"] = sched["agent_id"].map(people["name"])
+    sched["team"] = sched["agent_id"].map(people["team"])
+    for col in ("overtime", "overtime_arranged"):
+        if col not in sched:
+            sched[col] = False
+        sched[col] = sched[col].fillna(False).astype(bool)
+    return sched.reset_index(drop=True)
+
+
+def pair_punch_events(events: pd.DataFrame, shifts: pd.DataFrame, rules: Rules,
+                      issues: list[Issue], punches_file: str) -> pd.DataFrame:
+    """Raw in/out events -> first sign-in and last sign-out per shift, within the window
+    [start - before, end + after] the rules file sets. Events matching no shift are reported."""
+    pairing = rules.attendance.punch_pairing
+    win = shifts[["agent_id", "date", "shift_start_at", "shift_end_at"]].copy()
+    win["win_start"] = win["shift_start_at"] - pd.Timedelta(minutes=pairing.before_minutes)
+    win["win_end"] = win["shift_end_at"] + pd.Timedelta(minutes=pairing.after_minutes)
+    ev = events.sort_values("time")
+    win = win.sort_values("win_start")
+    matched = pd.merge_asof(ev, win[["agent_id", "date", "win_start", "win_end"]], left_on="time",
+                            right_on="win_start", by="agent_id", direction="backward")
+    inside = matched["win_end"].notna() & (matched["time"] <= matched["win_end"])
+    lo, hi = shifts["shift_start_at"].min(), shifts["shift_end_at"].max()
+    stray = matched[~inside & (matched["time"] >= lo - pd.Timedelta(days=1)) & (matched["time"] < hi)]
+    for rec in rows(stray):
+        issues.append(Issue(punches_file, None, int(rec._row), "time", str(rec.time),
+                            f"{rec.agent_id}: punch matches no scheduled shift (unscheduled work?)", "warning"))
+    matched = matched[inside]
+    ins = matched[matched["direction"] == "in"].groupby(["agent_id", "date"])["time"].min().rename("sign_in")
+    outs = matched[matched["direction"] == "out"].groupby(["agent_id", "date"])["time"].max().rename("sign_out")
+    return pd.concat([ins, outs], axis=1).reset_index()
+
+
+def attach_punches(shifts: pd.DataFrame, punches: pd.DataFrame, rules: Rules, issues: list[Issue],
+                   punches_file: str) -> pd.DataFrame:
+    if "direction" in punches.columns:
+        paired = pair_punch_events(punches, shifts, rules, issues, punches_file)
+    else:
+        paired = punches[["agent_id", "date", "sign_in", "sign_out", "_row"]]
+        lo, hi = shifts["date"].min(), shifts["date"].max()
+        keyed = paired.merge(shifts[["agent_id", "date"]], on=["agent_id", "date"], how="left", indicator=True)
+        stray = keyed[(keyed["_merge"] == "left_only") & (keyed["date"] >= lo) & (keyed["date"] <= hi)]
+        for rec in rows(stray):
+            issues.append(Issue(punches_file, None, int(rec._row), "date", rec.date.strftime("%Y-%m-%d"),
+                                f"{rec.agent_id}: punches on a day with no scheduled shift (unscheduled work?)",
+                                "warning"))
+        paired = paired.drop(columns="_row")
+    return shifts.merge(paired, on=["agent_id", "date"], how="left")
+
+
+# ----------------------------------------------------------------------------- classification
+
+def band_kind(seconds: pd.Series, bands: list[Band]) -> tuple[pd.Series, pd.Series]:
+    """The highest band whose literal boundary holds: (kind, rule_id); NA where none does."""
+    kind = pd.Series(pd.NA, index=seconds.index, dtype="string")
+    rule = pd.Series(pd.NA, index=seconds.index, dtype="string")
+    for band in bands:  # increasing order: later bands overwrite earlier ones
+        hit = (seconds > band.seconds) if band.strict else (seconds >= band.seconds)
+        hit = hit.fillna(False)
+        kind[hit] = band.kind
+        rule[hit] = band.rule_id
+    return kind, rule
+
+
+def excused_mask(shifts: pd.DataFrame, excusals: pd.DataFrame | None) -> pd.Series:
+    """ATT-EXCUSE: an excusal for the whole centre, a team or one agent on a date."""
+    if excusals is None or excusals.empty:
+        return pd.Series(False, index=shifts.index)
+    scope = excusals["scope"].str.strip()
+    kind = scope.str.split(":", n=1).str[0].str.strip().str.casefold()
+    target = scope.str.split(":", n=1).str[1].str.strip()
+    mask = pd.Series(False, index=shifts.index)
+    all_dates = set(excusals.loc[kind == "all", "date"])
+    mask |= shifts["date"].isin(all_dates)
+    teams = set(zip(excusals.loc[kind == "team", "date"], target[kind == "team"]))
+    agents = set(zip(excusals.loc[kind == "agent", "date"], target[kind == "agent"]))
+    if teams:
+        mask |= pd.Series([k in teams for k in zip(shifts["date"], shifts["team"])], index=shifts.index)
+    if agents:
+        mask |= pd.Series([k in agents for k in zip(shifts["date"], shifts["agent_id"])], index=shifts.index)
+    return mask
+
+
+def check_excusal_scopes(excusals: pd.DataFrame | None, file: str) -> list[Issue]:
+    if excusals is None:
+        return []
+    ok = excusals["scope"].str.strip().str.match(r"^(all|team:.+|agent:.+)$", case=False)
+    return [Issue(file, None, int(r._row), "scope", r.scope, "expected all, team:<team> or agent:<agent_id>; row ignored")
+            for r in rows(excusals[~ok.fillna(False)])]
+
+
+def classify(shifts: pd.DataFrame, leave_by_day: pd.DataFrame, excused: pd.Series, rules: Rules) -> pd.DataFrame:
+    att = rules.attendance
+    s = shifts.merge(leave_by_day, on=["agent_id", "date"], how="left")
+    s["leave_fraction"] = s["leave_fraction"].fillna(0.0)
+    s["leave_valid"] = s["leave_valid"].astype("boolean").fillna(False).astype(bool)
+    has_in, has_out = s["sign_in"].notna(), s["sign_out"].notna()
+    punched = has_in | has_out
+    half_leave = s["leave_valid"] & (s["leave_fraction"] < 1) & (s["leave_fraction"] > 0)
+    # A valid half-day leave covering the start (or end) moves the expected time.
+    eff_start = s["shift_start_at"].where(~(half_leave & (s["leave_start"] <= s["shift_start_at"])
+                                            & (s["leave_end"] > s["shift_start_at"])), s["leave_end"])
+    eff_end = s["shift_end_at"].where(~(half_leave & (s["leave_end"] >= s["shift_end_at"])
+                                        & (s["leave_start"] < s["shift_end_at"])), s["leave_start"])
+    s["late_seconds"] = (s["sign_in"] - eff_start).dt.total_seconds().where(has_in)
+    s["early_seconds"] = (eff_end - s["sign_out"]).dt.total_seconds().where(has_out)
+    s["late_kind"], s["late_rule"] = band_kind(s["late_seconds"], att.late)
+    s["early_kind"], s["early_rule"] = band_kind(s["early_seconds"], att.early)
+    s["excused"] = excused.reindex(s.index).fillna(False).values & s["late_kind"].notna()
+    s.loc[s["excused"], "late_kind"] = att.excuse.kind
+    s.loc[s["excused"], "late_rule"] = att.excuse.rule_id
+    s["missing_punch"] = has_in ^ has_out
+
+    weight = att.absence_weight
+    late_abs = s["late_kind"].map(weight).astype("float64").fillna(0.0)
+    early_abs = s["early_kind"].map(weight).astype("float64").fillna(0.0)
+    s["absence"] = (late_abs + early_abs).clip(upper=att.max_absence_per_shift)
+    s["absence_rule"] = pd.Series(pd.NA, index=s.index, dtype="string")
+    s.loc[late_abs > 0, "absence_rule"] = s["late_rule"]
+    s.loc[(late_abs == 0) & (early_abs > 0), "absence_rule"] = s["early_rule"]
+
+    # No punch at all: leave (valid or not) or no-show.
+    none = ~punched
+    full_leave = none & (s["leave_fraction"] >= 1)
+    s["leave_taken"] = np.where(full_leave & s["leave_valid"], 1.0,
+                                np.where(half_leave & punched, s["leave_fraction"], 0.0))
+    invalid_leave = none & (s["leave_fraction"] > 0) & ~s["leave_valid"]
+    s.loc[invalid_leave, "absence"] = 1.0
+    s.loc[invalid_leave, "absence_rule"] = s.loc[invalid_leave, "leave_rule"]
+    half_no_show = none & half_leave
+    s.loc[half_no_show, "leave_taken"] = s.loc[half_no_show, "leave_fraction"]
+    s.loc[half_no_show, "absence"] = 1.0 - s.loc[half_no_show, "leave_fraction"]
+    s.loc[half_no_show, "absence_rule"] = att.unapproved_leave.rule_id
+    no_show = none & (s["leave_fraction"] == 0)
+    s.loc[no_show, "absence"] = 1.0
+    s.loc[no_show, "absence_rule"] = att.no_show.rule_id
+    s["no_show"] = no_show
+    s["half_no_show"] = half_no_show
+    s["invalid_leave"] = invalid_leave
+    s["worked"] = np.where(punched, (1.0 - s["absence"] - s["leave_taken"]).clip(lower=0), 0.0)
+    s["shift_hours"] = (s["shift_end_at"] - s["shift_start_at"]).dt.total_seconds() / 3600
+    s["full_day_absent"] = s["absence"] >= 1.0
+    return s
+
+
+# ----------------------------------------------------------------------------- events
+
+def _event_frame(s: pd.DataFrame, mask: pd.Series, kind, rule, minutes, reason) -> pd.DataFrame:
+    sub = s[mask]
+    pick = lambda v: v[mask] if isinstance(v, pd.Series) else v  # noqa: E731
+    return pd.DataFrame({
+        "agent_id": sub["agent_id"], "name": sub["name"], "team": sub["team"], "date": sub["date"],
+        "shift_start": _hhmm(sub["shift_start"]), "shift_end": _hhmm(sub["shift_end"]),
+        "sign_in": sub["sign_in"], "sign_out": sub["sign_out"],
+        "minutes": pick(minutes), "kind": pick(kind), "rule_id": pick(rule), "reason": pick(reason),
+    })
+
+
+def band_ranges(bands: list[Band], what: str) -> dict[str, str]:
+    """Each band's literal range in words: 'more than 15 and at most 30 min late'."""
+    out = {}
+    for band, nxt in zip(bands, list(bands[1:]) + [None]):
+        low = f"more than {band.above_minutes:g}" if band.strict else f"{band.at_least_minutes:g} or more"
+        if nxt is None:
+            out[band.rule_id] = f"{low} min {what}"
+        else:
+            high = f"at most {nxt.above_minutes:g}" if nxt.strict else f"under {nxt.at_least_minutes:g}"
+            out[band.rule_id] = f"{low} and {high} min {what}"
+    return out
+
+
+def _band_reason(kind: pd.Series, rule: pd.Series, seconds: pd.Series, bands: list[Band], what: str,
+                 when: pd.Series) -> pd.Series:
+    text = band_ranges(bands, what)
+    consequence = {"late": "a late", "early_leave": "an early leave",
+                   "absent_half_day": "absence of half a day", "absent_full_day": "absence of a full day"}
+    return (_fmt_duration(seconds) + f" {what} (" + when + "): " + rule.map(text).astype(str)
+            + ", no excusal → " + kind.map(consequence).astype(str))
+
+
+def shift_events(s: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    att = rules.attendance
+    frames = []
+    start_txt = "scheduled " + _hhmm(s["shift_start"]) + ", signed in " + s["sign_in"].dt.strftime("%H:%M:%S")
+    end_txt = "scheduled " + _hhmm(s["shift_end"]) + ", signed out " + s["sign_out"].dt.strftime("%H:%M:%S")
+    late = s["late_kind"].notna() & ~s["excused"]
+    frames.append(_event_frame(s, late, s["late_kind"], s["late_rule"], (s["late_seconds"] / 60).round(2),
+                               _band_reason(s["late_kind"], s["late_rule"], s["late_seconds"], att.late, "late", start_txt)))
+    frames.append(_event_frame(s, s["excused"], att.excuse.kind, att.excuse.rule_id, (s["late_seconds"] / 60).round(2),
+                               _fmt_duration(s["late_seconds"]) + " late (" + start_txt
+                               + "), excused (bad weather / force majeure excusal for that day): counts for nothing"))
+    early = s["early_kind"].notna()
+    frames.append(_event_frame(s, early, s["early_kind"], s["early_rule"], (s["early_seconds"] / 60).round(2),
+                               _band_reason(s["early_kind"], s["early_rule"], s["early_seconds"], att.early,
+                                            "early", end_txt)))
+    missing_in = s["missing_punch"] & s["sign_in"].isna()
+    frames.append(_event_frame(s, s["missing_punch"], att.missing_punch.kind, att.missing_punch.rule_id, np.nan,
+                               pd.Series(np.where(missing_in, "sign-out without a sign-in",
+                                                  "sign-in without a sign-out"), index=s.index)
+                               + ": a review item, not counted as a pass or an absence until checked"))
+    frames.append(_event_frame(s, s["no_show"], att.no_show.kind, att.no_show.rule_id, np.nan,
+                               "scheduled " + _hhmm(s["shift_start"]) + "–" + _hhmm(s["shift_end"])
+                               + ", no punch and no leave request → absence of a full day"))
+    frames.append(_event_frame(s, s["invalid_leave"], "absent_full_day", s["leave_rule"], np.nan,
+                               "on leave without a valid leave (request " + s["leave_request"].astype(str) + ": "
+                               + s["leave_reason"].astype(str) + ") → absence"))
+    frames.append(_event_frame(s, s["half_no_show"], "absent_half_day", att.unapproved_leave.rule_id, np.nan,
+                               "half-day leave (request " + s["leave_request"].astype(str)
+                               + "), but no punch for the rest of the shift → absence of half a day"))
+    return pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(not f.empty for f in frames) \
+        else pd.DataFrame(columns=EVENT_COLUMNS)
+
+
+# ----------------------------------------------------------------------------- monthly roll-up
+
+def consecutive_full_absence(s: pd.DataFrame) -> pd.DataFrame:
+    """Longest run of consecutive scheduled shifts with full-day absence, per person."""
+    ordered = s.sort_values(["agent_id", "date"])[["agent_id", "date", "full_day_absent"]]
+    breaks = (~ordered["full_day_absent"]).groupby(ordered["agent_id"]).cumsum()
+    run = ordered.groupby([ordered["agent_id"], breaks])["full_day_absent"].cumsum()
+    ordered = ordered.assign(run=run)
+    best = ordered.sort_values("run").groupby("agent_id").tail(1)
+    best = best.assign(run_start=None)
+    return best.set_index("agent_id")[["run", "date"]].rename(columns={"date": "run_end"})
+
+
+def summarise(s: pd.DataFrame, events: pd.DataFrame, month: str, rules: Rules) -> pd.DataFrame:
+    att = rules.attendance
+    g = s.groupby("agent_id")
+    summary = pd.DataFrame({
+        "name": g["name"].first(), "team": g["team"].first(),
+        "scheduled_days": g.size().astype("int64"),
+        "worked_days": g["worked"].sum().round(2),
+        "absent_days": g["absence"].sum().round(2),
+        "leave_days": g["leave_taken"].sum().round(2),
+    })
+    count_kinds = events.groupby(["agent_id", "kind"]).size().unstack(fill_value=0) if not events.empty \
+        else pd.DataFrame(index=summary.index)
+    for kind, col in (("late", "late_count"), ("early_leave", "early_leave_count"), ("excused_late", "excused_count"),
+                      ("missing_punch", "missing_punch_count")):
+        summary[col] = count_kinds[kind].reindex(summary.index).fillna(0).astype("int64") if kind in count_kinds \
+            else 0
+    rule_ids: dict[str, list[str]] = {a: [] for a in summary.index}
+    reasons: dict[str, list[str]] = {a: [] for a in summary.index}
+
+    mc = att.monthly_count
+    counted = sum(summary[f"{k}_count" if k == "late" else "early_leave_count"] for k in mc.counts)
+    summary[mc.consequence] = counted >= mc.at_least
+    for a in summary.index[summary[mc.consequence]]:
+        rule_ids[a].append(mc.rule_id)
+        reasons[a].append(f"{int(counted[a])} lates/early leaves (≥ {mc.at_least}): performance bonus stopped")
+    for tier in att.monthly_absence:
+        summary[tier.consequence] = summary["absent_days"] >= tier.at_least_days - 1e-9
+        for a in summary.index[summary[tier.consequence]]:
+            rule_ids[a].append(tier.rule_id)
+            reasons[a].append(f"{summary.at[a, 'absent_days']:g} absent day(s) (≥ {tier.at_least_days:g}): "
+                              + tier.consequence.replace("_", " "))
+    run = consecutive_full_absence(s)
+    qa = att.consecutive_absence
+    summary[qa.consequence] = run["run"].reindex(summary.index).fillna(0) >= qa.at_least_days
+    for a in summary.index[summary[qa.consequence]]:
+        rule_ids[a].append(qa.rule_id)
+        reasons[a].append(f"{int(run.at[a, 'run'])} consecutive scheduled days absent (≥ {qa.at_least_days}), "
+                          f"last {run.at[a, 'run_end']:%Y-%m-%d}: deemed to have resigned, no wage this month")
+    summary["month"] = month
+    summary["rule_ids"] = pd.Series({a: ", ".join(v) for a, v in rule_ids.items()})
+    summary["explanation"] = pd.Series({a: "; ".join(v) for a, v in reasons.items()})
+    return summary
+
+
+# ----------------------------------------------------------------------------- other rules
+
+def swap_events(swaps: pd.DataFrame | None, roster: pd.DataFrame, lo, hi, rules: Rules) -> pd.DataFrame:
+    """ATT-SWAP: swaps with oneself at most N days a month, with others at most M days."""
+    if swaps is None or swaps.empty:
+        return pd.DataFrame(columns=EVENT_COLUMNS)
+    lim = rules.attendance.swaps
+    sw = swaps[(swaps["date"] >= lo) & (swaps["date"] < hi)].copy()
+    sw["self"] = sw["agent_id"] == sw["with_agent_id"]
+    counts = sw.groupby(["agent_id", "self"]).agg(n=("date", "nunique"), last=("date", "max")).reset_index()
+    counts["limit"] = np.where(counts["self"], lim.self_max_days, lim.other_max_days)
+    over = counts[counts["n"] > counts["limit"]]
+    people = roster.set_index("agent_id")
+    return pd.DataFrame({
+        "agent_id": over["agent_id"], "name": over["agent_id"].map(people["name"]),
+        "team": over["agent_id"].map(people["team"]), "date": over["last"],
+        "minutes": np.nan, "kind": "swap_limit_exceeded", "rule_id": lim.rule_id,
+        "reason": over["n"].astype(str) + " days of shift swap " + np.where(over["self"], "with oneself", "with others")
+        + " this month; the limit is " + over["limit"].astype(str),
+    }).reindex(columns=EVENT_COLUMNS)
+
+
+def training_events(s: pd.DataFrame, events: pd.DataFrame, leave: pd.DataFrame, roster: pd.DataFrame,
+                    rules: Rules) -> pd.DataFrame:
+    """ATT-TRAINING: in pre-job training, any leave, N unexcused lates or more than H hours of
+    unexcused absence end the training."""
+    tr = rules.attendance.training
+    if tr.exam_column not in roster:
+        return pd.DataFrame(columns=EVENT_COLUMNS)
+    in_training = roster[(roster["grade"] == tr.grade) & (roster[tr.exam_column] == False)]  # noqa: E712
+    ids = set(in_training["agent_id"]) & set(s["agent_id"])
+    if not ids:
+        return pd.DataFrame(columns=EVENT_COLUMNS)
+    sub = s[s["agent_id"].isin(ids)]
+    lates = sub[sub["late_kind"].notna() & ~sub["excused"]].groupby("agent_id").size()
+    absence_hours = (sub["absence"] * sub["shift_hours"]).groupby(sub["agent_id"]).sum()
+    on_leave = set(leave.loc[leave["agent_id"].isin(ids), "agent_id"]) if tr.ends_on_any_leave else set()
+    rows = []
+    people = roster.set_index("agent_id")
+    for a in sorted(ids):
+        why = []
+        if lates.get(a, 0) >= tr.lates_at_least:
+            why.append(f"{lates[a]} unexcused lates (≥ {tr.lates_at_least})")
+        if absence_hours.get(a, 0) > tr.absence_hours_above:
+            why.append(f"{absence_hours[a]:.1f} h unexcused absence (> {tr.absence_hours_above:g} h)")
+        if a in on_leave:
+            why.append("took leave during pre-job training")
+        if why:
+            rows.append({"agent_id": a, "name": people.at[a, "name"], "team": people.at[a, "team"],
+                         "date": sub.loc[sub["agent_id"] == a, "date"].max(), "minutes": np.nan,
+                         "kind": "training_ended", "rule_id": tr.rule_id,
+                         "reason": "; ".join(why) + ": pre-job training ends"})
+    return pd.DataFrame(rows).reindex(columns=EVENT_COLUMNS)
+
+
+def team_rates(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    target = rules.attendance.team_attendance
+    g = summary.groupby("team")
+    teams = pd.DataFrame({"headcount": g.size(), "scheduled_days": g["scheduled_days"].sum(),
+                          "worked_days": g["worked_days"].sum()}).reset_index()
+    teams["attendance_rate"] = (teams["worked_days"] / teams["scheduled_days"]).round(4)
+    teams["target"] = target.min_rate
+    teams["below_target"] = teams["attendance_rate"] < target.min_rate
+    teams["rule_id"] = target.rule_id
+    return teams.sort_values("attendance_rate").reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- the month
+
+def audit_month(month: str, roster: pd.DataFrame, schedule: pd.DataFrame, punches: pd.DataFrame, rules: Rules, *,
+                leave: pd.DataFrame | None = None, excusals: pd.DataFrame | None = None,
+                swaps: pd.DataFrame | None = None, files: dict[str, str] | None = None) -> AttendanceResult:
+    files = files or {}
+    issues: list[Issue] = []
+    lo, hi = month_bounds(month)
+    shifts = build_shifts(schedule, roster, lo, hi, issues, files.get("schedule", "schedule"))
+    shifts = attach_punches(shifts, punches, rules, issues, files.get("punches", "punches"))
+
+    if leave is not None and not leave.empty:
+        requests, caps = assess_leave(leave, roster, rules, (lo, hi))
+    else:
+        requests = pd.DataFrame(columns=["request_id", "agent_id", "leave_type", "start", "end", "days", "approved",
+                                         "absence_rule_id", "rule_ids", "reason", "required_chain", "approvals",
+                                         "verdict", "channel", "documents_complete"])
+        caps = pd.DataFrame(columns=["date", "supervisor_id", "people_on_leave", "cap", "over_cap", "request_ids",
+                                     "rule_id"])
+    by_day = _leave_by_day(requests)
+    excusals_ok = excusals
+    if excusals is not None:
+        bad = check_excusal_scopes(excusals, files.get("excusals", "excusals"))
+        issues.extend(bad)
+        excusals_ok = excusals[~excusals["_row"].isin([i.row for i in bad])]
+    s = classify(shifts, by_day, excused_mask(shifts, excusals_ok), rules)
+    events = shift_events(s, rules)
+    summary = summarise(s, events, month, rules)
+    extra = [swap_events(swaps, roster, lo, hi, rules), training_events(s, events, requests, roster, rules)]
+    events = pd.concat([events] + [e for e in extra if not e.empty], ignore_index=True)
+    for e in extra:
+        for a, grp in e.groupby("agent_id") if not e.empty else []:
+            if a in summary.index:
+                ids = summary.at[a, "rule_ids"]
+                summary.at[a, "rule_ids"] = ", ".join(filter(None, [ids, *grp["rule_id"].unique()]))
+                summary.at[a, "explanation"] = "; ".join(filter(None, [summary.at[a, "explanation"], *grp["reason"]]))
+    training_ids = set(extra[1]["agent_id"]) if not extra[1].empty else set()
+    summary["training_ended"] = summary.index.isin(training_ids)
+    consequences = ["performance_bonus_stopped", "performance_pay_zero", "all_bonus_zero", "wage_withheld",
+                    "deemed_resigned", "training_ended"]
+    summary["attention"] = summary[consequences].any(axis=1) | (summary["missing_punch_count"] > 0)
+    summary = summary.reset_index().rename(columns={"index": "agent_id"})
+    events = events.sort_values(["agent_id", "date", "kind"], kind="stable").reset_index(drop=True)
+    teams = team_rates(summary, rules)
+    return AttendanceResult(month, s, summary, events, requests, teams, caps, issues)
+
+
+def _leave_by_day(requests: pd.DataFrame) -> pd.DataFrame:
+    """Per agent and date: leave fraction, validity, the rule that voids it, times."""
+    cols = ["agent_id", "date", "leave_fraction", "leave_valid", "leave_rule", "leave_request", "leave_reason",
+            "leave_start", "leave_end"]
+    if requests.empty:
+        return pd.DataFrame(columns=cols).astype({"date": "datetime64[ns]", "leave_start": "datetime64[ns]",
+                                                   "leave_end": "datetime64[ns]", "leave_fraction": float})
+    days = leave_days(requests)
+    meta = requests.set_index("request_id")
+    days["leave_valid"] = days["request_id"].map(meta["approved"]).astype(bool)
+    days["leave_rule"] = days["request_id"].map(meta["absence_rule_id"])
+    days["leave_reason"] = days["request_id"].map(meta["reason"])
+    # Overlapping requests for one day: a valid one wins, then the larger part of the day.
+    days = days.sort_values(["agent_id", "date", "leave_valid", "fraction"], ascending=[True, True, False, False])
+    days = days.drop_duplicates(["agent_id", "date"], keep="first")
+    return days.rename(columns={"fraction": "leave_fraction", "request_id": "leave_request"})[cols]

@@ -1,0 +1,1 @@
+"""Report building and writing: Excel workbooks and JSON, atomic and formula-safe."""

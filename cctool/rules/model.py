@@ -1,0 +1,380 @@
+"""pydantic models of `rules/default.yaml`. Every model forbids unknown keys, so a typo in a
+rules file is an error naming its YAML path, not a silently ignored setting."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+RULE_ID = r"^(GRD|ATT|LV|PAY|RPT)-[A-Z0-9]+(-[A-Z0-9]+)*$"
+RuleId = Field(pattern=RULE_ID)
+AttendanceKind = Literal["late", "early_leave", "absent_half_day", "absent_full_day"]
+ApproverRole = Literal["team_lead", "supervisor", "deputy_manager", "manager", "ops_manager",
+                       "support_manager", "director"]
+Money = Decimal
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ----------------------------------------------------------------------------- attendance
+
+class Band(Strict):
+    """One threshold band. Exactly one of `above_minutes` (strictly more than) and
+    `at_least_minutes` (this many or more) is given: the manual's wording decides which."""
+
+    rule_id: str = RuleId
+    kind: AttendanceKind
+    above_minutes: float | None = Field(default=None, ge=0)
+    at_least_minutes: float | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def one_boundary(self):
+        if (self.above_minutes is None) == (self.at_least_minutes is None):
+            raise ValueError("give exactly one of above_minutes or at_least_minutes")
+        return self
+
+    @property
+    def seconds(self) -> float:
+        return 60 * (self.above_minutes if self.above_minutes is not None else self.at_least_minutes)
+
+    @property
+    def strict(self) -> bool:
+        return self.above_minutes is not None
+
+    def describe(self, what: str) -> str:
+        if self.strict:
+            return f"more than {self.above_minutes:g} min {what}"
+        return f"{self.at_least_minutes:g} min or more {what}"
+
+
+class RuleKind(Strict):
+    rule_id: str = RuleId
+    kind: str
+
+
+class MonthlyCount(Strict):
+    rule_id: str = RuleId
+    counts: list[Literal["late", "early_leave"]]
+    at_least: int = Field(ge=1)
+    consequence: Literal["performance_bonus_stopped"]
+
+
+class AbsenceTier(Strict):
+    rule_id: str = RuleId
+    at_least_days: float = Field(gt=0)
+    consequence: Literal["performance_pay_zero", "all_bonus_zero", "wage_withheld"]
+
+
+class ConsecutiveAbsence(Strict):
+    rule_id: str = RuleId
+    at_least_days: int = Field(ge=1)
+    consequence: Literal["deemed_resigned"]
+
+
+class TeamAttendance(Strict):
+    rule_id: str = RuleId
+    min_rate: float = Field(gt=0, le=1)
+
+
+class SwapLimits(Strict):
+    rule_id: str = RuleId
+    self_max_days: int = Field(ge=0)
+    other_max_days: int = Field(ge=0)
+
+
+class Training(Strict):
+    rule_id: str = RuleId
+    grade: str
+    exam_column: str
+    ends_on_any_leave: bool
+    lates_at_least: int = Field(ge=1)
+    absence_hours_above: float = Field(ge=0)
+
+
+class PunchPairing(Strict):
+    before_minutes: int = Field(ge=0, le=720)
+    after_minutes: int = Field(ge=0, le=720)
+
+
+def _ascending(bands: list[Band], name: str) -> list[Band]:
+    secs = [b.seconds for b in bands]
+    if secs != sorted(secs) or len(set(secs)) != len(secs):
+        raise ValueError(f"{name} bands must be in increasing order of minutes")
+    return bands
+
+
+class Attendance(Strict):
+    late: list[Band] = Field(min_length=1)
+    early: list[Band] = Field(min_length=1)
+    excuse: RuleKind
+    no_show: RuleKind
+    missing_punch: RuleKind
+    absence_weight: dict[Literal["absent_half_day", "absent_full_day"], float]
+    max_absence_per_shift: float = Field(gt=0)
+    monthly_count: MonthlyCount
+    monthly_absence: list[AbsenceTier] = Field(min_length=1)
+    consecutive_absence: ConsecutiveAbsence
+    unapproved_leave: RuleKind
+    false_leave: RuleKind
+    team_attendance: TeamAttendance
+    swaps: SwapLimits
+    training: Training
+    punch_pairing: PunchPairing
+
+    @field_validator("late")
+    @classmethod
+    def _late_order(cls, v):
+        return _ascending(v, "late")
+
+    @field_validator("early")
+    @classmethod
+    def _early_order(cls, v):
+        return _ascending(v, "early")
+
+    @field_validator("monthly_absence")
+    @classmethod
+    def _tiers_order(cls, v):
+        days = [t.at_least_days for t in v]
+        if days != sorted(days):
+            raise ValueError("monthly_absence tiers must be in increasing order of days")
+        return v
+
+
+# ----------------------------------------------------------------------------- leave
+
+class Chain(Strict):
+    rule_id: str = RuleId
+    max_days: float | None = Field(default=None, gt=0)
+    chain: list[ApproverRole] = Field(min_length=1)
+    documents_required: bool = False
+
+
+def _chain_order(chains: list[Chain]) -> list[Chain]:
+    limits = [c.max_days for c in chains]
+    if any(x is None for x in limits[:-1]):
+        raise ValueError("only the last chain may have no max_days")
+    finite = [x for x in limits if x is not None]
+    if finite != sorted(finite):
+        raise ValueError("chains must be in increasing order of max_days")
+    return chains
+
+
+class SickLeave(Strict):
+    rule_id: str = RuleId
+    forbidden_channels: list[Literal["form", "phone", "sms"]]
+    documents_required: bool
+
+
+class DailyCap(Strict):
+    rule_id: str = RuleId
+    max_people_per_supervisor: int = Field(ge=0)
+    above_cap_needs: ApproverRole
+
+
+class LongLeaveCap(Strict):
+    rule_id: str = RuleId
+    long_leave_above_days: float = Field(ge=0)
+    max_people: int = Field(ge=0)
+    then_needs: ApproverRole
+
+
+class Leave(Strict):
+    agent: list[Chain] = Field(min_length=1)
+    personal: list[Chain] = Field(min_length=1)
+    team_lead: list[Chain] = Field(min_length=1)
+    sick: SickLeave
+    daily_cap: DailyCap
+    long_leave_cap: LongLeaveCap
+    half_day_max_hours: float = Field(gt=0, le=12)
+
+    @field_validator("agent", "personal", "team_lead")
+    @classmethod
+    def _order(cls, v):
+        return _chain_order(v)
+
+
+# ----------------------------------------------------------------------------- grading
+
+class Criterion(Strict):
+    metric: Literal["kpi_mean", "cph", "success_rate", "regular_exam_passed", "new_hire_exam_passed"]
+    op: Literal[">=", ">", "<=", "<", "=="]
+    value: float | bool
+
+
+class GradeRule(Strict):
+    rule_id: str = RuleId
+    grade: str
+    criteria: list[Criterion] = Field(min_length=1)
+
+
+class TraineeRule(Strict):
+    rule_id: str = RuleId
+    criteria: list[Criterion] = Field(min_length=1)
+
+
+class TraineeWindow(Strict):
+    rule_id: str = RuleId
+    min_months: int = Field(ge=0)
+    max_months: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _window(self):
+        if self.max_months < self.min_months:
+            raise ValueError("max_months must not be less than min_months")
+        return self
+
+
+class PromotionApproval(Strict):
+    rule_id: str = RuleId
+    chain: list[ApproverRole] = Field(min_length=1)
+
+
+class ManagementNote(Strict):
+    rule_id: str = RuleId
+    from_grade: str
+    to_grade: str
+    note: str
+
+
+class Metrics(Strict):
+    cph_calls: Literal["all", "connected"]
+    hours_basis: Literal["signed_in", "scheduled"]
+    success_denominator: Literal["connected", "all"]
+    kpi_mean_decimals: int = Field(ge=0, le=6)
+
+
+class Grading(Strict):
+    quarterly_rule_id: str = RuleId
+    earned_rule_id: str = RuleId
+    grades: list[GradeRule] = Field(min_length=1)
+    trainee: TraineeRule
+    trainee_window: TraineeWindow
+    below_label: str
+    promotion_approval: PromotionApproval
+    management_note: ManagementNote
+    metrics: Metrics
+
+
+# ----------------------------------------------------------------------------- pay
+
+class Rounding(Strict):
+    quantum: Money = Field(gt=0)
+    mode: Literal["half_up", "half_even"]
+
+
+class Unpaid(Strict):
+    personal: Money = Field(ge=0, le=1)
+    sick: Money = Field(ge=0, le=1)
+    absence: Money = Field(ge=0, le=1)
+    standby: Money = Field(ge=0, le=1)
+
+
+class BasePay(Strict):
+    rule_id: str = RuleId
+    by_grade: dict[str, Money]
+    by_role: dict[str, Money]
+    paid_days_basis: Money = Field(gt=0)
+    unpaid: Unpaid
+
+
+class BonusBand(Strict):
+    at_least: float
+    amount: Money = Field(ge=0)
+
+
+class PerformanceBonus(Strict):
+    rule_id: str = RuleId
+    bands: list[BonusBand] = Field(min_length=1)
+
+    @field_validator("bands")
+    @classmethod
+    def _desc(cls, v):
+        lows = [b.at_least for b in v]
+        if lows != sorted(lows, reverse=True):
+            raise ValueError("bonus bands must be in decreasing order of at_least")
+        return v
+
+
+class Commission(Strict):
+    rule_id: str = RuleId
+    per_successful_call: Money = Field(ge=0)
+    percent_of_amount: Money = Field(ge=0, le=1)
+
+
+class Overtime(Strict):
+    rule_id: str = RuleId
+    hourly_rate: Money = Field(ge=0)
+    requires_arranged: bool
+    requires_average_cph: bool
+
+
+class RuleRef(Strict):
+    rule_id: str = RuleId
+
+
+class Confidential(Strict):
+    rule_id: str = RuleId
+    file_mode: str = Field(pattern=r"^0?[0-7]{3}$")
+
+
+class Pay(Strict):
+    currency: str
+    rounding: Rounding
+    base_pay: BasePay
+    performance_bonus: PerformanceBonus
+    commission: Commission
+    overtime: Overtime
+    withheld: RuleRef
+    standby: RuleRef
+    confidential: Confidential
+
+
+# ----------------------------------------------------------------------------- whole file
+
+class Columns(Strict):
+    aliases: dict[Literal["roster", "schedule", "punches", "leave", "calls", "kpi", "excusals", "swaps"],
+                  dict[str, list[str]]] = Field(default_factory=dict)
+
+
+class Rules(Strict):
+    version: Literal[1]
+    centre: str = ""
+    columns: Columns = Field(default_factory=Columns)
+    attendance: Attendance
+    leave: Leave
+    grading: Grading
+    pay: Pay
+
+    def rule_table(self) -> list[tuple[str, str, str]]:
+        """(rule_id, YAML path, setting) for every entry that carries a rule ID."""
+        rows: list[tuple[str, str, str]] = []
+
+        def walk(node, path: str):
+            if isinstance(node, BaseModel):
+                data = node.model_dump(mode="json")
+                if "rule_id" in data:
+                    setting = ", ".join(f"{k}={_short(v)}" for k, v in data.items()
+                                        if k != "rule_id" and v is not None)
+                    rows.append((data["rule_id"], path, setting))
+                for name in type(node).model_fields:
+                    walk(getattr(node, name), f"{path}.{name}" if path else name)
+            elif isinstance(node, list):
+                for i, item in enumerate(node):
+                    walk(item, f"{path}[{i}]")
+            elif isinstance(node, dict):
+                for k, v in node.items():
+                    walk(v, f"{path}.{k}")
+
+        walk(self, "")
+        return rows
+
+
+def _short(value) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_short(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_short(v)}" for k, v in value.items()) + "}"
+    return str(value)
