@@ -42,16 +42,8 @@ app.add_typer(rules_cmd.app, name="rules")
 app.add_typer(samples_cmd.app, name="samples")
 
 
-def _register_commands() -> None:
-    from cctool.cli import attendance_cmd  # noqa: F401  (registers on import)
-
-
 def run() -> None:
     """Entry point: unexpected failures print their type only (no values: pay data stays private)."""
-    try:
-        _register_commands()
-    except ImportError:
-        pass
     try:
         app()
     except SystemExit:
@@ -63,3 +55,7 @@ def run() -> None:
                           "(details hidden: they may hold confidential data; rerun with CCTOOL_DEBUG=1 to see them). "
                           "No report was written.")
         sys.exit(1)
+
+
+# Report commands register themselves on `app` when imported (one module per command).
+from cctool.cli import attendance_cmd  # noqa: E402,F401

@@ -14,11 +14,11 @@ app = typer.Typer(help="Generate a synthetic, consistent sample centre.", no_arg
 @app.command("generate")
 def generate(
     out: Path = typer.Option(..., "--out", help="Folder to write the sample files into (created if needed)."),
-    agents: int = typer.Option(60, "--agents", min=1, help="Number of agents (team leads and managers are added)."),
+    agents: int = typer.Option(48, "--agents", min=1, help="Number of agents (team leads and managers are added)."),
     start: str = typer.Option("2026-07", "--start", help="First month, YYYY-MM."),
     months: int = typer.Option(3, "--months", min=1, max=24, help="Number of months."),
     seed: int = typer.Option(7, "--seed", help="Random seed: the same seed gives the same files."),
-    calls_format: str = typer.Option("csv", "--calls-format", help="csv or parquet."),
+    calls_format: str = typer.Option("parquet", "--calls-format", help="parquet (compact) or csv."),
     plain: bool = typer.Option(False, "--plain", help="All tables as English-header UTF-8 CSV (no .xlsx/GB18030)."),
     no_calls: bool = typer.Option(False, "--no-calls", help="Skip the call log."),
 ) -> None:

@@ -157,6 +157,9 @@ def to_date(raw: pd.Series):
 def to_time_seconds(raw: pd.Series):
     """Time of day as seconds since midnight (Int64). Accepts 9:00, 09:00:00, Excel fractions."""
     native, numbers, text = _split_objects(raw)
+    numeric_text = pd.to_numeric(text, errors="coerce").astype("float64")
+    numbers = numbers.fillna(numeric_text)
+    text = text.mask(numeric_text.notna())
     parts = text.str.extract(_TIME_RE)
     h = pd.to_numeric(parts[0], errors="coerce")
     m = pd.to_numeric(parts[1], errors="coerce")

@@ -18,6 +18,9 @@ from cctool.policy.leave import assess_leave, leave_days
 from cctool.rules.model import Band, Rules
 
 ABSENT_KINDS = ("absent_half_day", "absent_full_day")
+# Findings of one day in the order they happen: arrival first, then departure.
+KIND_ORDER = {k: i for i, k in enumerate(["excused_late", "late", "absent_half_day", "absent_full_day", "early_leave",
+                                          "missing_punch", "swap_limit_exceeded", "training_ended"])}
 EVENT_COLUMNS = ["agent_id", "name", "team", "date", "shift_start", "shift_end", "sign_in", "sign_out",
                  "minutes", "kind", "rule_id", "reason"]
 
@@ -231,12 +234,12 @@ def band_ranges(bands: list[Band], what: str) -> dict[str, str]:
     """Each band's literal range in words: 'more than 15 and at most 30 min late'."""
     out = {}
     for band, nxt in zip(bands, list(bands[1:]) + [None]):
-        low = f"more than {band.above_minutes:g}" if band.strict else f"{band.at_least_minutes:g} or more"
+        low = f"more than {band.above_minutes:g} min" if band.strict else f"{band.at_least_minutes:g} min or more"
         if nxt is None:
-            out[band.rule_id] = f"{low} min {what}"
+            out[band.rule_id] = f"{low} {what}"
         else:
-            high = f"at most {nxt.above_minutes:g}" if nxt.strict else f"under {nxt.at_least_minutes:g}"
-            out[band.rule_id] = f"{low} and {high} min {what}"
+            high = f"at most {nxt.above_minutes:g} min" if nxt.strict else f"under {nxt.at_least_minutes:g} min"
+            out[band.rule_id] = f"{low} and {high} {what}"
     return out
 
 
@@ -448,7 +451,9 @@ def audit_month(month: str, roster: pd.DataFrame, schedule: pd.DataFrame, punche
                     "deemed_resigned", "training_ended"]
     summary["attention"] = summary[consequences].any(axis=1) | (summary["missing_punch_count"] > 0)
     summary = summary.reset_index().rename(columns={"index": "agent_id"})
-    events = events.sort_values(["agent_id", "date", "kind"], kind="stable").reset_index(drop=True)
+    order = events["kind"].map(KIND_ORDER).fillna(len(KIND_ORDER))
+    events = events.assign(_order=order).sort_values(["agent_id", "date", "_order"], kind="stable") \
+        .drop(columns="_order").reset_index(drop=True)
     teams = team_rates(summary, rules)
     return AttendanceResult(month, s, summary, events, requests, teams, caps, issues)
 
