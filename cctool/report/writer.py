@@ -221,8 +221,10 @@ def atomic_write(path: Path, produce: Callable[[Path], None], *, confidential: b
     """Have `produce` write a temporary file beside `path`, then move it into place."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    if not folder.exists():
-        raise OutputError(f"{path}: the folder {folder} does not exist")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot create the folder {folder} ({exc.strerror})") from None
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     os.close(fd)
     tmp = Path(tmp_name)
