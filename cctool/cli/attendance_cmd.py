@@ -29,23 +29,17 @@ def attendance_audit(
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="'findings': exit 6 when anyone needs action."),
 ) -> None:
     """Who was late, who counts as absent, whose bonus stops, whose leave lacked approval, which team fell short."""
-    from cctool.policy.attendance import audit_month
+    from cctool.pipelines import run_attendance
     from cctool.report.attendance import attendance_json, attendance_sheets
     from cctool.report.writer import json_payload, write_json, write_workbook
 
     with guard():
         lang = check_lang(lang)
         check_out(out)
-        period = parse_month(month)
+        parse_month(month)  # a bad --month is a usage error before any file is read
         loaded, inputs = start(rules)
-        roster_df = inputs.load("roster", roster)
-        frames = {"schedule": inputs.load("schedule", schedule), "punches": inputs.load("punches", punches),
-                  "leave": inputs.load_optional("leave", leave), "excusals": inputs.load_optional("excusals", excusals),
-                  "swaps": inputs.load_optional("swaps", swaps)}
-        files = {name: str(t.path) for name, t in inputs.tables.items()}
-        result = audit_month(period, roster_df, frames["schedule"], frames["punches"], loaded.rules,
-                             leave=frames["leave"], excusals=frames["excusals"], swaps=frames["swaps"], files=files)
-        issues = inputs.issues + result.issues
+        result, issues, period = run_attendance(month, loaded.rules, inputs, roster=roster, schedule=schedule,
+                                                punches=punches, leave=leave, excusals=excusals, swaps=swaps)
         run = run_info("attendance-audit", period, loaded, inputs, lang=lang)
         write_workbook(out, attendance_sheets(result, lang), run, issues, lang=lang)
         if json_path:

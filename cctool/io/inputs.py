@@ -19,6 +19,7 @@ class InputSet:
         self.tables: dict[str, LoadedTable] = {}
         self.issues: list[Issue] = []
         self.roster: pd.DataFrame | None = None
+        self.extra_records: list[InputRecord] = []  # inputs read outside pandas (call logs via DuckDB)
 
     def load(self, name: str, spec: str | Path) -> pd.DataFrame:
         known = set(self.roster["agent_id"]) if self.roster is not None and name != "roster" else None
@@ -35,7 +36,7 @@ class InputSet:
 
     def records(self) -> list[InputRecord]:
         return [InputRecord(name, str(t.path) + (f"#{t.sheet}" if t.sheet else ""), t.sha256, t.rows_read)
-                for name, t in self.tables.items()]
+                for name, t in self.tables.items()] + self.extra_records
 
 
 def check_roster(loaded: LoadedTable) -> list[Issue]:

@@ -1,0 +1,261 @@
+"""Monthly pay (PAY-*), from grade, attendance, KPI and calls. Exact: every amount is a
+Decimal quantized by the rules file's rounding; every total is the sum of its lines.
+
+Shape of a person's pay:
+- earnings at full entitlement: base_pay (PAY-GRADE), performance_bonus (PAY-BONUS by KPI
+  band), commission (per successful call and % of sales), overtime_pay (PAY-OT);
+- deductions, each its own line with rule ID and reason: unpaid days (absence, personal and
+  sick leave, standby, days outside employment), bonuses stopped by attendance (ATT-COUNT-3,
+  ATT-ABS-1, ATT-ABS-2), the whole wage withheld (ATT-ABS-3, ATT-QUIT-3 → PAY-NONE);
+- gross = the sum of earnings; net = gross − deductions (never below zero).
+The attendance consequences come from the attendance audit itself (one copy of those rules).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+
+from cctool.frames import rows
+from cctool.policy.attendance import AttendanceResult, month_bounds
+from cctool.rules.model import Rules
+
+ZERO = Decimal("0")
+MONEY_COLUMNS = ("base_pay", "performance_bonus", "commission", "overtime_pay", "deductions", "gross", "net")
+
+
+@dataclass
+class PayrollResult:
+    month: str
+    payroll: pd.DataFrame  # one row per person
+    deductions: pd.DataFrame  # one row per deduction line
+    totals: pd.DataFrame  # by department and team
+    overtime: pd.DataFrame  # one row per overtime shift, with the PAY-OT verdict
+
+
+class Money:
+    def __init__(self, rules: Rules):
+        r = rules.pay.rounding
+        self.quantum = r.quantum
+        self.mode = ROUND_HALF_UP if r.mode == "half_up" else ROUND_HALF_EVEN
+
+    def __call__(self, value) -> Decimal:
+        return Decimal(str(value)).quantize(self.quantum, rounding=self.mode)
+
+
+def _dec(value) -> Decimal:
+    """A float count (days, hours) as an exact Decimal of what it prints as (0.5 -> 0.5)."""
+    return Decimal(repr(float(value))) if value is not None and not pd.isna(value) else ZERO
+
+
+def weekdays_outside_employment(month: str, hire, exit_) -> int:
+    """Mon–Fri dates of the month before the hire date or after the exit date."""
+    lo, hi = month_bounds(month)
+    days = pd.bdate_range(lo, hi - pd.Timedelta(days=1))
+    outside = np.zeros(len(days), bool)
+    if pd.notna(hire):
+        outside |= days < pd.Timestamp(hire)
+    if pd.notna(exit_):
+        outside |= days > pd.Timestamp(exit_)
+    return int(outside.sum())
+
+
+def leave_days_by_type(att: AttendanceResult) -> pd.DataFrame:
+    """Leave days taken per person and leave type, from the audited shifts."""
+    s = att.shifts
+    if att.leave.empty or "leave_request" not in s:
+        return pd.DataFrame()
+    kind = s["leave_request"].map(att.leave.set_index("request_id")["leave_type"])
+    taken = s.assign(leave_type=kind)[s["leave_taken"] > 0]
+    return taken.pivot_table(index="agent_id", columns="leave_type", values="leave_taken", aggfunc="sum", fill_value=0)
+
+
+def overtime_verdicts(att: AttendanceResult, shift_calls: pd.DataFrame | None, centre_cph: float | None,
+                      rules: Rules) -> pd.DataFrame:
+    """PAY-OT: arranged overtime whose shift CPH reaches the centre's average is paid by the
+    hour; self-initiated overtime, or overtime below the average, earns commission only."""
+    ot_rule = rules.pay.overtime
+    s = att.shifts
+    ot = s[s["overtime"]].copy()
+    cols = ["agent_id", "date", "hours", "calls", "cph", "centre_cph", "arranged", "paid", "rule_id", "reason"]
+    if ot.empty:
+        return pd.DataFrame(columns=cols)
+    signed = (ot["sign_out"] - ot["sign_in"]).dt.total_seconds() / 3600
+    ot["hours"] = signed.where(signed.notna(), 0.0).round(2)
+    if shift_calls is not None and not shift_calls.empty:
+        ot = ot.merge(shift_calls[["agent_id", "date", "calls"]], on=["agent_id", "date"], how="left")
+    else:
+        ot["calls"] = np.nan
+    ot["calls"] = ot["calls"].fillna(0)
+    ot["cph"] = (ot["calls"] / ot["hours"].where(ot["hours"] > 0)).round(2)
+    ot["centre_cph"] = round(centre_cph, 2) if centre_cph else np.nan
+    ot["arranged"] = ot["overtime_arranged"].astype(bool)
+    reaches = (ot["cph"] >= (centre_cph or 0)) if ot_rule.requires_average_cph else True
+    ok_arranged = ot["arranged"] if ot_rule.requires_arranged else True
+    ot["paid"] = (ok_arranged & reaches & (ot["hours"] > 0)).astype(bool)
+    if ot_rule.requires_average_cph and centre_cph is None:
+        ot["paid"] = False
+    ot["rule_id"] = ot_rule.rule_id
+    reason = np.select(
+        [ot["hours"] <= 0, ~ot["arranged"], ot["paid"]],
+        ["no signed-in hours on the overtime shift", "self-initiated overtime: commission only",
+         "arranged overtime, shift CPH reaches the centre's average: paid by the hour"],
+        default="arranged overtime below the centre's average CPH: commission only")
+    ot["reason"] = reason
+    if centre_cph is None and ot_rule.requires_average_cph:
+        ot["reason"] = "no call log given: the shift CPH cannot be checked against the average; commission only"
+    return ot[cols].reset_index(drop=True)
+
+
+def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rules: Rules, *,
+                    kpi: pd.DataFrame | None = None, calls_by_agent: pd.DataFrame | None = None,
+                    shift_calls: pd.DataFrame | None = None, centre_cph: float | None = None) -> PayrollResult:
+    pay = rules.pay
+    money = Money(rules)
+    lo, hi = month_bounds(month)
+    people = roster[(roster["hire_date"] < hi) & ~(roster["exit_date"] < lo)] if "exit_date" in roster \
+        else roster[roster["hire_date"] < hi]
+    summary = att.summary.set_index("agent_id")
+    leave_by_type = leave_days_by_type(att)
+    kpi_month = kpi[kpi["month"] == month].set_index("agent_id")["kpi_score"] if kpi is not None else pd.Series(dtype=float)
+    calls = calls_by_agent.set_index("agent_id") if calls_by_agent is not None else pd.DataFrame()
+    overtime = overtime_verdicts(att, shift_calls, centre_cph, rules)
+    ot_paid_hours = overtime[overtime["paid"]].groupby("agent_id")["hours"].sum() if not overtime.empty else {}
+    tiers = {t.consequence: t for t in rules.attendance.monthly_absence}
+    count_rule = rules.attendance.monthly_count
+    quit_rule = rules.attendance.consecutive_absence
+
+    records, lines = [], []
+    for p in rows(people):
+        a = p.agent_id
+        explanation: list[str] = []
+        rule_ids: list[str] = []
+        mine: list[dict] = []  # this person's deduction lines
+
+        def deduct(item: str, amount: Decimal, rule_id: str, reason: str) -> None:
+            if amount > 0:
+                mine.append({"agent_id": a, "name": p.name, "department": p.department, "team": p.team,
+                              "item": item, "amount": amount, "rule_id": rule_id, "reason": reason})
+                rule_ids.append(rule_id)
+
+        # PAY-GRADE: base pay by grade (agents) or post.
+        table = pay.base_pay.by_grade if p.role == "agent" else pay.base_pay.by_role
+        key = p.grade if p.role == "agent" else p.role
+        base = money(table.get(key, ZERO) if isinstance(key, str) else ZERO)
+        if base == 0:
+            explanation.append(f"no base pay set for {p.role} {key or ''} in the rules file".replace("  ", " "))
+        rule_ids.append(pay.base_pay.rule_id)
+        daily = base / pay.base_pay.paid_days_basis
+        unpaid = pay.base_pay.unpaid
+        outside = weekdays_outside_employment(month, p.hire_date, getattr(p, "exit_date", pd.NaT))
+        if outside:
+            deduct("days outside employment", money(daily * outside), pay.base_pay.rule_id,
+                   f"{outside} working day(s) of the month before joining or after leaving × daily rate "
+                   f"{money(daily)} ({base} ÷ {pay.base_pay.paid_days_basis})")
+        standby = getattr(p, "status", None) == "standby"
+        if standby:
+            deduct("standby training", money(base * unpaid.standby), pay.standby.rule_id,
+                   "in standby training (待岗) this month: no base pay")
+        row = summary.loc[a] if a in summary.index else None
+        if row is not None and not standby:
+            if row["absent_days"] > 0:
+                deduct("absence", money(daily * _dec(row["absent_days"]) * unpaid.absence), pay.base_pay.rule_id,
+                       f"{row['absent_days']:g} absent day(s) unpaid × daily rate {money(daily)}")
+            for leave_type, share in (("personal", unpaid.personal), ("sick", unpaid.sick)):
+                days = leave_by_type.at[a, leave_type] if a in leave_by_type.index and leave_type in leave_by_type else 0
+                if days and share > 0:
+                    deduct(f"{leave_type} leave", money(daily * _dec(days) * share), pay.base_pay.rule_id,
+                           f"{days:g} day(s) of {leave_type} leave, {share * 100:g} % unpaid × daily rate {money(daily)}")
+
+        # PAY-BONUS by KPI band.
+        bonus = money(ZERO)
+        score = kpi_month.get(a)
+        if score is not None and not pd.isna(score):
+            band = next((b for b in pay.performance_bonus.bands if score >= b.at_least), None)
+            bonus = money(band.amount if band else ZERO)
+            explanation.append(f"KPI {score:g}: performance bonus {bonus}" if band else f"KPI {score:g}: below every bonus band")
+            rule_ids.append(pay.performance_bonus.rule_id)
+        elif p.role == "agent":
+            explanation.append("no KPI score for the month: no performance bonus")
+
+        # Commission on successful calls and sales.
+        commission = money(ZERO)
+        if a in calls.index:
+            c = calls.loc[a]
+            commission = money(pay.commission.per_successful_call * int(c["successes"])
+                               + pay.commission.percent_of_amount * Decimal(str(round(float(c.get("amount", 0) or 0), 2))))
+            explanation.append(f"{int(c['successes'])} successful calls: commission {commission}")
+
+        # PAY-OT.
+        ot_hours = float(ot_paid_hours.get(a, 0.0)) if len(ot_paid_hours) else 0.0
+        overtime_pay = money(pay.overtime.hourly_rate * _dec(ot_hours))
+        if ot_hours:
+            rule_ids.append(pay.overtime.rule_id)
+            explanation.append(f"{ot_hours:g} h arranged overtime at {pay.overtime.hourly_rate}/h")
+        elif not overtime.empty and (overtime["agent_id"] == a).any():
+            rule_ids.append(pay.overtime.rule_id)
+            explanation.append("overtime paid as commission only (PAY-OT)")
+
+        # Attendance consequences on pay, from the audit.
+        if row is not None:
+            if row["all_bonus_zero"]:
+                deduct("all bonuses zero", bonus + commission, tiers["all_bonus_zero"].rule_id,
+                       f"{row['absent_days']:g} absent days: every bonus of the month, commission included, is deducted "
+                       f"({rules.pay.commission.rule_id})")
+            elif row["performance_pay_zero"]:
+                deduct("performance pay zero", bonus, tiers["performance_pay_zero"].rule_id,
+                       f"{row['absent_days']:g} absent day(s): the month's performance pay is zero ({pay.performance_bonus.rule_id})")
+            elif row["performance_bonus_stopped"]:
+                deduct("performance bonus stopped", bonus, count_rule.rule_id,
+                       f"{int(row['late_count'] + row['early_leave_count'])} lates and early leaves: the month's "
+                       f"performance bonus stops ({pay.performance_bonus.rule_id})")
+
+        gross = base + bonus + commission + overtime_pay
+        so_far = sum((ln["amount"] for ln in mine), ZERO)
+        if so_far > gross:  # unpaid days never push pay below zero
+            excess = so_far - gross
+            for ln in reversed(mine):
+                cut = min(excess, ln["amount"])
+                ln["amount"] -= cut
+                excess -= cut
+                if excess == 0:
+                    break
+        if row is not None and (row["wage_withheld"] or row["deemed_resigned"]):
+            why = tiers["wage_withheld"].rule_id if row["wage_withheld"] else quit_rule.rule_id
+            remaining = gross - sum((ln["amount"] for ln in mine), ZERO)
+            text = (f"{row['absent_days']:g} absent days" if row["wage_withheld"]
+                    else f"{quit_rule.at_least_days} consecutive days absent: deemed resigned")
+            deduct("wage withheld", remaining, pay.withheld.rule_id, f"{text} ({why}): no wage is paid for the month")
+            rule_ids.append(why)
+        total_deductions = money(sum((ln["amount"] for ln in mine), ZERO))
+        lines.extend(mine)
+        net = gross - total_deductions
+        records.append({"agent_id": a, "name": p.name, "department": p.department, "team": p.team, "role": p.role,
+                        "month": month, "base_pay": base, "performance_bonus": bonus, "commission": commission,
+                        "overtime_pay": overtime_pay, "deductions": total_deductions, "gross": gross, "net": net,
+                        "rule_ids": ", ".join(dict.fromkeys(rule_ids)),
+                        "explanation": "; ".join(explanation + [ln["reason"] for ln in mine if ln["amount"] > 0])})
+    payroll = pd.DataFrame(records)
+    deductions = pd.DataFrame(lines, columns=["agent_id", "name", "department", "team", "item", "amount", "rule_id",
+                                              "reason"])
+    deductions = deductions[deductions["amount"] > 0].reset_index(drop=True)
+    return PayrollResult(month, payroll, deductions, totals_by_unit(payroll), overtime)
+
+
+def totals_by_unit(payroll: pd.DataFrame) -> pd.DataFrame:
+    """Sums of every money column by department and team, then per department and overall:
+    Decimal sums of the people's lines, so every total reconciles exactly."""
+    if payroll.empty:
+        return pd.DataFrame(columns=["department", "team", "headcount", *MONEY_COLUMNS])
+    out = []
+    for (dept, team), grp in payroll.groupby(["department", "team"], sort=True):
+        out.append({"department": dept, "team": team, "headcount": len(grp),
+                    **{c: sum(grp[c], ZERO) for c in MONEY_COLUMNS}})
+    for dept, grp in payroll.groupby("department", sort=True):
+        out.append({"department": dept, "team": "(all)", "headcount": len(grp),
+                    **{c: sum(grp[c], ZERO) for c in MONEY_COLUMNS}})
+    out.append({"department": "(all)", "team": "(all)", "headcount": len(payroll),
+                **{c: sum(payroll[c], ZERO) for c in MONEY_COLUMNS}})
+    return pd.DataFrame(out)
