@@ -21,10 +21,10 @@ def roster_frame(rows: list[dict]) -> pd.DataFrame:
     return frame
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def org_roster():
     """A small centre: director D1, ops manager M1, deputy DM1, supervisors S1/S2, team leads
-    T1 (under S1) and T2 (under S2), agents E1..E3 under T1 and E9 under T2."""
+    T1 (under S1) and T2 (under S2), agents E1..E3 under T1 and E9 under T2. Shared: copy before changing."""
     return roster_frame([
         {"agent_id": "D1", "role": "director", "team": "MGMT", "grade": None, "line": None},
         {"agent_id": "M1", "role": "ops_manager", "team": "MGMT", "reports_to": "D1", "grade": None, "line": None},

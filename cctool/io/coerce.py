@@ -38,9 +38,14 @@ def blank_mask(raw: pd.Series) -> pd.Series:
     return isna | (as_text == "").fillna(True)
 
 
+def _all_text(raw: pd.Series) -> bool:
+    """An object column holding only str cells (and blanks): nothing to convert cell by cell."""
+    return raw.dtype == object and pd.api.types.infer_dtype(raw, skipna=True) in ("string", "empty")
+
+
 def _as_text(raw: pd.Series) -> pd.Series:
     """Text view of a column; whole floats from Excel (1001.0) read as '1001'."""
-    if raw.dtype == object:
+    if raw.dtype == object and not _all_text(raw):
         def text(v):
             if isinstance(v, float) and v.is_integer():
                 return str(int(v))
@@ -115,6 +120,8 @@ def _split_objects(raw: pd.Series):
         if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
             return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]"), raw.astype("float64"), pd.Series(pd.NA, index=raw.index, dtype="string")
         return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]"), pd.Series(np.nan, index=raw.index), _as_text(raw)
+    if _all_text(raw):
+        return _split_objects(_as_text(raw))
     kinds = raw.map(lambda v: "d" if isinstance(v, (dt.datetime, dt.date)) else
                     "t" if isinstance(v, dt.time) else
                     "n" if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) else "s")
@@ -126,6 +133,16 @@ def _split_objects(raw: pd.Series):
     return native.astype("datetime64[ns]"), numbers, text
 
 
+def _numbers_in_text(text: pd.Series) -> pd.Series:
+    """Numbers typed as text (Excel serials, fractions of a day); NaN elsewhere. No number
+    holds a ':', so date-times and clock times skip the slow number parse."""
+    maybe = ~text.str.contains(":", regex=False).fillna(False).astype(bool)
+    out = pd.Series(np.nan, index=text.index)
+    if maybe.any():
+        out[maybe] = pd.to_numeric(text[maybe], errors="coerce").astype("float64")
+    return out
+
+
 def _serial_to_datetime(numbers: pd.Series) -> tuple[pd.Series, pd.Series]:
     ok = numbers.between(SERIAL_MIN, SERIAL_MAX)
     out = EXCEL_EPOCH + pd.to_timedelta((numbers.where(ok) * 86400).round(), unit="s")
@@ -134,8 +151,8 @@ def _serial_to_datetime(numbers: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def to_datetime(raw: pd.Series, date_only: bool = False):
     native, numbers, text = _split_objects(raw)
-    numeric_text = pd.to_numeric(text, errors="coerce")
-    numbers = numbers.fillna(numeric_text.astype("float64"))
+    numeric_text = _numbers_in_text(text)
+    numbers = numbers.fillna(numeric_text)
     text = text.mask(numeric_text.notna())
     formats = DATE_FORMATS + DATETIME_FORMATS if date_only else DATETIME_FORMATS + DATE_FORMATS
     parsed = _parse_text_datetimes(text, formats)
@@ -157,7 +174,7 @@ def to_date(raw: pd.Series):
 def to_time_seconds(raw: pd.Series):
     """Time of day as seconds since midnight (Int64). Accepts 9:00, 09:00:00, Excel fractions."""
     native, numbers, text = _split_objects(raw)
-    numeric_text = pd.to_numeric(text, errors="coerce").astype("float64")
+    numeric_text = _numbers_in_text(text)
     numbers = numbers.fillna(numeric_text)
     text = text.mask(numeric_text.notna())
     parts = text.str.extract(_TIME_RE)

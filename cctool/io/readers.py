@@ -229,6 +229,21 @@ def detect_punch_table(headers: list[str], extra_aliases: dict | None) -> str:
 # ---------------------------------------------------------------------------- coercion
 
 def _coerce(raw: pd.Series, col) -> tuple[pd.Series, pd.Series]:
+    """Typed values and the unreadable-cell mask of one column.
+
+    A text column (every CSV column) repeats few values: agent ids, dates, shift times,
+    yes/no. Every coercer reads each cell on its own, so each distinct value is read once
+    and spread back. Object columns (Excel) are not grouped: 1, 1.0 and True are equal
+    there but read differently.
+    """
+    if not isinstance(raw.dtype, pd.StringDtype):
+        return _coerce_cells(raw, col)
+    codes, uniques = pd.factorize(raw, use_na_sentinel=False)
+    values, bad = _coerce_cells(pd.Series(uniques), col)
+    return values.take(codes).set_axis(raw.index), bad.take(codes).set_axis(raw.index)
+
+
+def _coerce_cells(raw: pd.Series, col) -> tuple[pd.Series, pd.Series]:
     kind = col.kind
     if kind == "text":
         return coerce.to_text(raw)
@@ -244,10 +259,12 @@ def _coerce(raw: pd.Series, col) -> tuple[pd.Series, pd.Series]:
         return coerce.to_datetime(raw)
     if kind == "datetime_or_time":
         stamp, bad_stamp = coerce.to_datetime(raw)
-        secs, bad_secs = coerce.to_time_seconds(raw)
-        # Keep both readings; the reader combines a bare time with the row's date.
-        out = pd.DataFrame({"stamp": stamp, "secs": secs})
-        return out, bad_stamp & bad_secs
+        # Keep both readings; the reader combines a bare time with the row's date. A full
+        # date-time (after 1900) is used as it is, so only the other cells need a time reading.
+        bare = stamp.isna() | (stamp.dt.year <= 1900)
+        secs, bad_secs = coerce.to_time_seconds(raw[bare])
+        out = pd.DataFrame({"stamp": stamp, "secs": secs.reindex(raw.index)})
+        return out, bad_stamp & bad_secs.reindex(raw.index, fill_value=False)
     if kind == "time":
         return coerce.to_time_seconds(raw)
     if kind == "month":

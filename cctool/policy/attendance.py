@@ -149,9 +149,9 @@ def excused_mask(shifts: pd.DataFrame, excusals: pd.DataFrame | None) -> pd.Seri
     teams = set(zip(excusals.loc[kind == "team", "date"], target[kind == "team"]))
     agents = set(zip(excusals.loc[kind == "agent", "date"], target[kind == "agent"]))
     if teams:
-        mask |= pd.Series([k in teams for k in zip(shifts["date"], shifts["team"])], index=shifts.index)
+        mask |= pd.MultiIndex.from_arrays([shifts["date"], shifts["team"]]).isin(list(teams))
     if agents:
-        mask |= pd.Series([k in agents for k in zip(shifts["date"], shifts["agent_id"])], index=shifts.index)
+        mask |= pd.MultiIndex.from_arrays([shifts["date"], shifts["agent_id"]]).isin(list(agents))
     return mask
 
 
@@ -254,6 +254,9 @@ def _band_reason(kind: pd.Series, rule: pd.Series, seconds: pd.Series, bands: li
 
 def shift_events(s: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     att = rules.attendance
+    # Reasons are text built column-wise: build them only for the shifts that have a finding.
+    s = s[s["late_kind"].notna() | s["excused"] | s["early_kind"].notna() | s["missing_punch"] | s["no_show"]
+          | s["invalid_leave"] | s["half_no_show"]]
     frames = []
     start_txt = "scheduled " + _hhmm(s["shift_start"]) + ", signed in " + s["sign_in"].dt.strftime("%H:%M:%S")
     end_txt = "scheduled " + _hhmm(s["shift_end"]) + ", signed out " + s["sign_out"].dt.strftime("%H:%M:%S")

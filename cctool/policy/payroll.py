@@ -223,12 +223,16 @@ def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rul
                 if excess == 0:
                     break
         if row is not None and (row["wage_withheld"] or row["deemed_resigned"]):
-            why = tiers["wage_withheld"].rule_id if row["wage_withheld"] else quit_rule.rule_id
+            causes = []
+            if row["wage_withheld"]:
+                causes.append(f"{row['absent_days']:g} absent days ({tiers['wage_withheld'].rule_id})")
+                rule_ids.append(tiers["wage_withheld"].rule_id)
+            if row["deemed_resigned"]:
+                causes.append(f"{quit_rule.at_least_days} consecutive days absent: deemed resigned ({quit_rule.rule_id})")
+                rule_ids.append(quit_rule.rule_id)
             remaining = gross - sum((ln["amount"] for ln in mine), ZERO)
-            text = (f"{row['absent_days']:g} absent days" if row["wage_withheld"]
-                    else f"{quit_rule.at_least_days} consecutive days absent: deemed resigned")
-            deduct("wage withheld", remaining, pay.withheld.rule_id, f"{text} ({why}): no wage is paid for the month")
-            rule_ids.append(why)
+            deduct("wage withheld", remaining, pay.withheld.rule_id,
+                   f"{'; '.join(causes)}: no wage is paid for the month")
         total_deductions = money(sum((ln["amount"] for ln in mine), ZERO))
         lines.extend(mine)
         net = gross - total_deductions

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import os
@@ -65,7 +66,10 @@ class Sheet:
     chart: dict | None = None  # {"type": "column", "categories": col, "series": [cols], "title": str}
 
 
+@functools.lru_cache(maxsize=65536)  # names, teams and kinds repeat down a column
 def _display_width(text: str) -> int:
+    if text.isascii():  # no ASCII character is East Asian wide
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -103,7 +107,7 @@ def _column_writer(series: pd.Series, name: str, sheet: Sheet, fmt: _Formats) ->
     if pd.api.types.is_datetime64_any_dtype(series):
         values = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) is not None else series
         is_date = bool((values.dropna() == values.dropna().dt.normalize()).all())
-        py = [None if pd.isna(v) else v.to_pydatetime() for v in values]
+        py = values.dt.to_pydatetime().where(values.notna(), None).tolist()
         return "datetime", fmt.date if is_date else fmt.datetime, py
     if pd.api.types.is_integer_dtype(series):
         return "number", fmt.integer, [None if v is pd.NA or v is None else int(v) for v in series.tolist()]
@@ -111,6 +115,8 @@ def _column_writer(series: pd.Series, name: str, sheet: Sheet, fmt: _Formats) ->
         f = fmt.percent if name in sheet.percent else fmt.number
         return "number", f, [None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else float(v)
                              for v in series.tolist()]
+    if isinstance(series.dtype, pd.StringDtype) or pd.api.types.infer_dtype(series, skipna=True) == "string":
+        return "text", None, series.fillna("").tolist()  # only str cells: blanks are all there is to convert
     return "text", None, [_cell_text(v) for v in series.tolist()]
 
 

@@ -1,0 +1,154 @@
+"""Pay rules (PAY-*) and the attendance consequences applied to pay, in exact money."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+from builders import punches, schedule
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cctool.policy.attendance import audit_month
+from cctool.policy.payroll import MONEY_COLUMNS, compute_payroll
+
+D = Decimal
+DAYS = [f"2026-10-{d:02d}" for d in (1, 2, 5, 6, 7, 8, 9, 12, 13, 14)]
+ON_TIME = ("08:55:00", "18:00:00")
+LATE = ("09:05:00", "18:00:00")
+NONE = (None, None)
+
+
+def month(org_roster, rules, plan, *, kpi=95.0, successes=0, amount=0.0, overtime=None, roster=None):
+    """E1 (grade C, base 3500) works DAYS with the punches of `plan` (default on time)."""
+    plan = plan + [ON_TIME] * (len(DAYS) - len(plan))
+    rows = [("E1", d, "09:00", "18:00") for d in DAYS]
+    sched = schedule(rows)
+    sched["overtime"] = False
+    sched["overtime_arranged"] = False
+    p = [("E1", d, f"{d} {i}" if i else None, f"{d} {o}" if o else None) for d, (i, o) in zip(DAYS, plan) if i or o]
+    shift_calls = None
+    if overtime is not None:  # one extra overtime shift on a Saturday
+        arranged, calls = overtime
+        extra = schedule([("E1", "2026-10-10", "09:00", "13:00")]).assign(overtime=True, overtime_arranged=arranged)
+        sched = pd.concat([sched, extra], ignore_index=True)
+        p.append(("E1", "2026-10-10", "2026-10-10 09:00:00", "2026-10-10 13:00:00"))
+        shift_calls = pd.DataFrame({"agent_id": ["E1"], "date": [pd.Timestamp("2026-10-10")], "calls": [calls]})
+    roster = org_roster if roster is None else roster
+    att = audit_month("2026-10", roster, sched, punches(p), rules)
+    kpi_df = pd.DataFrame({"agent_id": ["E1"], "month": ["2026-10"], "kpi_score": [kpi]})
+    calls = pd.DataFrame({"agent_id": ["E1"], "calls": [500], "connected": [300], "successes": [successes],
+                          "amount": [amount]})
+    result = compute_payroll("2026-10", roster, att, rules, kpi=kpi_df, calls_by_agent=calls,
+                             shift_calls=shift_calls, centre_cph=14.0)
+    pay = result.payroll.set_index("agent_id").loc["E1"]
+    lines = result.deductions[result.deductions["agent_id"] == "E1"]
+    return pay, lines, result
+
+
+def items(lines):
+    return {r.item: (r.amount, r.rule_id) for r in lines.itertuples()}
+
+
+def test_clean_month_pays_everything(org_roster, rules):
+    pay, lines, _ = month(org_roster, rules, [], kpi=95, successes=100, amount=1000)
+    assert pay["base_pay"] == D("3500.00")                     # PAY-GRADE, grade C
+    assert pay["performance_bonus"] == D("1500.00")            # PAY-BONUS, KPI 95 band
+    assert pay["commission"] == D("210.00")                    # 100 × 2.00 + 1 % of 1000
+    assert pay["gross"] == D("5210.00") and pay["net"] == D("5210.00") and lines.empty
+
+
+def test_bonus_bands_boundaries(org_roster, rules):
+    assert month(org_roster, rules, [], kpi=94.99)[0]["performance_bonus"] == D("1000.00")
+    assert month(org_roster, rules, [], kpi=90)[0]["performance_bonus"] == D("1000.00")
+    assert month(org_roster, rules, [], kpi=74.9)[0]["performance_bonus"] == D("0.00")
+
+
+def test_three_lates_stop_the_performance_bonus(org_roster, rules):
+    pay, lines, _ = month(org_roster, rules, [LATE, LATE], successes=10)
+    assert lines.empty and pay["net"] == pay["gross"]
+    pay, lines, _ = month(org_roster, rules, [LATE, LATE, LATE], successes=10)
+    assert items(lines) == {"performance bonus stopped": (D("1500.00"), "ATT-COUNT-3")}
+    assert pay["net"] == D("3500.00") + D("20.00")              # base + commission stay
+
+
+def test_one_absent_day_zeroes_performance_pay(org_roster, rules):
+    pay, lines, _ = month(org_roster, rules, [NONE], successes=10)
+    got = items(lines)
+    assert got["performance pay zero"] == (D("1500.00"), "ATT-ABS-1")
+    assert got["absence"] == (D("160.92"), "PAY-GRADE")            # 3500 / 21.75 = 160.919… → 160.92
+    assert pay["net"] == D("3500.00") + D("20.00") - D("160.92")
+
+
+def test_two_absent_days_zero_every_bonus_including_commission(org_roster, rules):
+    pay, lines, _ = month(org_roster, rules, [NONE, ON_TIME, NONE], successes=10, amount=500)
+    got = items(lines)
+    assert got["all bonuses zero"] == (D("1525.00"), "ATT-ABS-2")  # 1500 bonus + 20 + 5 commission
+    assert got["absence"] == (D("321.84"), "PAY-GRADE")            # 2 × 160.919… = 321.839… → 321.84
+    assert pay["net"] == D("3500.00") - D("321.84")
+
+
+def test_three_absent_days_withhold_the_whole_wage(org_roster, rules):
+    pay, lines, _ = month(org_roster, rules, [NONE, ON_TIME, NONE, ON_TIME, NONE], successes=10)
+    assert pay["net"] == D("0.00")
+    assert items(lines)["wage withheld"][1] == "PAY-NONE"
+    assert "ATT-ABS-3" in pay["rule_ids"]
+    assert sum(lines["amount"], D(0)) == pay["gross"]
+
+
+def test_three_in_a_row_deemed_resigned_withholds_the_wage(org_roster, rules):
+    pay, lines, _ = month(org_roster, rules, [ON_TIME, NONE, NONE, NONE], successes=10)
+    assert pay["net"] == D("0.00") and "ATT-QUIT-3" in pay["rule_ids"]
+    assert "deemed resigned" in items(lines) or "wage withheld" in items(lines)
+
+
+def test_overtime_paid_only_when_arranged_and_at_average(org_roster, rules):
+    pay, _, result = month(org_roster, rules, [], overtime=(True, 56))  # 56 calls / 4 h = 14.0 = centre average
+    assert pay["overtime_pay"] == D("120.00")                      # 4 h × 30.00
+    assert bool(result.overtime.loc[0, "paid"])
+    pay, _, result = month(org_roster, rules, [], overtime=(True, 55))  # 13.75 < 14: commission only
+    assert pay["overtime_pay"] == D("0.00") and "below" in result.overtime.loc[0, "reason"]
+    pay, _, result = month(org_roster, rules, [], overtime=(False, 80))  # self-initiated: commission only
+    assert pay["overtime_pay"] == D("0.00")
+    assert result.overtime.loc[0, "reason"] == "self-initiated overtime: commission only"
+
+
+def test_standby_has_no_base_pay(org_roster, rules):
+    roster = org_roster.copy()
+    roster.loc[roster["agent_id"] == "E1", "status"] = "standby"
+    pay, lines, _ = month(org_roster, rules, [], roster=roster, kpi=50)
+    assert items(lines)["standby training"] == (D("3500.00"), "PAY-STANDBY")
+    assert pay["net"] == D("0.00")
+
+
+def test_joiner_is_prorated_by_working_days(org_roster, rules):
+    roster = org_roster.copy()
+    roster.loc[roster["agent_id"] == "E1", "hire_date"] = pd.Timestamp("2026-10-05")  # misses Oct 1, 2
+    pay, lines, _ = month(org_roster, rules, [], roster=roster, kpi=50)
+    assert items(lines)["days outside employment"] == (D("321.84"), "PAY-GRADE")
+
+
+def test_people_without_schedule_get_base_pay(org_roster, rules):
+    _, _, result = month(org_roster, rules, [])
+    director = result.payroll.set_index("agent_id").loc["D1"]
+    assert director["net"] == D("16000.00") and director["rule_ids"] == "PAY-GRADE"
+
+
+@settings(max_examples=25, deadline=None)
+@given(plan=st.lists(st.sampled_from([ON_TIME, LATE, NONE, ("09:20:00", "18:00:00"), ("08:50:00", "17:40:00")]),
+                     min_size=0, max_size=10),
+       kpi=st.floats(min_value=0, max_value=100, allow_nan=False),
+       successes=st.integers(min_value=0, max_value=3000),
+       amount=st.floats(min_value=0, max_value=1e6, allow_nan=False))
+def test_lines_always_reconcile(org_roster, rules, plan, kpi, successes, amount):
+    _, _, result = month(org_roster, rules, plan, kpi=kpi, successes=successes, amount=amount)
+    for rec in result.payroll.itertuples():
+        assert rec.gross == rec.base_pay + rec.performance_bonus + rec.commission + rec.overtime_pay
+        lines = result.deductions[result.deductions["agent_id"] == rec.agent_id]
+        assert rec.deductions == sum(lines["amount"], D(0))
+        assert rec.net == rec.gross - rec.deductions and rec.net >= 0
+        for col in MONEY_COLUMNS:
+            value = getattr(rec, col)
+            assert isinstance(value, Decimal) and value == value.quantize(D("0.01"))
+    everyone = result.totals.iloc[-1]
+    for col in MONEY_COLUMNS:
+        assert everyone[col] == sum(result.payroll[col], D(0))
