@@ -59,4 +59,5 @@ def run() -> None:
 
 # Report commands register themselves on `app` when imported (one module per command).
 from cctool.cli import attendance_cmd  # noqa: E402,F401
+from cctool.cli import grade_cmd  # noqa: E402,F401
 from cctool.cli import payroll_cmd  # noqa: E402,F401

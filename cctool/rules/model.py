@@ -253,6 +253,8 @@ class Grading(Strict):
     trainee: TraineeRule
     trainee_window: TraineeWindow
     below_label: str
+    # earned grade of a trainee who does not meet GRD-TRAINEE (regular agents: below_label)
+    trainee_below_label: str = "below_trainee"
     promotion_approval: PromotionApproval
     management_note: ManagementNote
     metrics: Metrics

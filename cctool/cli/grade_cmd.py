@@ -1,0 +1,66 @@
+"""`cctool grade-agents`."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from cctool.cli.common import JSON_OPTION, LANG_OPTION, RULES_OPTION, check_lang, check_out, report_issues, run_info, start
+from cctool.cli.main import app
+from cctool.cli.terminal import guard, info
+from cctool.periods import parse_quarter
+
+
+@app.command("grade-agents")
+def grade_agents(
+    quarter: str = typer.Option(..., "--quarter", help="Quarter to grade: 2026Q3, or 'last'."),
+    roster: Path = typer.Option(..., "--roster", help="Roster file (.xlsx/.csv/.parquet; book.xlsx#Sheet for a sheet)."),
+    calls: Path = typer.Option(..., "--calls", help="Call log (通话记录), CSV or Parquet; millions of rows are fine."),
+    kpi: Path = typer.Option(..., "--kpi", help="Monthly KPI scores (月度绩效)."),
+    punches: Optional[Path] = typer.Option(None, "--punches", help="Punches (签到记录): hours signed in for CPH."),
+    schedule: Optional[Path] = typer.Option(None, "--schedule", help="Schedule (排班表): scheduled hours where no punches."),
+    rules: Optional[Path] = RULES_OPTION,
+    out: Path = typer.Option(..., "--out", help="Excel report to write (.xlsx)."),
+    json_path: Optional[Path] = JSON_OPTION,
+    lang: str = LANG_OPTION,
+) -> None:
+    """Quarterly TSR grading: earned grade, promotions with their approval chain, trainees ready to be regular, and why."""
+    from cctool.io.readers import file_sha256
+    from cctool.policy.calls import call_metrics
+    from cctool.policy.grading import grade_quarter, quarter_bounds
+    from cctool.report.grading import grading_json, grading_sheets
+    from cctool.report.writer import InputRecord, json_payload, write_json, write_workbook
+
+    with guard(), ThreadPoolExecutor(max_workers=2) as pool:
+        lang = check_lang(lang)
+        check_out(out)
+        period = parse_quarter(quarter)
+        loaded, inputs = start(rules)
+        g = loaded.rules.grading
+        roster_df = inputs.load("roster", roster)
+        # DuckDB aggregates the call log and hashlib fingerprints it in the background (both release
+        # the GIL) while the small tables are read here.
+        q_start, q_end = quarter_bounds(period)
+        calls_job = pool.submit(
+            call_metrics, calls, q_start, q_end, set(roster_df["agent_id"]), cph_calls=g.metrics.cph_calls,
+            success_denominator=g.metrics.success_denominator, aliases=loaded.rules.columns.aliases.get("calls"))
+        calls_sha = pool.submit(file_sha256, calls) if calls.is_file() else None
+        kpi_df = inputs.load("kpi", kpi)
+        punches_df = inputs.load_optional("punches", punches)
+        schedule_df = inputs.load_optional("schedule", schedule)
+        per_agent, call_issues = calls_job.result()
+        files = {name: str(t.path) for name, t in inputs.tables.items()}
+        result = grade_quarter(period, roster_df, per_agent, kpi_df, g, punches=punches_df, schedule=schedule_df,
+                               files=files)
+        issues = inputs.issues + call_issues + result.issues
+        run = run_info("grade-agents", period, loaded, inputs, lang=lang)
+        run.inputs.insert(1, InputRecord("calls", str(calls), calls_sha.result(), per_agent.attrs["rows_read"]))
+        write_workbook(out, grading_sheets(result, lang), run, issues, lang=lang)
+        if json_path:
+            write_json(json_path, json_payload(run, **grading_json(result), issues=issues))
+    report_issues(issues)
+    counts = result.grades["decision"].value_counts()
+    summary = ", ".join(f"{counts[d]} {d}" for d in counts.index)
+    info(f"[green]Wrote[/green] {out}: {len(result.grades)} agents graded for {period} ({summary})")

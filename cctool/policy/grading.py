@@ -1,0 +1,468 @@
+"""Quarterly grading of telesales reps (POLICY.md §1: GRD-QUARTERLY, GRD-EARNED, GRD-C/B/A,
+GRD-TRAINEE, GRD-TRAINEE-WINDOW, GRD-APPROVAL, GRD-MGMT), vectorised over the agents.
+
+Metrics per agent and quarter: kpi_mean (mean of the quarter's monthly scores, rounded to
+`metrics.kpi_mean_decimals` before it is compared or shown; a missing month is reported, never
+a zero), cph (calls ÷ hours: signed-in hours where punches exist, else scheduled hours, the
+basis reported per agent) and success_rate (successes ÷ connected or all calls). cph and
+success_rate are compared unrounded: 14.999 does not meet a threshold of 15.
+
+Only TSR agents are graded (CSR agents are noted, not graded). Every threshold, label and
+chain comes from the rules file; every record carries the rule IDs that decided it.
+"""
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+
+from cctool.errors import Issue
+from cctool.policy.orgchart import OrgChart
+from cctool.rules.model import Criterion, Grading
+
+DECISIONS = ("promote", "keep", "below_current", "eligible_for_regular", "too_early", "trainee_overdue",
+             "not_graded")
+REVIEW_DECISIONS = ("below_current", "trainee_overdue", "not_graded")
+PROMOTION_DECISIONS = ("promote", "eligible_for_regular")
+TRAINEE = "trainee"
+NO_GRADE = "no_grade"
+SHIFT_GAP = pd.Timedelta(hours=16)  # raw punches further apart than this belong to different shifts  # Distribution bucket of agents without an earned grade
+OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
+FAILED_OP = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!="}
+METRIC_NAMES = {"kpi_mean": "kpi", "cph": "cph", "success_rate": "success rate",
+                "regular_exam_passed": "regular exam", "new_hire_exam_passed": "new-hire exam"}
+GRADE_COLUMNS = ["agent_id", "name", "team", "current_grade", "quarter", "tenure_months", "kpi_mean", "kpi_months",
+                 "calls", "connected", "successes", "hours", "cph_basis", "cph", "success_rate", "earned_grade",
+                 "decision", "required_approvals", "management_note", "rule_ids", "explanation"]
+
+
+@dataclass
+class GradingResult:
+    quarter: str
+    grades: pd.DataFrame  # one row per graded agent (GRADE_COLUMNS)
+    distribution: pd.DataFrame  # agents per earned grade per team
+    promotions: pd.DataFrame  # promote / eligible_for_regular, with the approval chain
+    review: pd.DataFrame  # below_current / trainee_overdue / not_graded
+    notes: list[str] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- periods
+
+def quarter_bounds(quarter: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """[first day, first day of the next quarter) of `2026Q3` (GRD-QUARTERLY)."""
+    year, q = int(quarter[:4]), int(quarter[-1])
+    start = pd.Timestamp(year=year, month=3 * q - 2, day=1)
+    return start, start + pd.DateOffset(months=3)
+
+
+def quarter_month_list(quarter: str) -> list[str]:
+    start, _ = quarter_bounds(quarter)
+    return [(start + pd.DateOffset(months=i)).strftime("%Y-%m") for i in range(3)]
+
+
+def tenure_months(hire_date: pd.Series, at: pd.Timestamp) -> pd.Series:
+    """Whole calendar months from hire_date to `at` (GRD-TRAINEE-WINDOW). A month counts once
+    its anniversary day is reached; on a short month the anniversary is its last day
+    (hired 31 May -> 4 months on 30 Sep)."""
+    hire = pd.to_datetime(hire_date)
+    months = (at.year - hire.dt.year) * 12 + (at.month - hire.dt.month)
+    anniversary = np.minimum(hire.dt.day, at.days_in_month)
+    months = months - (at.day < anniversary).astype("int64")
+    return months.astype("Int64")
+
+
+# ----------------------------------------------------------------------------- metrics
+
+def round_half_up(values: pd.Series, decimals: int) -> pd.Series:
+    """Round as people do (94.665 -> 94.67), from the shortest decimal form of each float."""
+    quantum = Decimal(1).scaleb(-decimals)
+    return values.map(lambda v: float(Decimal(repr(float(v))).quantize(quantum, ROUND_HALF_UP))
+                      if pd.notna(v) else np.nan).astype("float64")
+
+
+def kpi_quarter(kpi: pd.DataFrame | None, agents: pd.DataFrame, quarter: str, decimals: int) -> pd.DataFrame:
+    """kpi_mean (rounded), kpi_months and the months missing, per agent. A month counts as
+    expected when the agent was employed in it; a missing one is reported, not a zero."""
+    months = quarter_month_list(quarter)
+    ids = agents["agent_id"]
+    out = pd.DataFrame({"agent_id": ids})
+    if kpi is not None and not kpi.empty:
+        k = kpi[kpi["month"].isin(months) & kpi["agent_id"].isin(ids)]
+        g = k.groupby("agent_id")["kpi_score"]
+        out["kpi_raw"] = ids.map(g.mean())
+        out["kpi_months"] = ids.map(g.size()).fillna(0).astype("int64")
+        present = set(zip(k["agent_id"], k["month"]))
+    else:
+        out["kpi_raw"] = np.nan
+        out["kpi_months"] = 0
+        present = set()
+    out["kpi_mean"] = round_half_up(out["kpi_raw"], decimals)
+    hire = pd.to_datetime(agents["hire_date"]).reset_index(drop=True)
+    exit_ = pd.to_datetime(agents["exit_date"]).reset_index(drop=True) if "exit_date" in agents \
+        else pd.Series(pd.NaT, index=hire.index, dtype="datetime64[ns]")
+    missing = pd.Series("", index=hire.index, dtype=object)
+    for month in months:  # three vectorised passes, one per month of the quarter
+        first = pd.Timestamp(month + "-01")
+        last = first + pd.offsets.MonthEnd(0)
+        employed = ~(hire > last).fillna(False) & ~(exit_ < first).fillna(False)
+        has = pd.Series([(a, month) in present for a in ids.to_numpy()], index=hire.index)
+        gone = employed & ~has
+        missing = missing.where(~gone, missing.where(missing == "", missing + ", ") + month)
+    out["kpi_missing"] = missing.to_numpy()
+    return out.drop(columns="kpi_raw")
+
+
+def pair_punch_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Raw (agent_id, time, direction) events -> one row per shift: first sign-in, last sign-out.
+
+    A shift opens at an `in` that follows an `out` (or opens the agent's record, or comes more
+    than SHIFT_GAP after the previous punch: a forgotten sign-out); so a night shift whose
+    sign-out falls on the next day stays one shift, dated by its sign-in."""
+    ev = events.sort_values(["agent_id", "time"]).reset_index(drop=True)
+    is_in = ev["direction"].eq("in")
+    new_agent = ev["agent_id"].ne(ev["agent_id"].shift())
+    prev_out = ev["direction"].shift().eq("out")
+    long_gap = (ev["time"] - ev["time"].shift()) > SHIFT_GAP
+    session = (new_agent | (is_in & (prev_out | long_gap))).cumsum()
+    ev["session"] = session
+    ins = ev[is_in].groupby("session")["time"].min().rename("sign_in")
+    outs = ev[~is_in].groupby("session")["time"].max().rename("sign_out")
+    shifts = pd.concat([ev.groupby("session")["agent_id"].first(), ins, outs], axis=1).reset_index(drop=True)
+    shifts["date"] = shifts["sign_in"].fillna(shifts["sign_out"]).dt.normalize()
+    return shifts[["agent_id", "date", "sign_in", "sign_out"]]
+
+
+def schedule_lengths(schedule: pd.DataFrame) -> pd.DataFrame:
+    """Scheduled hours per shift; an end at or before the start is on the next day."""
+    start = schedule["shift_start"].astype("float64")
+    end = schedule["shift_end"].astype("float64")
+    secs = end - start + np.where(end <= start, 86400.0, 0.0)
+    return pd.DataFrame({"agent_id": schedule["agent_id"], "date": schedule["date"], "scheduled_h": secs / 3600.0})
+
+
+def agent_hours(ids: pd.Series, start: pd.Timestamp, end: pd.Timestamp, basis: str,
+                punches: pd.DataFrame | None, schedule: pd.DataFrame | None) -> pd.DataFrame:
+    """hours and cph_basis per agent. signed_in: the sum over shifts of last sign-out − first
+    sign-in; a shift with a missing punch counts at its scheduled length where the schedule has
+    it (noted), else not at all (noted). Agents without punches fall back to scheduled hours."""
+    out = pd.DataFrame({"agent_id": ids.to_numpy()})
+    out["hours"] = np.nan
+    out["cph_basis"] = "none"
+    out["hours_note"] = ""
+    sched = None
+    if schedule is not None and not schedule.empty:
+        s = schedule[(schedule["date"] >= start) & (schedule["date"] < end)]
+        sched = schedule_lengths(s)
+        sched_hours = sched.groupby("agent_id")["scheduled_h"].sum()
+        has = out["agent_id"].isin(sched_hours.index)
+        out.loc[has, "hours"] = out.loc[has, "agent_id"].map(sched_hours)
+        out.loc[has, "cph_basis"] = "scheduled"
+    if basis == "signed_in" and punches is not None and not punches.empty:
+        paired = pair_punch_events(punches) if "direction" in punches.columns else \
+            punches[["agent_id", "date", "sign_in", "sign_out"]]
+        p = paired[(paired["date"] >= start) & (paired["date"] < end) & paired["agent_id"].isin(ids)].copy()
+        span = (p["sign_out"] - p["sign_in"]).dt.total_seconds() / 3600.0
+        complete = span > 0
+        p["signed_h"] = span.where(complete)
+        if sched is not None:
+            p = p.merge(sched, on=["agent_id", "date"], how="left")
+        else:
+            p["scheduled_h"] = np.nan
+        p["filled"] = ~complete.to_numpy() & p["scheduled_h"].notna()
+        p["lost"] = ~complete.to_numpy() & p["scheduled_h"].isna()
+        p["h"] = p["signed_h"].fillna(p["scheduled_h"].where(p["filled"])).fillna(0.0)
+        g = p.groupby("agent_id")
+        signed = pd.DataFrame({"h": g["h"].sum(), "filled": g["filled"].sum(), "lost": g["lost"].sum()})
+        has = out["agent_id"].isin(signed.index)
+        out.loc[has, "hours"] = out.loc[has, "agent_id"].map(signed["h"])
+        out.loc[has, "cph_basis"] = "signed_in"
+        notes = []
+        for agent_id in out["agent_id"]:
+            if agent_id not in signed.index:
+                notes.append("")
+                continue
+            f, lost = int(signed.at[agent_id, "filled"]), int(signed.at[agent_id, "lost"])
+            parts = ([f"{f} shift(s) with a missing punch counted at scheduled length"] if f else []) + \
+                    ([f"{lost} shift(s) with a missing punch and no schedule not counted"] if lost else [])
+            notes.append("; ".join(parts))
+        out["hours_note"] = notes
+    out.loc[out["hours"] <= 0, "hours"] = np.nan
+    return out
+
+
+# ----------------------------------------------------------------------------- criteria
+
+def criterion_holds(metric: pd.Series, c: Criterion) -> pd.Series:
+    """One criterion over all agents; a missing value never holds."""
+    if isinstance(c.value, bool):
+        values = metric.astype("boolean")
+        return OPS[c.op](values, c.value).fillna(False).astype(bool)
+    values = metric.astype("float64")
+    return pd.Series(OPS[c.op](values.to_numpy(), float(c.value)), index=metric.index) & values.notna()
+
+
+def _show_number(metric: str, value: float, threshold: float) -> tuple[str, str]:
+    """Value and threshold as shown: percent for success rate; 2 decimals (more when 2 would
+    make a failing value look equal to its threshold)."""
+    scale, unit = (100.0, "%") if metric == "success_rate" else (1.0, "")
+    v, t = value * scale, threshold * scale
+    decimals = 2
+    while decimals < 6 and round(v, decimals) == t and v != t:
+        decimals += 1
+    return f"{v:.{decimals}f}{unit}", f"{t:g}{unit}"
+
+
+def describe_criterion(metric_values: dict, c: Criterion, held: bool, kpi_decimals: int) -> str:
+    name = METRIC_NAMES[c.metric]
+    value = metric_values.get(c.metric)
+    if isinstance(c.value, bool):
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            return f"{name} result missing"
+        passed = bool(value)
+        return f"{name} {'passed' if passed else 'not passed'}"
+    if value is None or pd.isna(value):
+        return f"{name} n/a"
+    if c.metric == "kpi_mean":
+        shown, thr = f"{value:.{kpi_decimals}f}", f"{float(c.value):g}"
+    else:
+        shown, thr = _show_number(c.metric, float(value), float(c.value))
+    return f"{name} {shown} {c.op if held else FAILED_OP[c.op]} {thr}"
+
+
+# ----------------------------------------------------------------------------- approvals
+
+def approval_chain(chart: OrgChart, agent_id: str, roles: list[str]) -> str:
+    """GRD-APPROVAL roles resolved to the people in the agent's own reporting line, e.g.
+    `supervisor S001 → deputy_manager DM01 → ops_manager OM01 → director D001`."""
+    above = chart.line_above(agent_id)
+    steps = []
+    for required in roles:
+        role = chart.resolve_role(required, agent_id)
+        person = next((p for p in above if chart.role.get(p) == role), None)
+        if person is None and role in ("director", "ops_manager", "support_manager"):
+            person = next((p for p, r in chart.role.items() if r == role), None)
+        steps.append(f"{role} {person}" if person else f"{role} (none in the reporting line)")
+    return " → ".join(steps)
+
+
+# ----------------------------------------------------------------------------- grading
+
+def _metric_frame(agents: pd.DataFrame, calls: pd.DataFrame | None, kpi: pd.DataFrame | None,
+                  punches, schedule, quarter: str, g: Grading) -> pd.DataFrame:
+    start, end = quarter_bounds(quarter)
+    m = agents.reset_index(drop=True).copy()
+    k = kpi_quarter(kpi, m, quarter, g.metrics.kpi_mean_decimals)
+    m = m.merge(k, on="agent_id", how="left")
+    cols = ["calls", "connected", "successes"]
+    if calls is not None and not calls.empty:
+        m = m.merge(calls[["agent_id", *cols]], on="agent_id", how="left")
+    else:
+        for c in cols:
+            m[c] = 0
+    for c in cols:
+        m[c] = m[c].fillna(0).astype("int64")
+    h = agent_hours(m["agent_id"], start, end, g.metrics.hours_basis, punches, schedule)
+    m = m.merge(h, on="agent_id", how="left")
+    numerator = m["calls"] if g.metrics.cph_calls == "all" else m["connected"]
+    denominator = m["connected"] if g.metrics.success_denominator == "connected" else m["calls"]
+    m["cph"] = (numerator / m["hours"]).where(m["hours"] > 0)
+    m["success_rate"] = (m["successes"] / denominator.where(denominator > 0)).astype("float64")
+    for col in ("regular_exam_passed", "new_hire_exam_passed"):
+        if col not in m:
+            m[col] = pd.NA
+    m["tenure_months"] = tenure_months(m["hire_date"], end - pd.Timedelta(days=1))
+    return m
+
+
+def _missing_data(m: pd.DataFrame) -> pd.Series:
+    """Why an agent cannot be graded (empty string: it can)."""
+    why = pd.Series("", index=m.index, dtype=object)
+    parts = [(m["calls"] == 0, "no call records in the quarter"),
+             (m["kpi_months"] == 0, "no KPI score in the quarter"),
+             (m["hours"].isna(), "no hours (no punches or schedule in the quarter)")]
+    for mask, text in parts:
+        why = why.where(~mask, why.where(why == "", why + "; ") + text)
+    return why
+
+
+def grade_quarter(quarter: str, roster: pd.DataFrame, calls: pd.DataFrame | None, kpi: pd.DataFrame | None,
+                  grading: Grading, *, punches: pd.DataFrame | None = None, schedule: pd.DataFrame | None = None,
+                  files: dict[str, str] | None = None) -> GradingResult:
+    """Grade every TSR agent employed in `quarter` (GRD-QUARTERLY). `calls` is the per-agent
+    frame of `call_metrics` (calls, connected, successes)."""
+    files = files or {}
+    start, end = quarter_bounds(quarter)
+    last_day = end - pd.Timedelta(days=1)
+    notes: list[str] = []
+    issues: list[Issue] = []
+
+    agents = roster[roster["role"] == "agent"]
+    exit_ = agents["exit_date"] if "exit_date" in agents else pd.Series(pd.NaT, index=agents.index)
+    employed = (agents["hire_date"] <= last_day) & ~(exit_ < start).fillna(False)
+    agents = agents[employed]
+    line = agents["line"] if "line" in agents else pd.Series(pd.NA, index=agents.index)
+    csr = agents[line == "CSR"]
+    if len(csr):
+        notes.append(f"{len(csr)} CSR agent(s) not graded: grade-agents grades telesales reps (TSR) only.")
+    agents = agents[line.ne("CSR").fillna(True)]
+
+    m = _metric_frame(agents, calls, kpi, punches, schedule, quarter, grading)
+    m["quarter"] = quarter
+    m["current_grade"] = m["grade"].astype("object") if "grade" in m else None
+    is_trainee = m["current_grade"].eq(TRAINEE)
+    regular_order = [r.grade for r in grading.grades]
+
+    # GRD-EARNED: every grade's criteria at once, then the highest grade whose all hold.
+    held: dict[str, list[pd.Series]] = {}
+    meets: dict[str, pd.Series] = {}
+    for rule in [*grading.grades]:
+        held[rule.grade] = [criterion_holds(m[c.metric], c) for c in rule.criteria]
+        meets[rule.grade] = pd.concat(held[rule.grade], axis=1).all(axis=1)
+    trainee_held = [criterion_holds(m[c.metric], c) for c in grading.trainee.criteria]
+    trainee_ok = pd.concat(trainee_held, axis=1).all(axis=1)
+    earned = pd.Series(grading.below_label, index=m.index, dtype=object)
+    for grade in regular_order:  # lowest to highest: the last that holds wins
+        earned = earned.where(~meets[grade], grade)
+    earned = earned.where(~is_trainee, np.where(trainee_ok, TRAINEE, grading.trainee_below_label))
+
+    missing = _missing_data(m)
+    left = m["status"].eq("left").fillna(False) if "status" in m else pd.Series(False, index=m.index)
+    left |= (m["exit_date"] <= last_day).fillna(False) if "exit_date" in m else False
+    no_line = m["line"].isna() if "line" in m else pd.Series(True, index=m.index)
+    no_grade = m["current_grade"].isna()
+    window = grading.trainee_window
+    rank = {g: i for i, g in enumerate(regular_order)}
+    earned_rank = earned.map(rank).fillna(-1)
+    current_rank = m["current_grade"].map(rank).fillna(-1)
+
+    decision = pd.Series("not_graded", index=m.index, dtype=object)
+    gradable = (missing == "") & ~left & ~no_line & ~no_grade
+    reg = gradable & ~is_trainee
+    decision[reg & (earned_rank > current_rank)] = "promote"
+    decision[reg & (earned_rank == current_rank)] = "keep"
+    decision[reg & (earned_rank < current_rank)] = "below_current"
+    ten = m["tenure_months"]
+    tr = is_trainee & ~left & ~no_line
+    decision[tr & gradable & trainee_ok] = "eligible_for_regular"
+    decision[tr & gradable & ~trainee_ok & (ten > window.max_months)] = "trainee_overdue"
+    decision[tr & gradable & ~trainee_ok & (ten <= window.max_months)] = "keep"
+    decision[tr & (ten < window.min_months)] = "too_early"  # tenure decides before any data (GRD-TRAINEE-WINDOW)
+    m["decision"] = decision
+    m["earned_grade"] = earned.where(gradable | (tr & (missing == "")), None)
+
+    chart = OrgChart(roster)
+    mgmt = grading.management_note
+    m["required_approvals"] = ""
+    m["management_note"] = ""
+    promo = m["decision"].isin(PROMOTION_DECISIONS)
+    m.loc[promo, "required_approvals"] = [approval_chain(chart, a, list(grading.promotion_approval.chain))
+                                          for a in m.loc[promo, "agent_id"]]
+    b_to_a = m["decision"].eq("promote") & m["current_grade"].eq(mgmt.from_grade) & m["earned_grade"].eq(mgmt.to_grade)
+    m.loc[b_to_a, "management_note"] = mgmt.note
+
+    rule_ids, explanations = [], []
+    held_rows = {grade: pd.concat(h, axis=1).to_numpy() for grade, h in held.items()}
+    trainee_rows = pd.concat(trainee_held, axis=1).to_numpy()
+    for i, r in enumerate(m.to_dict("records")):  # strings only: the decisions above are vectorised
+        ids, text = _explain(r, grading, {g_: h[i] for g_, h in held_rows.items()}, trainee_rows[i], missing.iat[i],
+                             bool(left.iat[i]), bool(no_line.iat[i]), bool(no_grade.iat[i]), bool(b_to_a.iat[i]))
+        rule_ids.append(", ".join(ids))
+        explanations.append(text)
+    m["rule_ids"] = rule_ids
+    m["explanation"] = explanations
+
+    kpi_file = files.get("kpi", "kpi")
+    for agent_id, months, n in zip(m["agent_id"], m["kpi_missing"], m["kpi_months"]):
+        for month in filter(None, months.split(", ")):
+            issues.append(Issue(kpi_file, None, None, "month", f"{agent_id} {month}",
+                                f"no KPI score for {agent_id} in {month}; the quarter mean uses {n} month(s), "
+                                "the missing month is not counted as zero", "warning"))
+
+    grades = m.sort_values(["team", "agent_id"]).reset_index(drop=True)
+    grades = grades.assign(hours=grades["hours"].round(2))[GRADE_COLUMNS]
+    return GradingResult(quarter, grades, distribution(grades, grading), grades[grades["decision"].isin(
+        PROMOTION_DECISIONS)].reset_index(drop=True), grades[grades["decision"].isin(REVIEW_DECISIONS)]
+        .reset_index(drop=True), notes, issues)
+
+
+def _explain(r: dict, g: Grading, held: dict, trainee_held, missing: str, left: bool, no_line: bool,
+             no_grade: bool, b_to_a: bool) -> tuple[list[str], str]:
+    """Rule IDs and the explanation of one agent: what was met, each failed criterion with its
+    value and threshold, the decision, and the approvals a promotion needs."""
+    values = {c: r[c] for c in ("kpi_mean", "cph", "success_rate", "regular_exam_passed", "new_hire_exam_passed")}
+    dec = g.metrics.kpi_mean_decimals
+    ids = [g.quarterly_rule_id]
+    parts: list[str] = []
+    decision = r["decision"]
+    if r["kpi_missing"]:
+        parts.append(f"KPI missing for {r['kpi_missing']} (mean of {int(r['kpi_months'])} month(s), "
+                     "missing months not counted as zero)")
+    if r["hours_note"]:
+        parts.append(r["hours_note"])
+    if r["current_grade"] == TRAINEE:
+        ids += [g.trainee.rule_id, g.trainee_window.rule_id]
+        w = g.trainee_window
+        ten = r["tenure_months"]
+        parts.insert(0, f"trainee, tenure {ten} month(s) at quarter end (window {w.min_months}–{w.max_months})")
+        if not missing and not left and not no_line:
+            crit = [describe_criterion(values, c, bool(h), dec) for c, h in zip(g.trainee.criteria, trainee_held)]
+            failed = [t for t, h in zip(crit, trainee_held) if not h]
+            if failed:
+                parts.append("trainee criteria not met: " + ", ".join(failed))
+            else:
+                parts.append("trainee criteria met: " + ", ".join(crit))
+    else:
+        ids.append(g.earned_rule_id)
+    if left:
+        when = f" on {r['exit_date']:%Y-%m-%d}" if pd.notna(r.get("exit_date")) else ""
+        parts.append(f"left the centre{when}: not graded")
+    elif no_line:
+        parts.append("line (TSR/CSR) unknown in the roster: not graded")
+    elif no_grade:
+        parts.append("no current grade in the roster: not graded")
+    elif missing and decision == "not_graded":
+        parts.append(f"not graded: {missing}")
+    elif r["current_grade"] != TRAINEE:
+        ids += [rule.rule_id for rule in g.grades]
+        earned = r["earned_grade"]
+        order = [rule.grade for rule in g.grades]
+        top = order.index(earned) if earned in order else -1
+        if top >= 0:
+            rule = g.grades[top]
+            parts.append(f"{earned} met: " + ", ".join(describe_criterion(values, c, True, dec) for c in rule.criteria))
+        for rule in g.grades[top + 1:]:
+            failed = [describe_criterion(values, c, False, dec) for c, h in zip(rule.criteria, held[rule.grade])
+                      if not h]
+            parts.append(f"{rule.grade} not met: " + ", ".join(failed))
+        parts.append(f"earned {earned} vs current {r['current_grade']}")
+    label = decision.replace("_", " ")
+    if decision == "too_early":
+        label = f"too early: under {g.trainee_window.min_months} months' tenure"
+    elif decision == "trainee_overdue":
+        label = f"trainee overdue: over {g.trainee_window.max_months} months and not eligible"
+    elif decision == "eligible_for_regular" and r["tenure_months"] > g.trainee_window.max_months:
+        label += f" (past the {g.trainee_window.max_months}-month window)"
+    parts.append(f"→ {label}")
+    if decision in PROMOTION_DECISIONS:
+        ids.append(g.promotion_approval.rule_id)
+        parts.append(f"needs approval: {r['required_approvals']}")
+    if b_to_a:
+        ids.append(g.management_note.rule_id)
+        parts.append(g.management_note.note)
+    return ids, "; ".join(parts)
+
+
+def distribution(grades: pd.DataFrame, g: Grading) -> pd.DataFrame:
+    """Agents per earned grade per team (no_grade: not graded or too early without data)."""
+    buckets = [g.trainee_below_label, TRAINEE, g.below_label, *[r.grade for r in g.grades], NO_GRADE]
+    earned = grades["earned_grade"].fillna(NO_GRADE)
+    table = pd.crosstab(grades["team"], earned).reindex(columns=buckets, fill_value=0)
+    table = table.reset_index().rename_axis(columns=None)
+    for b in buckets:
+        table[b] = table[b].astype("int64")
+    table["total"] = table[buckets].sum(axis=1).astype("int64")
+    return table
