@@ -6,9 +6,11 @@ from typing import Optional
 
 import typer
 
-from cctool.cli.common import JSON_OPTION, LANG_OPTION, RULES_OPTION, check_lang, check_out, report_issues, run_info, start
+from cctool.cli.common import FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, RULES_OPTION, check_fail_on, check_lang, \
+    check_out, report_issues, run_info, start
 from cctool.cli.main import app
-from cctool.cli.terminal import guard, info
+from cctool.cli.runtime import fill, report_run, step
+from cctool.cli.terminal import info
 from cctool.errors import EXIT_FINDINGS
 from cctool.periods import parse_month
 
@@ -26,27 +28,35 @@ def attendance_audit(
     out: Path = typer.Option(..., "--out", help="Excel report to write (.xlsx)."),
     json_path: Optional[Path] = JSON_OPTION,
     lang: str = LANG_OPTION,
-    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="'findings': exit 6 when anyone needs action."),
+    fail_on: Optional[str] = FAIL_ON_OPTION,
 ) -> None:
     """Who was late, who counts as absent, whose bonus stops, whose leave lacked approval, which team fell short."""
     from cctool.pipelines import run_attendance
     from cctool.report.attendance import attendance_json, attendance_sheets
     from cctool.report.writer import json_payload, write_json, write_workbook
 
-    with guard():
-        lang = check_lang(lang)
-        check_out(out)
-        parse_month(month)  # a bad --month is a usage error before any file is read
-        loaded, inputs = start(rules)
-        result, issues, period = run_attendance(month, loaded.rules, inputs, roster=roster, schedule=schedule,
-                                                punches=punches, leave=leave, excusals=excusals, swaps=swaps)
+    with report_run("attendance-audit") as rec:
+        lang, fail_on = check_lang(lang), check_fail_on(fail_on)
+        period = rec.period = parse_month(month)  # a bad --month is a usage error before any file is read
+        f = dict(month=period)
+        out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
+        rec.lock(out)
+        with step("Reading inputs and applying the attendance rules…"):
+            loaded, inputs = start(fill(rules, **f))
+            result, issues, _ = run_attendance(
+                period, loaded.rules, inputs, roster=fill(roster, **f), schedule=fill(schedule, **f),
+                punches=fill(punches, **f), leave=fill(leave, **f), excusals=fill(excusals, **f),
+                swaps=fill(swaps, **f))
         run = run_info("attendance-audit", period, loaded, inputs, lang=lang)
-        write_workbook(out, attendance_sheets(result, lang), run, issues, lang=lang)
-        if json_path:
-            write_json(json_path, json_payload(run, **attendance_json(result), issues=issues))
-    report_issues(issues)
-    s = result.summary
-    info(f"[green]Wrote[/green] {out}: {len(s)} people, {len(result.events)} findings, "
-         f"{int(s['attention'].sum())} need action, {int(result.teams['below_target'].sum())} team(s) below target")
-    if fail_on == "findings" and bool(s["attention"].any()):
-        raise typer.Exit(EXIT_FINDINGS)
+        with step(f"Writing {out}…"):
+            write_workbook(out, attendance_sheets(result, lang), run, issues, lang=lang)
+            if json_path:
+                write_json(json_path, json_payload(run, **attendance_json(result), issues=issues))
+        s = result.summary
+        rec.counts.update(people=len(s), findings=len(result.events), attention=int(s["attention"].sum()),
+                          input_errors=sum(i.severity == "error" for i in issues))
+        report_issues(issues)
+        info(f"[green]Wrote[/green] {out}: {len(s)} people, {len(result.events)} findings, "
+             f"{int(s['attention'].sum())} need action, {int(result.teams['below_target'].sum())} team(s) below target")
+        if fail_on and bool(s["attention"].any()):
+            raise typer.Exit(EXIT_FINDINGS)

@@ -15,6 +15,15 @@ from cctool.rules.load import LoadedRules
 RULES_OPTION = typer.Option(None, "--rules", help="Rules file (YAML); default: the packaged rules/default.yaml.")
 LANG_OPTION = typer.Option("en", "--lang", help="Workbook language: en or zh (JSON keys stay canonical).")
 JSON_OPTION = typer.Option(None, "--json", help="Also write the results as JSON (DATA.md contract).")
+FAIL_ON_OPTION = typer.Option(None, "--fail-on", help="'findings': exit 6 when findings need attention (for cron).")
+
+
+def check_fail_on(value: str | None) -> str | None:
+    if value not in (None, "findings"):
+        from cctool.errors import CctoolError
+
+        raise CctoolError(f"--fail-on takes 'findings', got {value!r}")
+    return value
 
 
 def check_lang(lang: str) -> str:

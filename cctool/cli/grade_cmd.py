@@ -7,9 +7,12 @@ from typing import Optional
 
 import typer
 
-from cctool.cli.common import JSON_OPTION, LANG_OPTION, RULES_OPTION, check_lang, check_out, report_issues, run_info, start
+from cctool.cli.common import FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, RULES_OPTION, check_fail_on, check_lang, \
+    check_out, report_issues, run_info, start
 from cctool.cli.main import app
-from cctool.cli.terminal import guard, info
+from cctool.cli.runtime import fill, report_run, step
+from cctool.cli.terminal import info
+from cctool.errors import EXIT_FINDINGS
 from cctool.periods import parse_quarter
 
 
@@ -25,6 +28,7 @@ def grade_agents(
     out: Path = typer.Option(..., "--out", help="Excel report to write (.xlsx)."),
     json_path: Optional[Path] = JSON_OPTION,
     lang: str = LANG_OPTION,
+    fail_on: Optional[str] = FAIL_ON_OPTION,
 ) -> None:
     """Quarterly TSR grading: earned grade, promotions with their approval chain, trainees ready to be regular, and why."""
     from cctool.io.readers import file_sha256
@@ -33,11 +37,15 @@ def grade_agents(
     from cctool.report.grading import grading_json, grading_sheets
     from cctool.report.writer import InputRecord, json_payload, write_json, write_workbook
 
-    with guard(), ThreadPoolExecutor(max_workers=2) as pool:
-        lang = check_lang(lang)
-        check_out(out)
-        period = parse_quarter(quarter)
-        loaded, inputs = start(rules)
+    with report_run("grade-agents") as rec, ThreadPoolExecutor(max_workers=2) as pool:
+        lang, fail_on = check_lang(lang), check_fail_on(fail_on)
+        period = rec.period = parse_quarter(quarter)
+        f = dict(quarter=period)
+        out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
+        roster, calls, kpi = fill(roster, **f), fill(calls, **f), fill(kpi, **f)
+        punches, schedule = fill(punches, **f), fill(schedule, **f)
+        rec.lock(out)
+        loaded, inputs = start(fill(rules, **f))
         g = loaded.rules.grading
         roster_df = inputs.load("roster", roster)
         # DuckDB aggregates the call log and hashlib fingerprints it in the background (both release
@@ -57,10 +65,15 @@ def grade_agents(
         issues = inputs.issues + call_issues + result.issues
         run = run_info("grade-agents", period, loaded, inputs, lang=lang)
         run.inputs.insert(1, InputRecord("calls", str(calls), calls_sha.result(), per_agent.attrs["rows_read"]))
-        write_workbook(out, grading_sheets(result, lang), run, issues, lang=lang)
-        if json_path:
-            write_json(json_path, json_payload(run, **grading_json(result), issues=issues))
-    report_issues(issues)
-    counts = result.grades["decision"].value_counts()
-    summary = ", ".join(f"{counts[d]} {d}" for d in counts.index)
-    info(f"[green]Wrote[/green] {out}: {len(result.grades)} agents graded for {period} ({summary})")
+        with step(f"Writing {out}…"):
+            write_workbook(out, grading_sheets(result, lang), run, issues, lang=lang)
+            if json_path:
+                write_json(json_path, json_payload(run, **grading_json(result), issues=issues))
+        report_issues(issues)
+        counts = result.grades["decision"].value_counts()
+        rec.counts.update(agents=len(result.grades), **{str(d): int(counts[d]) for d in counts.index})
+        summary = ", ".join(f"{counts[d]} {d}" for d in counts.index)
+        info(f"[green]Wrote[/green] {out}: {len(result.grades)} agents graded for {period} ({summary})")
+        review = {"below_current", "trainee_overdue", "not_graded"}
+        if fail_on and result.grades["decision"].isin(review).any():
+            raise typer.Exit(EXIT_FINDINGS)

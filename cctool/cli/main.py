@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -30,12 +31,29 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
                                            help="Show the version and exit."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on success (errors still go to stderr)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Config file naming inputs and defaults "
+                                                                 "(default: ./cctool.toml if present)."),
+    log_file: Optional[Path] = typer.Option(None, "--log-file", help="Append one line per run: command, period, "
+                                                                     "duration, result, counts (never pay)."),
+    wait: Optional[float] = typer.Option(None, "--wait", min=0, help="Seconds to wait when another run is writing "
+                                                                     "the same report (default 0: stop at once)."),
 ) -> None:
     """cctool: auditable reports from a call centre's rosters, punches, leave, calls and KPI."""
+    from cctool.cli.runtime import default_map, load_config
+    from cctool.cli.terminal import guard
+
     State.quiet = quiet
+    with guard():
+        settings, per_command = load_config(config)
+    State.log_file = str(log_file) if log_file else settings.get("log_file")
+    State.wait = float(wait if wait is not None else settings.get("wait", 0))
+    if per_command:
+        group = typer.main.get_group(app) if ctx.command is None else ctx.command
+        ctx.default_map = default_map(per_command, list(getattr(group, "commands", {})))
 
 
 app.add_typer(rules_cmd.app, name="rules")
@@ -61,3 +79,4 @@ def run() -> None:
 from cctool.cli import attendance_cmd  # noqa: E402,F401
 from cctool.cli import grade_cmd  # noqa: E402,F401
 from cctool.cli import payroll_cmd  # noqa: E402,F401
+from cctool.cli import headcount_cmd  # noqa: E402,F401

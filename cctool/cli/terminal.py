@@ -16,6 +16,8 @@ out_console = Console(highlight=False, soft_wrap=True)
 
 class State:
     quiet = False
+    log_file: str | None = None
+    wait: float = 0.0
 
 
 def info(text: str) -> None:

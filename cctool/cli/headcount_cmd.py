@@ -1,0 +1,68 @@
+"""`cctool headcount`: the monthly headcount-change sheet (RPT-KPI)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from cctool.cli.common import JSON_OPTION, LANG_OPTION, RULES_OPTION, check_lang, check_out, report_issues, run_info, \
+    start
+from cctool.cli.main import app
+from cctool.cli.runtime import fill, report_run
+from cctool.cli.terminal import info
+from cctool.periods import parse_month
+
+
+@app.command("headcount")
+def headcount(
+    month: str = typer.Option(..., "--month", help="Month: 2026-10, or 'last'."),
+    roster: Path = typer.Option(..., "--roster", help="Roster at the end of the month."),
+    previous_roster: Optional[Path] = typer.Option(None, "--previous-roster",
+                                                   help="Roster of the month before, to find transfers between teams."),
+    rules: Optional[Path] = RULES_OPTION,
+    out: Path = typer.Option(..., "--out", help="Excel report to write (.xlsx)."),
+    json_path: Optional[Path] = JSON_OPTION,
+    lang: str = LANG_OPTION,
+) -> None:
+    """Joiners, leavers, transfers between teams, and trainees reaching 3 and 6 months."""
+    from cctool.io.readers import read_table
+    from cctool.policy.headcount import headcount_month
+    from cctool.report.writer import Sheet, json_payload, records, write_json, write_workbook
+
+    with report_run("headcount") as rec:
+        lang = check_lang(lang)
+        period = rec.period = parse_month(month)
+        f = dict(month=period)
+        out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
+        rec.lock(out)
+        loaded, inputs = start(fill(rules, **f))
+        roster_df = inputs.load("roster", fill(roster, **f))
+        before = None
+        if previous_roster is not None:
+            prev = read_table(fill(previous_roster, **f), "roster", extra_aliases=loaded.rules.columns.aliases)
+            inputs.tables["previous_roster"] = prev
+            inputs.issues.extend(prev.issues)
+            before = prev.frame
+        result = headcount_month(period, roster_df, loaded.rules, before)
+        run = run_info("headcount", period, loaded, inputs, lang=lang)
+        sheets = [
+            Sheet("Headcount", result.teams, note=f"Headcount {period} per team: start + joiners − leavers ± transfers "
+                                                  "= end (RPT-KPI)."),
+            Sheet("Joiners", result.joiners), Sheet("Leavers", result.leavers),
+            Sheet("Transfers", result.transfers,
+                  note=None if before is not None else "Pass --previous-roster to find transfers between teams."),
+            Sheet("Trainee milestones", result.milestones,
+                  note="Trainees reaching the 3- and 6-month marks of GRD-TRAINEE-WINDOW this month."),
+        ]
+        write_workbook(out, sheets, run, inputs.issues, lang=lang)
+        if json_path:
+            write_json(json_path, json_payload(run, inputs.issues, records=records(result.teams),
+                                               joiners=records(result.joiners), leavers=records(result.leavers),
+                                               transfers=records(result.transfers),
+                                               milestones=records(result.milestones)))
+        rec.counts.update(joiners=len(result.joiners), leavers=len(result.leavers),
+                          transfers=len(result.transfers), milestones=len(result.milestones))
+        report_issues(inputs.issues)
+        info(f"[green]Wrote[/green] {out}: {len(result.joiners)} joiners, {len(result.leavers)} leavers, "
+             f"{len(result.transfers)} transfers, {len(result.milestones)} trainee milestones")

@@ -1,0 +1,188 @@
+"""What makes a run cron-safe: the config file, the output lock, the one-line run log and
+progress shown only to a person at a terminal."""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import typer
+
+from cctool.cli.terminal import State, err_console, guard
+from cctool.errors import CctoolError
+
+CONFIG_NAME = "cctool.toml"
+EXIT_LOCKED = 7
+_ALIASES = {"json": "json_path"}
+
+
+class LockedError(CctoolError):
+    exit_code = EXIT_LOCKED
+
+
+# ----------------------------------------------------------------------------- config
+
+def _toml_load(path: Path) -> dict:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CctoolError(f"{path}: cannot read the config file ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CctoolError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _param_key(key: str) -> str:
+    key = key.replace("-", "_")
+    return _ALIASES.get(key, key)
+
+
+def load_config(explicit: Path | None) -> tuple[dict, dict[str, dict]]:
+    """(top-level settings, default_map per command) from `--config` or ./cctool.toml.
+
+    Layout: top-level `log_file`, `wait`; a `[defaults]` table applied to every command; one
+    table per command (`[attendance-audit]`) whose keys are that command's option names.
+    Paths may hold `{month}`, `{quarter}` or `{date}`, filled in once the period is known.
+    """
+    path = explicit or Path(CONFIG_NAME)
+    if not path.exists():
+        if explicit:
+            raise CctoolError(f"{path}: config file not found")
+        return {}, {}
+    doc = _toml_load(path)
+    base = path.parent
+    top = {k: v for k, v in doc.items() if not isinstance(v, dict)}
+    unknown = set(top) - {"log_file", "wait"}
+    if unknown:
+        raise CctoolError(f"{path}: unknown top-level setting(s): {', '.join(sorted(unknown))} "
+                          "(allowed: log_file, wait, [defaults], [<command>])")
+    if "log_file" in top:
+        top["log_file"] = str(_relative_to(base, top["log_file"]))
+    defaults = {_param_key(k): _resolve(base, v) for k, v in doc.get("defaults", {}).items()}
+    per_command = {}
+    for name, table in doc.items():
+        if isinstance(table, dict) and name != "defaults":
+            per_command[name] = {**defaults, **{_param_key(k): _resolve(base, v) for k, v in table.items()}}
+    per_command["__defaults__"] = defaults
+    return top, per_command
+
+
+def _relative_to(base: Path, value: str) -> Path:
+    p = Path(value)
+    return p if p.is_absolute() else base / p
+
+
+def _resolve(base: Path, value):
+    """Relative paths in the config are relative to the config file, not the cron job's cwd."""
+    if isinstance(value, str) and ("/" in value or "\\" in value or re.search(r"\.(xlsx|csv|parquet|json|ya?ml|txt|md)$",
+                                                                              value)):
+        return str(_relative_to(base, value))
+    return value
+
+
+def default_map(per_command: dict[str, dict], commands: list[str]) -> dict:
+    defaults = per_command.get("__defaults__", {})
+    return {name: per_command.get(name, defaults) for name in commands}
+
+
+def fill(value: Path | None, **period) -> Path | None:
+    """Expand {month}/{quarter}/{date} in a path from the config (or the command line)."""
+    if value is None or "{" not in str(value):
+        return value
+    try:
+        return Path(str(value).format(**period))
+    except (KeyError, IndexError, ValueError) as exc:
+        raise CctoolError(f"{value}: cannot fill the path pattern ({exc!r}); "
+                          f"this command knows {', '.join('{' + k + '}' for k in period)}") from None
+
+
+# ----------------------------------------------------------------------------- one run
+
+@dataclass
+class RunRecord:
+    command: str
+    period: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    stack: contextlib.ExitStack | None = None
+
+    def lock(self, *outputs: Path | None) -> None:
+        """Hold the lock of each output until the run ends (a second run waits or stops)."""
+        for out in outputs:
+            if out is not None:
+                self.stack.enter_context(output_lock(out, State.wait))
+
+
+def _log_line(rec: RunRecord, code: int, seconds: float) -> None:
+    if not State.log_file:
+        return
+    result = "ok" if code == 0 else ("findings" if code == 6 else f"error {code}")
+    counts = " ".join(f"{k}={v}" for k, v in rec.counts.items())
+    line = (f"{dt.datetime.now().astimezone().isoformat(timespec='seconds')}\t{rec.command}\t{rec.period or '-'}\t"
+            f"{seconds:.1f}s\t{result}\t{counts}\n")
+    try:
+        path = Path(State.log_file)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(line)
+    except OSError as exc:
+        err_console.print(f"Warning: cannot append to the log file {State.log_file}: {exc.strerror}")
+
+
+@contextlib.contextmanager
+def output_lock(out: Path | None, wait: float):
+    """Hold a lock beside the report so a second run on the same output waits or stops."""
+    if out is None:
+        yield
+        return
+    from filelock import FileLock, Timeout
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(out.parent / f".{out.name}.lock"))
+    try:
+        lock.acquire(timeout=wait)
+    except Timeout:
+        raise LockedError(f"{out}: another cctool run is writing this report right now; "
+                          f"try again later, or pass --wait SECONDS to wait for it") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextlib.contextmanager
+def report_run(command: str, out: Path | None = None):
+    """guard() + the output lock + a log line with duration, result and counts (never pay)."""
+    rec = RunRecord(command)
+    started = time.monotonic()
+    code = 0
+    try:
+        with guard(), contextlib.ExitStack() as stack:
+            rec.stack = stack
+            rec.lock(out)
+            yield rec
+    except typer.Exit as exc:
+        code = exc.exit_code or 0
+        raise
+    except BaseException:
+        code = 1
+        raise
+    finally:
+        _log_line(rec, code, time.monotonic() - started)
+
+
+@contextlib.contextmanager
+def step(text: str):
+    """A spinner for a person at a terminal; nothing at all for cron or with --quiet."""
+    if State.quiet or not err_console.is_terminal:
+        yield
+        return
+    with err_console.status(text):
+        yield
