@@ -1,8 +1,12 @@
 """The one report writer every command uses.
 
-- Excel through XlsxWriter (streaming, several times faster than openpyxl on large sheets),
-  with `strings_to_formulas` off and every text cell written with `write_string`: a cell
-  text beginning with `=`, `+`, `-` or `@` stays text, never a formula.
+- Excel through XlsxWriter for the structure (sheets, header and note rows, formats, widths,
+  freeze panes, autofilter, highlight, charts, properties); the data rows are generated column
+  by column with array operations and put into the sheets XlsxWriter wrote (see "fast data
+  rows" below), several times faster than XlsxWriter's per-cell writes on large sheets.
+- Data text cells are inline strings, note and header cells `write_string` with
+  `strings_to_formulas` off: a cell text beginning with `=`, `+`, `-` or `@` stays
+  text, never a formula.
 - Frozen header row, autofilter, widths from the content, date and number formats.
 - Every report carries a `Run` sheet (version, rules SHA-256, inputs, period, time) and an
   `Errors` sheet (every input issue with file, sheet, row, column, value).
@@ -13,11 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import json
-import math
 import os
+import re
 import tempfile
 import unicodedata
+import uuid
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -73,14 +80,6 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _cell_text(value) -> str:
-    if value is None or value is pd.NA:
-        return ""
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    return str(value)
-
-
 class _Formats:
     def __init__(self, book: xlsxwriter.Workbook):
         self.header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
@@ -96,31 +95,209 @@ class _Formats:
         self.note = book.add_format({"italic": True, "font_color": "#595959"})
         self.title = book.add_format({"bold": True, "font_size": 12})
 
+    @staticmethod
+    def xf(cell_format: xlsxwriter.format.Format) -> int:
+        """The style index (`s="…"`) of a format used by injected cells. XlsxWriter gives a format its
+        index when a cell using it is first written (worksheet._write_cell calls _get_xf_index), and
+        only formats with an index go into styles.xml; the injected cells bypass that, so ask here.
+        Idempotent; a format equal to an earlier one gets the earlier one's index."""
+        return cell_format._get_xf_index()
 
-def _column_writer(series: pd.Series, name: str, sheet: Sheet, fmt: _Formats) -> tuple[Callable, list]:
-    """Pick how one column is written, and give its values as plain Python objects."""
+
+# ---------------------------------------------------------------------------- fast data rows
+#
+# XlsxWriter writes the structure of every sheet (note row, header row, formats, widths, freeze
+# panes, autofilter, conditional formats, charts, properties); the data rows are generated here
+# as `<row>` XML, column by column with array operations (no Python loop per cell), and put into
+# the sheet XML XlsxWriter produced (`_inject_rows`): XlsxWriter's own cell writing costs ~5 µs a
+# cell, several seconds on a large report.
+#
+# Cells: text as inline strings (`t="inlineStr"`, never a formula: a text beginning with = + - @
+# stays text), XML-escaped, characters illegal in XML 1.0 dropped; numbers as the shortest repr
+# that round-trips (NaN/inf -> no cell); booleans `t="b"`; datetimes as Excel serial numbers in
+# the date or date-time format; None/NA/"" -> no cell.
+
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_TEXT = 32_767  # characters (UTF-16 units) in one cell
+_SEP = "\x00"  # joins a column's texts for whole-column escaping; NUL is illegal in XML, so dropped anyway
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ILLEGAL_XML_BUT_SEP = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Excel reads "_xHHHH_" in a text as an escaped character; a literal one is written "_x005F_xHHHH_"
+# (what XlsxWriter does too), so Excel shows the text as it is.
+_EXCEL_ESCAPE = re.compile("(_x[0-9A-Fa-f]{4}_)")
+_EPOCH = np.datetime64("1899-12-31T00:00:00", "ns")
+_NS_PER_DAY = 86_400 * 10**9
+
+
+@dataclass
+class _Column:
+    """One column's cells: `<c r="{letter}{row}{mid}{value}{end}` where `present`."""
+
+    kind: str  # "number", "bool" or "text"
+    mid: str
+    end: str
+    values: np.ndarray  # object array of XML-ready value texts
+    present: np.ndarray  # bool: this row has a cell in this column
+    width: int = 0  # minimum column width for this kind of value
+    texts: list[str] | None = None  # text columns: the plain texts ("" for no cell)
+
+    def chart_cache(self) -> list:
+        """The values as XlsxWriter caches them in a chart that refers to them (it reads them from the
+        cells it wrote: numbers as %.16g, texts as they are, nothing for booleans or no cell)."""
+        if self.texts is not None:
+            return [t if t else None for t in self.texts]
+        if self.kind == "number":
+            return [f"{float(v):.16g}" if p else None for v, p in zip(self.values.tolist(), self.present.tolist())]
+        return [None] * len(self.values)
+
+
+@dataclass
+class _SheetRows:
+    """The data rows of one sheet, ready to go into its XML."""
+
+    xml: bytes
+    last_row: int  # 0-based, of the last row written
+    last_col: int
+
+
+def _number_column(values: np.ndarray, xf: int, width: int = 10) -> _Column:
+    values = np.asarray(values, dtype="float64")
+    present = np.isfinite(values)
+    text = np.empty(len(values), dtype=object)
+    text[present] = list(map(repr, values[present].tolist()))  # shortest text that round-trips
+    return _Column("number", f'" s="{xf}"><v>', "</v></c>", text, present, width)
+
+
+def _excel_serial(values: pd.Series) -> np.ndarray:
+    """datetime64 -> Excel 1900-system serial numbers, as XlsxWriter's write_datetime computes them."""
+    ns = values.to_numpy(dtype="datetime64[ns]")
+    missing = np.isnat(ns)
+    delta = (ns - _EPOCH).astype("int64")
+    days = delta // _NS_PER_DAY
+    rest = delta - days * _NS_PER_DAY
+    seconds, nanos = np.divmod(rest, 10**9)
+    serial = days + (seconds + (nanos // 1000) / 1e6) / 86_400  # microseconds, as datetime does
+    serial = np.where(serial > 59, serial + 1, serial)  # Excel's 29 Feb 1900
+    serial[(ns >= np.datetime64("1900-01-01")) & (ns < np.datetime64("1900-01-02"))] -= 1
+    serial[missing] = np.nan
+    return serial
+
+
+def _xml_texts(values: list[str]) -> list[str]:
+    """Escape a column's texts for XML in a few whole-column string operations."""
+    joined = _SEP.join(values)
+    if joined.count(_SEP) != len(values) - 1:  # a text holds the separator itself: rare, per cell
+        values = [_ILLEGAL_XML.sub("", v) for v in values]
+        joined = _SEP.join(values)
+    if "&" in joined:
+        joined = joined.replace("&", "&amp;")
+    if "<" in joined:
+        joined = joined.replace("<", "&lt;")
+    if ">" in joined:
+        joined = joined.replace(">", "&gt;")
+    if _ILLEGAL_XML_BUT_SEP.search(joined):
+        joined = _ILLEGAL_XML_BUT_SEP.sub("", joined)
+    if "_x" in joined:
+        joined = _EXCEL_ESCAPE.sub(r"_x005F\1", joined)
+    return joined.split(_SEP)
+
+
+def _truncate(text: str) -> str:
+    """Cut a text to Excel's limit of 32,767 UTF-16 units a cell, as XlsxWriter's write_string does."""
+    length = 0
+    for i, ch in enumerate(text):
+        length += 2 if ord(ch) > 0xFFFF else 1
+        if length > EXCEL_MAX_TEXT:
+            return text[:i]
+    return text
+
+
+def _text_values(series: pd.Series) -> list[str]:
+    """The text of each cell: str(value), blank for None/NA/NaN/NaT."""
+    if isinstance(series.dtype, pd.StringDtype) or pd.api.types.infer_dtype(series, skipna=True) == "string":
+        return series.fillna("").tolist()
+    missing = series.isna().to_numpy()
+    text = series.astype(object).to_numpy(copy=True)
+    text[missing] = ""
+    return list(map(str, text.tolist()))
+
+
+def _text_column(series: pd.Series) -> _Column:
+    values = _text_values(series)
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    if len(values) and lengths.max() > EXCEL_MAX_TEXT // 2:  # may be over the limit in UTF-16 units
+        for i in np.flatnonzero(lengths > EXCEL_MAX_TEXT // 2).tolist():
+            values[i] = _truncate(values[i])
+    present = lengths > 0
+    text = np.array(_xml_texts(values), dtype=object)
+    return _Column("text", '" t="inlineStr"><is><t xml:space="preserve">', "</t></is></c>", text, present, texts=values)
+
+
+def _encode_column(series: pd.Series, name: str, sheet: Sheet, fmt: "_Formats") -> _Column:
+    """The cells of one column, typed as the column's dtype says."""
     if name in sheet.money:
-        values = [None if v is None or v is pd.NA else float(v) for v in series.tolist()]
-        return "number", fmt.money, values
+        return _number_column(series.to_numpy(dtype="float64", na_value=np.nan), fmt.xf(fmt.money))
     if pd.api.types.is_bool_dtype(series):
-        return "bool", None, [None if v is pd.NA or v is None else bool(v) for v in series.tolist()]
+        present = series.notna().to_numpy()
+        flags = series.to_numpy(dtype=bool, na_value=False)
+        return _Column("bool", '" t="b"><v>', "</v></c>", np.where(flags, "1", "0").astype(object), present)
     if pd.api.types.is_datetime64_any_dtype(series):
         values = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) is not None else series
         is_date = bool((values.dropna() == values.dropna().dt.normalize()).all())
-        py = values.dt.to_pydatetime().where(values.notna(), None).tolist()
-        return "datetime", fmt.date if is_date else fmt.datetime, py
+        cell_format = fmt.date if is_date else fmt.datetime
+        return _number_column(_excel_serial(values), fmt.xf(cell_format), 12 if is_date else 20)
     if pd.api.types.is_integer_dtype(series):
-        return "number", fmt.integer, [None if v is pd.NA or v is None else int(v) for v in series.tolist()]
+        present = series.notna().to_numpy()
+        ints = series.to_numpy(dtype="int64", na_value=0)
+        text = np.empty(len(ints), dtype=object)
+        text[present] = list(map(str, ints[present].tolist()))
+        return _Column("number", f'" s="{fmt.xf(fmt.integer)}"><v>', "</v></c>", text, present, 10)
     if pd.api.types.is_float_dtype(series):
-        f = fmt.percent if name in sheet.percent else fmt.number
-        return "number", f, [None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else float(v)
-                             for v in series.tolist()]
-    if isinstance(series.dtype, pd.StringDtype) or pd.api.types.infer_dtype(series, skipna=True) == "string":
-        return "text", None, series.fillna("").tolist()  # only str cells: blanks are all there is to convert
-    return "text", None, [_cell_text(v) for v in series.tolist()]
+        cell_format = fmt.percent if name in sheet.percent else fmt.number
+        return _number_column(series.to_numpy(dtype="float64", na_value=np.nan), fmt.xf(cell_format))
+    return _text_column(series)
 
 
-def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, lang: str, fmt: _Formats) -> None:
+def _data_rows(frame: pd.DataFrame, columns: list[_Column], first_row: int) -> _SheetRows | None:
+    """`<row>` elements for the frame's rows from sheet row `first_row` (0-based) down; rows without
+    a cell are left out, as XlsxWriter leaves them out."""
+    n, k = len(frame), len(columns)
+    if not n or not k:
+        return None
+    if first_row + n > EXCEL_MAX_ROWS:
+        raise OutputError(f"{n:,} rows do not fit in one Excel sheet (at most {EXCEL_MAX_ROWS - first_row:,})")
+    row_numbers = np.array(list(map(str, range(first_row + 1, first_row + n + 1))), dtype=object)
+    # Row-major pieces: <row r="N">, then five pieces per cell, then </row>; one join makes the XML.
+    pieces = np.empty((n, 5 * k + 4), dtype=object)
+    pieces[:, 0] = '<row r="'
+    pieces[:, 1] = row_numbers
+    pieces[:, 2] = '">'
+    pieces[:, -1] = "</row>"
+    any_cell = np.zeros(n, dtype=bool)
+    last_col = 0
+    for j, col in enumerate(columns):
+        base = 3 + 5 * j
+        pieces[:, base] = f'<c r="{xlsxwriter.utility.xl_col_to_name(j)}'
+        pieces[:, base + 1] = row_numbers
+        pieces[:, base + 2] = col.mid
+        pieces[:, base + 3] = col.values
+        pieces[:, base + 4] = col.end
+        absent = ~col.present
+        if absent.any():
+            pieces[absent, base:base + 5] = ""
+        if not absent.all():
+            last_col = j
+        any_cell |= col.present
+    if not any_cell.any():
+        return None
+    last_row = first_row + int(np.flatnonzero(any_cell)[-1])
+    if not any_cell.all():
+        pieces = pieces[any_cell]
+    return _SheetRows("".join(pieces.ravel().tolist()).encode("utf-8"), last_row, last_col)
+
+
+def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, lang: str, fmt: _Formats) -> tuple[int, _SheetRows | None]:
+    """Lay the sheet out with XlsxWriter; give its index and its data rows, to inject after close."""
     ws = book.add_worksheet(sheet_name(sheet.name, lang))
     frame = sheet.frame
     top = 0
@@ -131,30 +308,14 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, lang: str, fmt: _Forma
     for j, h in enumerate(headers):
         ws.write_string(top, j, h, fmt.header)
     widths = [min(MAX_WIDTH, max(8, _display_width(h) + 2)) for h in headers]
+    columns = []
     for j, name in enumerate(frame.columns):
-        kind, cell_format, values = _column_writer(frame[name], name, sheet, fmt)
-        r = top + 1
-        if kind == "text":
-            for i, v in enumerate(values):
-                if v:
-                    ws.write_string(r + i, j, v)
-            sample = values[:2000]
-            if sample:
-                widths[j] = min(MAX_WIDTH, max(widths[j], max(_display_width(v) for v in sample) + 2))
-        elif kind == "bool":
-            for i, v in enumerate(values):
-                if v is not None:
-                    ws.write_boolean(r + i, j, v)
-        elif kind == "datetime":
-            for i, v in enumerate(values):
-                if v is not None:
-                    ws.write_datetime(r + i, j, v, cell_format)
-            widths[j] = max(widths[j], 12 if cell_format is fmt.date else 20)
-        else:
-            for i, v in enumerate(values):
-                if v is not None and not (isinstance(v, float) and not math.isfinite(v)):
-                    ws.write_number(r + i, j, v, cell_format)
-            widths[j] = max(widths[j], 10)
+        column = _encode_column(frame.iloc[:, j], name, sheet, fmt)
+        columns.append(column)
+        widths[j] = max(widths[j], column.width)
+        sample = column.texts[:2000] if column.texts else None
+        if sample:
+            widths[j] = min(MAX_WIDTH, max(widths[j], max(_display_width(v) for v in sample) + 2))
     for j, w in enumerate(widths):
         ws.set_column(j, j, w)
     n = len(frame)
@@ -167,10 +328,11 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, lang: str, fmt: _Forma
         ws.conditional_format(top + 1, 0, top + n, len(frame.columns) - 1,
                               {"type": "formula", "criteria": f"=${letter}{top + 2}=TRUE", "format": fmt.highlight})
     if sheet.chart and n:
-        _add_chart(book, ws, sheet, top, lang)
+        _add_chart(book, ws, sheet, top, lang, headers, columns)
+    return ws.index, _data_rows(frame, columns, top + 1)
 
 
-def _add_chart(book, ws, sheet: Sheet, top: int, lang: str) -> None:
+def _add_chart(book, ws, sheet: Sheet, top: int, lang: str, headers: list[str], columns: list[_Column]) -> None:
     spec = sheet.chart
     cols = list(sheet.frame.columns)
     n = len(sheet.frame)
@@ -183,6 +345,10 @@ def _add_chart(book, ws, sheet: Sheet, top: int, lang: str) -> None:
             "name": [name, top, j],
             "categories": [name, top + 1, cat, top + n, cat],
             "values": [name, top + 1, j, top + n, j],
+            # The cells are injected after XlsxWriter is done, so give it the chart's cached values
+            # (numCache/strCache) it would otherwise read from the cells it wrote.
+            "name_data": [headers[j]], "categories_data": columns[cat].chart_cache(),
+            "values_data": columns[j].chart_cache(),
         })
     chart.set_title({"name": spec.get("title", "")})
     chart.set_size({"width": 720, "height": 400})
@@ -249,21 +415,57 @@ def atomic_write(path: Path, produce: Callable[[Path], None], *, confidential: b
 def write_workbook(path: Path, sheets: list[Sheet], run: RunInfo, issues: list[Issue], *, lang: str = "en",
                    confidential: bool = False, password: str | None = None) -> None:
     def produce(tmp: Path) -> None:
-        book = xlsxwriter.Workbook(str(tmp), {
+        layout = io.BytesIO()
+        book = xlsxwriter.Workbook(layout, {
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-            "nan_inf_to_errors": False, "constant_memory": False,
+            "nan_inf_to_errors": False, "constant_memory": False, "in_memory": True,
         })
         book.set_properties({"title": f"cctool {run.command} {run.period}", "comments": f"cctool {__version__}"})
         fmt = _Formats(book)
-        for sheet in sheets:
-            _write_sheet(book, sheet, lang, fmt)
-        _write_sheet(book, Sheet("Errors", issues_frame(issues)), lang, fmt)
-        _write_sheet(book, Sheet("Run", run_frame(run, issues)), lang, fmt)
+        rows = [_write_sheet(book, sheet, lang, fmt) for sheet in sheets]
+        rows.append(_write_sheet(book, Sheet("Errors", issues_frame(issues)), lang, fmt))
+        rows.append(_write_sheet(book, Sheet("Run", run_frame(run, issues)), lang, fmt))
         book.close()
+        # XlsxWriter names worksheet files by position (packager._write_worksheet_files; no chartsheets here).
+        _inject_rows(layout, tmp, {f"xl/worksheets/sheet{index + 1}.xml": data for index, data in rows if data})
         if password:
             _encrypt_in_place(tmp, password)
 
     atomic_write(path, produce, confidential=confidential)
+
+
+ZIP_LEVEL = 1  # deflate level of the final package: ~4x faster than zlib's default 6, file ~30 % larger
+_DIMENSION = re.compile(rb'<dimension ref="([A-Z]+[0-9]+)(?::([A-Z]+[0-9]+))?"/>')
+
+
+def _inject_rows(layout: io.BytesIO, out: Path, rows: dict[str, _SheetRows]) -> None:
+    """Copy the package XlsxWriter wrote into `out`, with each sheet's data rows after its header rows
+    (the last rows XlsxWriter wrote) and its <dimension> widened to cover them."""
+    with zipfile.ZipFile(layout) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        names = {info.filename for info in src.infolist()}
+        missing = set(rows) - names
+        if missing:
+            raise OutputError(f"internal: no {sorted(missing)} in the workbook package")
+        for info in src.infolist():
+            data = src.read(info)
+            extra = rows.get(info.filename)
+            if extra is not None:
+                data = _with_rows(data, extra, info.filename)
+            target = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            target.external_attr = info.external_attr
+            dst.writestr(target, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL)
+
+
+def _with_rows(xml: bytes, extra: _SheetRows, name: str) -> bytes:
+    match = _DIMENSION.search(xml)
+    end = xml.rfind(b"</sheetData>")  # XlsxWriter wrote the note and header rows: data goes after them
+    if match is None or end < 0:
+        raise OutputError(f"internal: unexpected worksheet XML in {name}")
+    first = match.group(1).decode("ascii")
+    old_row, old_col = xlsxwriter.utility.xl_cell_to_rowcol((match.group(2) or match.group(1)).decode("ascii"))
+    last = xlsxwriter.utility.xl_rowcol_to_cell(max(extra.last_row, old_row), max(extra.last_col, old_col))
+    dimension = f'<dimension ref="{first}:{last}"/>'.encode("ascii")
+    return b"".join([xml[:match.start()], dimension, xml[match.end():end], extra.xml, xml[end:]])
 
 
 def _encrypt_in_place(path: Path, password: str) -> None:
@@ -316,10 +518,39 @@ def json_payload(run: RunInfo, issues: list[Issue], **sections) -> dict:
     return payload
 
 
+def _json_text(payload: dict) -> str:
+    """The payload as JSON: the envelope's keys one a line and each element of a list (each record,
+    event, issue ...) on a line of its own, so one grep finds one record.
+
+    Not `json.dump(indent=1)`: with an indent (or through `dump`) the encoder is the pure-Python
+    one (~0.4 s on a month of 10,000 agents); `JSONEncoder.encode` without an indent is the C one.
+    Each list is encoded in one call with a marker string between its elements, and the markers
+    become the line breaks. Same keys, values and order as before; `allow_nan=False` still refuses
+    NaN and infinities; Decimal, Timestamp, numpy scalars and NA convert through `_json_default`."""
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=_json_default).encode
+    marker = f"\x00cctool-record-break-{uuid.uuid4().hex}\x00"
+    joint = f', {encode(marker)}, '  # how the marker reads between two encoded elements
+    lines = []
+    for key, value in payload.items():
+        if isinstance(value, (list, tuple)) and value:
+            spaced = [marker] * (2 * len(value) - 1)
+            spaced[::2] = value
+            text = encode(spaced)
+            if text.count(joint) == len(value) - 1:  # the marker cannot occur in encoded data; checked anyway
+                text = "[\n  " + text[1:-1].replace(joint, ",\n  ") + "\n ]"
+            else:
+                text = "[\n  " + ",\n  ".join(map(encode, value)) + "\n ]"
+        else:
+            text = encode(value)
+        lines.append(f" {encode(key)}: {text}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
 def write_json(path: Path, payload: dict, *, confidential: bool = False) -> None:
+    text = _json_text(payload)  # before the file is opened: a value JSON refuses leaves no file behind
+
     def produce(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, ensure_ascii=False, indent=1, default=_json_default, allow_nan=False)
-            fh.write("\n")
+            fh.write(text)
 
     atomic_write(path, produce, confidential=confidential)
