@@ -34,3 +34,49 @@ def parse_quarter(text: str, today: dt.date | None = None) -> str:
 def quarter_months(quarter: str) -> list[str]:
     year, q = int(quarter[:4]), int(quarter[-1])
     return [f"{year:04d}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)]
+
+
+PERIODS = ("day", "week", "month")
+
+
+def parse_date(text: str, today: dt.date | None = None) -> dt.date:
+    """2026-10-14 (also 2026/10/14), or 'yesterday' / 'today' relative to `today`."""
+    today = today or dt.date.today()
+    word = text.strip().lower()
+    if word == "yesterday":
+        return today - dt.timedelta(days=1)
+    if word == "today":
+        return today
+    m = re.fullmatch(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})", word)
+    try:
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        pass
+    raise CctoolError(f"--date must look like 2026-10-14 (or 'yesterday'), got {text!r}")
+
+
+def period_bounds(period: str, date: dt.date) -> tuple[dt.date, dt.date]:
+    """[first day, day after the last) of the day, the week (Monday to Sunday) or the calendar
+    month containing `date`."""
+    if period == "day":
+        return date, date + dt.timedelta(days=1)
+    if period == "week":
+        monday = date - dt.timedelta(days=date.weekday())
+        return monday, monday + dt.timedelta(days=7)
+    if period == "month":
+        first = date.replace(day=1)
+        nxt = (first + dt.timedelta(days=32)).replace(day=1)
+        return first, nxt
+    raise CctoolError(f"--period must be one of {', '.join(PERIODS)}, got {period!r}")
+
+
+def period_label(period: str, date: dt.date) -> str:
+    """How a report names its period: 2026-10-14, 2026-W42 (2026-10-12..2026-10-18), 2026-10."""
+    start, end = period_bounds(period, date)
+    if period == "day":
+        return start.isoformat()
+    if period == "week":
+        year, week, _ = start.isocalendar()
+        return f"{year}-W{week:02d} ({start.isoformat()}..{(end - dt.timedelta(days=1)).isoformat()})"
+    return f"{start.year:04d}-{start.month:02d}"

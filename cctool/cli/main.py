@@ -80,3 +80,4 @@ from cctool.cli import attendance_cmd  # noqa: E402,F401
 from cctool.cli import grade_cmd  # noqa: E402,F401
 from cctool.cli import payroll_cmd  # noqa: E402,F401
 from cctool.cli import headcount_cmd  # noqa: E402,F401
+from cctool.cli import kpi_cmd  # noqa: E402,F401

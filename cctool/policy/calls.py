@@ -529,3 +529,94 @@ def shift_call_counts(calls_path: str | Path, shifts: pd.DataFrame, rules=None, 
     hours = per_shift.loc[callers, "hours"].sum()
     centre_cph = float(per_shift.loc[callers, "calls"].sum() / hours) if hours > 0 else None
     return per_shift[["agent_id", "date", "calls", "hours"]], centre_cph
+
+
+DAILY_COLUMNS = ["agent_id", "date", "calls", "connected", "successes", "amount"]
+
+
+def _run_daily(con, src: _Source, start, end, has_windows: bool) -> tuple[pd.DataFrame, str, bool]:
+    """The per-day GROUP BY; careful mode for CSV (every spelling the readers accept), with the
+    same GB18030 fallback as `_run`. Returns (groups with a date column, scan, careful)."""
+    careful = src.kind == "csv"
+    # Scan one day past the end: a night shift of the last day has calls after midnight.
+    scan, _ = _select_sql(src, careful, start, end + pd.Timedelta(days=1))
+    if has_windows:
+        # The shift a call falls in: the agent's latest window starting at or before the call
+        # (ASOF), if the call is before that window's end; else the call's calendar date.
+        dated = (f"SELECT c.*, coalesce(CASE WHEN c.ts < w.win_end THEN w.date END, CAST(c.ts AS DATE)) AS day "
+                 f"FROM (SELECT *, trim(agent_id) AS aid FROM ({scan})) c "
+                 "ASOF LEFT JOIN call_windows w ON c.aid = w.agent_id AND c.ts >= w.win_start")
+    else:
+        dated = f"SELECT *, CAST(ts AS DATE) AS day FROM ({scan})"
+    status = (f"CASE WHEN agent_id IS NULL THEN {BLANK_AGENT} WHEN ts IS NULL THEN {BAD_TIME} "
+              f"WHEN is_connected IS NULL THEN {BAD_CONNECTED} WHEN is_success IS NULL THEN {BAD_SUCCESS} "
+              f"WHEN day < DATE '{pd.Timestamp(start):%Y-%m-%d}' OR day >= DATE '{pd.Timestamp(end):%Y-%m-%d}' "
+              f"THEN {OUT_OF_PERIOD} ELSE {OK} END")
+    grouped = (f"SELECT agent_id, {status} AS status, CASE WHEN {status} = {OK} THEN day END AS date, "
+               "count(*) AS calls, count(*) FILTER (WHERE is_connected) AS connected, "
+               "count(*) FILTER (WHERE is_success) AS successes, sum(amount) AS amount, "
+               f"count(amount_raw) - count(amount) AS bad_amount FROM ({dated}) GROUP BY ALL")
+    try:
+        return con.execute(grouped).df(), scan, careful
+    except duckdb.Error as exc:
+        message = _first_line(exc)
+        if src.kind == "csv" and "unicode" in message.casefold() and src.tmpdir is None:
+            src.tmpdir = Path(tempfile.mkdtemp(prefix="cctool-calls-"))
+            src.sql_path = _transcode(src.path, "gb18030", src.tmpdir)
+            src.encoding = "gb18030"
+            return _run_daily(con, src, start, end, has_windows)
+        raise InputError(f"{src.path}: cannot read the call log ({message})") from None
+
+
+def daily_call_metrics(calls_path: str | Path, period_start, period_end, known_agents, *,
+                       windows: pd.DataFrame | None = None,
+                       aliases: dict[str, list[str]] | None = None) -> tuple[pd.DataFrame, list[Issue]]:
+    """Call counts per agent and day of the period [period_start, period_end) (RPT-KPI, RPT-DAILY).
+
+    Which day a call counts on: with `windows` (agent_id, date, win_start, win_end: one row per
+    scheduled shift, dated by the day it starts, as the attendance audit dates shifts), the day
+    of the shift the call falls in, so a night shift's calls after midnight stay with the shift
+    and with its hours; a call outside every window (or with no windows given) counts on its
+    calendar date. One DuckDB pass; issues as `call_metrics` reports them (unknown agents,
+    unreadable rows, calls outside the period). Returns (daily, issues); daily has one row per
+    roster agent and day with at least one usable call, and `attrs["rows_read"]`.
+    """
+    path = Path(calls_path)
+    start = pd.Timestamp(period_start).normalize()
+    end = pd.Timestamp(period_end).normalize()
+    known = set(known_agents)
+    con = _connect()
+    src = None
+    try:
+        src = _open_source(path, aliases, con)
+        has_windows = windows is not None and not windows.empty
+        if has_windows:
+            w = pd.DataFrame({"agent_id": windows["agent_id"].astype(str).to_numpy(),
+                              "date": pd.to_datetime(windows["date"]).dt.date.to_numpy(),
+                              "win_start": pd.to_datetime(windows["win_start"]).to_numpy(),
+                              "win_end": pd.to_datetime(windows["win_end"]).to_numpy()})
+            con.register("call_windows", w)
+        groups, scan, careful = _run_daily(con, src, start, end, has_windows)
+        groups["date"] = pd.to_datetime(groups["date"]).astype("datetime64[ns]")
+        per_status = _tidy_ids(groups.drop(columns="date"))
+        issues, rejected = _rejected_lines(con, src) if careful and src.kind == "csv" else ([], 0)
+        issues += _bad_value_issues(con, src, scan, per_status)
+        issues += _agent_issues(src, per_status, known, start, end)
+    except duckdb.Error as exc:
+        raise InputError(f"{path}: not a readable call log ({_first_line(exc)})") from None
+    finally:
+        con.close()
+        if src is not None:
+            src.cleanup()
+    ids = groups["agent_id"].astype("string").str.strip()
+    used = groups.assign(agent_id=ids)
+    used = used[(used["status"] == OK) & used["agent_id"].isin(known)]
+    daily = used.groupby(["agent_id", "date"], as_index=False)[["calls", "connected", "successes", "amount"]].sum()
+    for col in ("calls", "connected", "successes"):
+        daily[col] = daily[col].astype("int64")
+    daily["amount"] = daily["amount"].astype("float64")
+    daily = daily[DAILY_COLUMNS].sort_values(["agent_id", "date"]).reset_index(drop=True)
+    daily["agent_id"] = daily["agent_id"].astype(object)
+    daily.attrs.update(rows_read=int(groups["calls"].sum()) + rejected, encoding=src.encoding,
+                       mode="parquet" if src.kind == "parquet" else "careful")
+    return daily, issues

@@ -8,7 +8,7 @@ SHEETS = {
     "Summary": "汇总", "Events": "明细", "Leave": "请假", "Teams": "班组", "Leave caps": "请假限额",
     "Errors": "错误", "Run": "运行信息", "Grades": "评级", "Distribution": "级别分布",
     "Promotions": "晋级", "Review": "复核", "Payroll": "工资表", "Deductions": "扣款",
-    "Totals": "合计", "Swaps": "调班",
+    "Totals": "合计", "Swaps": "调班", "Agents": "坐席", "Trend": "趋势", "Trend detail": "趋势明细",
 }
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -117,6 +117,33 @@ LABELS: dict[str, tuple[str, str]] = {
     "status": ("Status", "状态"),
     "months": ("Months", "月数"),
     "note": ("Note", "备注"),
+    # kpi-report (RPT-KPI)
+    "period": ("Period", "期间"),
+    "line": ("Line", "业务线"),
+    "grade": ("Grade", "级别"),
+    "scheduled": ("Scheduled shifts", "排班班次"),
+    "present": ("Present", "出勤班次"),
+    "late": ("Lates", "迟到"),
+    "early_leave": ("Early leaves", "早退"),
+    "kpi_score": ("KPI score", "KPI得分"),
+    "target_rule": ("Target rule", "目标规则"),
+    "cph_target": ("CPH target", "CPH目标"),
+    "cph_met": ("CPH met", "CPH达标"),
+    "cph_gap": ("CPH gap", "CPH差距"),
+    "success_target": ("Success rate target", "成功率目标"),
+    "success_met": ("Success rate met", "成功率达标"),
+    "success_gap": ("Success rate gap", "成功率差距"),
+    "kpi_target": ("KPI target (quarter mean)", "KPI目标(季度均值)"),
+    "kpi_met": ("KPI met", "KPI达标"),
+    "kpi_gap": ("KPI gap", "KPI差距"),
+    "targets_met": ("All targets met", "全部达标"),
+    "rank": ("Rank", "排名"),
+    "agents": ("Agents", "坐席数"),
+    "with_targets": ("Agents assessed", "考核人数"),
+    "cph_met_count": ("CPH met (agents)", "CPH达标人数"),
+    "success_met_count": ("Success rate met (agents)", "成功率达标人数"),
+    "targets_met_count": ("All targets met (agents)", "全部达标人数"),
+    "targets_met_share": ("Share meeting all targets", "达标率"),
 }
 
 KIND_LABELS = {

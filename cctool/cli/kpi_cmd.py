@@ -1,0 +1,177 @@
+"""`cctool kpi-report` and `cctool daily-brief` (RPT-KPI, RPT-DAILY)."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from cctool.cli.common import JSON_OPTION, LANG_OPTION, RULES_OPTION, check_lang, check_out, report_issues, run_info, start
+from cctool.cli.main import app
+from cctool.cli.runtime import fill, report_run, step
+from cctool.cli.terminal import State, info, warn
+from cctool.errors import CctoolError
+from cctool.periods import PERIODS, parse_date, period_bounds, period_label
+
+ROSTER = typer.Option(..., "--roster", help="Roster file (.xlsx/.csv/.parquet; book.xlsx#Sheet for a sheet).")
+CALLS = typer.Option(..., "--calls", help="Call log (通话记录), CSV or Parquet; millions of rows are fine.")
+PUNCHES = typer.Option(None, "--punches", help="Punches (签到记录): signed-in hours for CPH, and attendance.")
+SCHEDULE = typer.Option(None, "--schedule", help="Schedule (排班表): shifts (night shifts keep their calls), "
+                                                 "scheduled hours where no punches, and attendance.")
+LEAVE = typer.Option(None, "--leave", help="Leave requests (请假单): approved leave is not counted as absence.")
+EXCUSALS = typer.Option(None, "--excusals", help="Excusals (免责) for bad weather / force majeure.")
+
+
+def _load(inputs, rules, start, end, *, roster, calls, schedule, punches, kpi=None, leave=None, excusals=None):
+    """Read every input of the period; the call log is aggregated per agent and day by DuckDB."""
+    import pandas as pd
+
+    from cctool.io.readers import file_sha256
+    from cctool.policy.calls import daily_call_metrics
+    from cctool.policy.kpi import call_windows
+    from cctool.report.writer import InputRecord
+
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    frames = {"roster": inputs.load("roster", roster)}
+    for name, path in (("schedule", schedule), ("punches", punches), ("kpi", kpi), ("leave", leave),
+                       ("excusals", excusals)):
+        frames[name] = inputs.load_optional(name, path)
+    roster_df = frames["roster"]
+    windows = call_windows(frames["schedule"], roster_df, start, end, rules)
+    daily, call_issues = daily_call_metrics(calls, start, end, set(roster_df["agent_id"]), windows=windows,
+                                            aliases=rules.columns.aliases.get("calls"))
+    inputs.extra_records.append(InputRecord("calls", str(calls), file_sha256(Path(calls)),
+                                            int(daily.attrs.get("rows_read", 0))))
+    files = {name: str(t.path) for name, t in inputs.tables.items()}
+    return frames, daily, call_issues, files
+
+
+@app.command("kpi-report")
+def kpi_report(
+    period: str = typer.Option(..., "--period", help="day, week (Monday to Sunday) or month containing --date."),
+    date: str = typer.Option(..., "--date", help="A day of the period: 2026-10-14, or 'yesterday'."),
+    roster: Path = ROSTER,
+    calls: Path = CALLS,
+    punches: Optional[Path] = PUNCHES,
+    schedule: Optional[Path] = SCHEDULE,
+    kpi: Optional[Path] = typer.Option(None, "--kpi", help="Monthly KPI scores (月度绩效), shown for --period month."),
+    leave: Optional[Path] = LEAVE,
+    excusals: Optional[Path] = EXCUSALS,
+    rules: Optional[Path] = RULES_OPTION,
+    out: Path = typer.Option(..., "--out", help="Excel report to write (.xlsx)."),
+    json_path: Optional[Path] = JSON_OPTION,
+    lang: str = LANG_OPTION,
+) -> None:
+    """KPI attainment per agent and team for a day, week or month: calls, CPH, success rate, attendance, grade targets."""
+    from cctool.policy.kpi import compute_kpi
+    from cctool.report.kpi import kpi_json, kpi_sheets
+    from cctool.report.writer import json_payload, write_json, write_workbook
+
+    with report_run("kpi-report") as rec:
+        lang = check_lang(lang)
+        if period not in PERIODS:
+            raise CctoolError(f"--period must be one of {', '.join(PERIODS)}, got {period!r}")
+        day = parse_date(date)
+        lo, hi = period_bounds(period, day)
+        label = rec.period = period_label(period, day)
+        f = dict(date=day.isoformat(), month=f"{lo:%Y-%m}")
+        out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
+        rec.lock(out, json_path)
+        with step("Reading inputs and aggregating the call log…"):
+            loaded, inputs = start(fill(rules, **f))
+            frames, daily, call_issues, files = _load(
+                inputs, loaded.rules, lo, hi, roster=fill(roster, **f), calls=fill(calls, **f),
+                schedule=fill(schedule, **f), punches=fill(punches, **f), kpi=fill(kpi, **f),
+                leave=fill(leave, **f), excusals=fill(excusals, **f))
+            result = compute_kpi(period, lo, hi, label, frames["roster"], daily, loaded.rules,
+                                 schedule=frames["schedule"], punches=frames["punches"], kpi=frames["kpi"],
+                                 leave=frames["leave"], excusals=frames["excusals"], files=files)
+        issues = inputs.issues + call_issues + result.issues
+        run = run_info("kpi-report", label, loaded, inputs, period_type=period, date=day.isoformat(), lang=lang)
+        with step(f"Writing {out}…"):
+            write_workbook(out, kpi_sheets(result, lang), run, issues, lang=lang)
+            if json_path:
+                write_json(json_path, json_payload(run, issues, **kpi_json(result)))
+        a = result.agents
+        missed = int(a["targets_met"].eq(False).sum())
+        rec.counts.update(agents=len(a), teams=len(result.teams), targets_missed=missed,
+                          input_errors=sum(i.severity == "error" for i in issues))
+        report_issues(issues)
+        top = result.teams["team"].iloc[0] if len(result.teams) else "-"
+        info(f"[green]Wrote[/green] {out}: {len(a)} agents in {len(result.teams)} teams for {label}; "
+             f"{missed} missed a grade target; top team {top}")
+
+
+@app.command("daily-brief")
+def daily_brief(
+    date: str = typer.Option("yesterday", "--date", help="The day to report: 2026-10-14, or 'yesterday' (default)."),
+    roster: Path = ROSTER,
+    calls: Path = CALLS,
+    punches: Optional[Path] = PUNCHES,
+    schedule: Optional[Path] = SCHEDULE,
+    leave: Optional[Path] = LEAVE,
+    excusals: Optional[Path] = EXCUSALS,
+    rules: Optional[Path] = RULES_OPTION,
+    fmt: str = typer.Option("text", "--format", help="text (a few lines for SMS/chat), markdown (a small table) "
+                                                     "or json."),
+    lang: str = typer.Option("en", "--lang", help="Language of the brief: en or zh (JSON keys stay canonical)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write the brief to this file instead of printing it."),
+) -> None:
+    """The morning brief: a day's centre and team figures against the day before and the same weekday a week earlier."""
+    from cctool.policy.brief import FORMATS, brief_records, build_brief, compare_days, render_markdown, render_text
+    from cctool.report.kpi import json_text, write_text
+    from cctool.report.writer import json_payload
+
+    with report_run("daily-brief") as rec:
+        lang = check_lang(lang)
+        if fmt not in FORMATS:
+            raise CctoolError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        day = parse_date(date)
+        rec.period = day.isoformat()
+        f = dict(date=day.isoformat(), month=f"{day:%Y-%m}")
+        out = fill(out, **f)
+        rec.lock(out)
+        d, _, week_before = compare_days(day)
+        with step("Reading inputs and aggregating the call log…"):
+            loaded, inputs = start(fill(rules, **f))
+            frames, daily, call_issues, files = _load(
+                inputs, loaded.rules, week_before, d + dt.timedelta(days=1), roster=fill(roster, **f),
+                calls=fill(calls, **f), schedule=fill(schedule, **f), punches=fill(punches, **f),
+                leave=fill(leave, **f), excusals=fill(excusals, **f))
+            brief = build_brief(d, frames["roster"], daily, loaded.rules, schedule=frames["schedule"],
+                                punches=frames["punches"], leave=frames["leave"], excusals=frames["excusals"],
+                                files=files)
+        issues = inputs.issues + call_issues + brief.issues
+        if fmt == "text":
+            text = render_text(brief, lang)
+        elif fmt == "markdown":
+            text = render_markdown(brief, lang)
+        else:
+            run = run_info("daily-brief", day.isoformat(), loaded, inputs, lang=lang)
+            text = json_text(json_payload(run, issues, records=brief_records(brief), date=day.isoformat(),
+                                          prev_day=f"{brief.prev_day:%Y-%m-%d}",
+                                          prev_week=f"{brief.prev_week:%Y-%m-%d}"))
+        centre = brief.figures.iloc[0]
+        rec.counts.update(teams=len(brief.figures) - 1, calls=int(centre["calls"]),
+                          input_errors=sum(i.severity == "error" for i in issues))
+        if int(centre["calls"]) == 0 and not (brief.attendance_known and centre["scheduled"]):
+            warn(f"no calls and no scheduled shifts on {day.isoformat()}: do the input files cover that day?")
+        _issue_notice(issues)
+        if out is None:
+            typer.echo(text, nl=False)  # the brief itself is the output: --quiet does not hide it
+        else:
+            write_text(out, text)
+            info(f"[green]Wrote[/green] {out}: daily brief for {day.isoformat()} ({fmt}, {lang})")
+
+
+def _issue_notice(issues) -> None:
+    """Input problems go to stderr, so a piped brief stays clean."""
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        warn(f"{len(errors)} input row(s) could not be used. First: {errors[0].message()}")
+    warnings = len(issues) - len(errors)
+    if warnings and not State.quiet:
+        from cctool.cli.terminal import err_console
+
+        err_console.print(f"{warnings} warning(s) about the inputs (see them with kpi-report's Errors sheet).")

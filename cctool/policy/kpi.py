@@ -1,0 +1,338 @@
+"""KPI attainment per agent and per team for a day, a week or a month (RPT-KPI), vectorised.
+
+Nothing here redefines a metric; every definition is reused:
+- calls, connected, successes: `calls.daily_call_metrics` (one row per agent and day; a call
+  counts on the day of the shift it falls in, so a night shift keeps its calls after midnight);
+- hours and their basis (signed-in, else scheduled): `grading.agent_hours`;
+- CPH and success rate: calls ÷ hours and successes ÷ connected, with the numerator and the
+  denominator the rules file's `grading.metrics` names;
+- late, early-leave and absence counts: the attendance audit's shift classification
+  (`attendance.audit_month`, run on each month the period touches, its shifts kept by date;
+  a shift belongs to the day it starts);
+- targets: the criteria of the agent's current grade in `grading.grades` (or `grading.trainee`).
+
+Decisions where the manual is silent (each said again in the report's notes):
+- Only `role == agent` people employed in the period are reported; targets apply to TSR agents
+  (the grade scheme is the telesales one; CSR agents are shown without targets).
+- A monthly KPI score is compared with the grade's `kpi_mean` threshold (the quarter criterion)
+  as an indication only.
+- Teams are ranked by the share of their agents meeting every target, then success rate, then
+  CPH; teams without targets (CSR) rank after those with.
+- The daily trend gives each day the hours of the period's basis (an agent who signed in on
+  some day of the period has 0 signed-in hours on a day without punches), so the trend adds up
+  to the period totals. A one-day report (and the daily brief) takes each day as a period of
+  its own, where an agent without punches that day falls back to scheduled hours.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from cctool.errors import Issue
+from cctool.policy.attendance import audit_month, build_shifts
+from cctool.policy.grading import agent_hours, criterion_holds
+from cctool.rules.model import Criterion, Grading, Rules
+
+RULE_ID = "RPT-KPI"
+TARGET_METRICS = ("cph", "success_rate", "kpi_mean")
+COUNT_COLUMNS = ["calls", "connected", "successes"]
+ATTENDANCE_COLUMNS = ["scheduled", "present", "late", "early_leave", "absent_days"]
+AGENT_COLUMNS = ["agent_id", "name", "team", "line", "grade", "period", "calls", "connected", "successes", "hours",
+                 "cph_basis", "cph", "success_rate", *ATTENDANCE_COLUMNS, "kpi_score", "target_rule",
+                 "cph_target", "cph_met", "cph_gap", "success_target", "success_met", "success_gap", "kpi_target",
+                 "kpi_met", "kpi_gap", "targets_met", "rule_ids", "note"]
+TEAM_COLUMNS = ["rank", "team", "agents", "calls", "connected", "successes", "hours", "cph", "success_rate",
+                *ATTENDANCE_COLUMNS, "with_targets", "cph_met_count", "success_met_count", "targets_met_count",
+                "targets_met_share", "rule_ids"]
+TREND_COLUMNS = ["team", "date", "calls", "connected", "successes", "hours", "cph", "success_rate", *ATTENDANCE_COLUMNS]
+
+
+@dataclass
+class KpiResult:
+    period: str  # day | week | month
+    label: str  # 2026-10-14, 2026-W42 (…), 2026-10
+    start: pd.Timestamp
+    end: pd.Timestamp  # exclusive
+    agents: pd.DataFrame  # AGENT_COLUMNS
+    teams: pd.DataFrame  # TEAM_COLUMNS, ranked
+    centre: pd.DataFrame  # one row: the centre's totals
+    trend: pd.DataFrame  # TREND_COLUMNS, one row per team and day (empty for a day)
+    notes: list[str] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- who and when
+
+def period_agents(roster: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Agents employed on at least one day of [start, end)."""
+    agents = roster[roster["role"] == "agent"]
+    hired = agents["hire_date"].isna() | (agents["hire_date"] < end) if "hire_date" in agents \
+        else pd.Series(True, index=agents.index)
+    exit_ = agents["exit_date"] if "exit_date" in agents else pd.Series(pd.NaT, index=agents.index)
+    staying = ~(exit_ < start).fillna(False)
+    cols = [c for c in ("agent_id", "name", "team", "line", "grade") if c in agents]
+    out = agents.loc[hired & staying, cols].copy()
+    for c in ("name", "team", "line", "grade"):
+        if c not in out:
+            out[c] = pd.NA
+    out["agent_id"] = out["agent_id"].astype(object)
+    out["team"] = out["team"].astype(object).fillna("(no team)")
+    return out.reset_index(drop=True)
+
+
+def call_windows(schedule: pd.DataFrame | None, roster: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
+                 rules: Rules) -> pd.DataFrame | None:
+    """Per scheduled shift, the window whose calls count on the shift's day: the same window the
+    attendance audit matches punches with (shift start − before, shift end + after)."""
+    if schedule is None or schedule.empty:
+        return None
+    sink: list[Issue] = []  # schedule mistakes are reported by the attendance step, not twice
+    shifts = build_shifts(schedule, roster, start - pd.Timedelta(days=1), end, sink, "schedule")
+    pairing = rules.attendance.punch_pairing
+    return pd.DataFrame({"agent_id": shifts["agent_id"].astype(str), "date": shifts["date"],
+                         "win_start": shifts["shift_start_at"] - pd.Timedelta(minutes=pairing.before_minutes),
+                         "win_end": shifts["shift_end_at"] + pd.Timedelta(minutes=pairing.after_minutes)})
+
+
+def _days(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
+    return pd.date_range(start, end - pd.Timedelta(days=1), freq="D")
+
+
+# ----------------------------------------------------------------------------- attendance per day
+
+def attendance_days(roster: pd.DataFrame, schedule: pd.DataFrame, punches: pd.DataFrame, rules: Rules,
+                    start: pd.Timestamp, end: pd.Timestamp, *, leave: pd.DataFrame | None = None,
+                    excusals: pd.DataFrame | None = None,
+                    files: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[Issue]]:
+    """Per agent and day of [start, end): scheduled shifts, present (any punch), lates, early
+    leaves and absent days (half days as 0.5), from the attendance audit of each month touched."""
+    months = sorted({d.strftime("%Y-%m") for d in _days(start, end)})
+    frames, issues = [], []
+    for month in months:  # at most two for a week, one for a day or a month
+        audit = audit_month(month, roster, schedule, punches, rules, leave=leave, excusals=excusals, files=files)
+        frames.append(audit.shifts)
+        issues += audit.issues
+    s = pd.concat(frames, ignore_index=True)
+    s = s[(s["date"] >= start) & (s["date"] < end)]
+    late_kind, early_kind = rules.attendance.late[0].kind, rules.attendance.early[0].kind
+    per_shift = pd.DataFrame({
+        "agent_id": s["agent_id"].astype(object), "date": s["date"], "scheduled": 1,
+        "present": (s["sign_in"].notna() | s["sign_out"].notna()).astype("int64"),
+        "late": s["late_kind"].eq(late_kind).fillna(False).astype("int64"),
+        "early_leave": s["early_kind"].eq(early_kind).fillna(False).astype("int64"),
+        "absent_days": s["absence"].astype("float64"),
+    })
+    daily = per_shift.groupby(["agent_id", "date"], as_index=False)[ATTENDANCE_COLUMNS].sum()
+    return daily, issues
+
+
+# ----------------------------------------------------------------------------- hours per day
+
+def daily_hours(ids: pd.Series, start: pd.Timestamp, end: pd.Timestamp, basis: str, punches: pd.DataFrame | None,
+                schedule: pd.DataFrame | None, *, reconcile: bool) -> pd.DataFrame:
+    """Hours per agent and day by `grading.agent_hours`, each day taken as a period of its own
+    (one call per day, at most 31). With `reconcile`, each agent keeps the basis of the whole
+    period: a signed-in agent has 0 hours on a day without punches, so the days add up to the
+    period's hours."""
+    if punches is not None and "direction" in punches.columns:
+        from cctool.policy.grading import pair_punch_events
+
+        punches = pair_punch_events(punches)  # once, not once per day
+    frames = [agent_hours(ids, day, day + pd.Timedelta(days=1), basis, punches, schedule).assign(date=day)
+              for day in _days(start, end)]
+    daily = pd.concat(frames, ignore_index=True)
+    if reconcile:
+        whole = agent_hours(ids, start, end, basis, punches, schedule).set_index("agent_id")["cph_basis"]
+        signed = daily["agent_id"].map(whole).eq("signed_in")
+        daily.loc[signed & daily["cph_basis"].ne("signed_in"), "hours"] = 0.0
+    daily["hours"] = daily["hours"].fillna(0.0)
+    return daily[["agent_id", "date", "hours", "cph_basis"]]
+
+
+# ----------------------------------------------------------------------------- metrics
+
+def add_rates(frame: pd.DataFrame, g: Grading) -> pd.DataFrame:
+    """cph and success_rate from summed counts and hours (GRD metric definitions)."""
+    numerator = frame["calls"] if g.metrics.cph_calls == "all" else frame["connected"]
+    denominator = frame["connected"] if g.metrics.success_denominator == "connected" else frame["calls"]
+    hours = frame["hours"].astype("float64")
+    frame["cph"] = (numerator / hours.where(hours > 0)).astype("float64")
+    frame["success_rate"] = (frame["successes"] / denominator.where(denominator > 0)).astype("float64")
+    return frame
+
+
+def agent_day_frame(agents: pd.DataFrame, daily_calls: pd.DataFrame | None, hours: pd.DataFrame | None,
+                    attendance: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per agent and day with anything to report: counts, hours, attendance; team attached."""
+    keys = ["agent_id", "date"]
+    parts = [f for f in (daily_calls, hours, attendance) if f is not None and not f.empty]
+    if not parts:
+        frame = pd.DataFrame(columns=keys)
+    else:
+        frame = parts[0]
+        for extra in parts[1:]:
+            frame = frame.merge(extra, on=keys, how="outer")
+    frame = frame[frame["agent_id"].isin(agents["agent_id"])] if len(frame) else frame
+    for col in COUNT_COLUMNS:
+        frame[col] = (frame[col] if col in frame else 0)
+        frame[col] = frame[col].fillna(0).astype("int64")
+    frame["hours"] = frame["hours"].fillna(0.0).astype("float64") if "hours" in frame else 0.0
+    if attendance is not None:
+        for col in ATTENDANCE_COLUMNS:
+            frame[col] = frame[col].fillna(0) if col in frame else 0
+            frame[col] = frame[col].astype("float64" if col == "absent_days" else "int64")
+    else:
+        for col in ATTENDANCE_COLUMNS:
+            frame[col] = pd.Series(pd.NA, index=frame.index, dtype="Float64" if col == "absent_days" else "Int64")
+    frame["team"] = frame["agent_id"].map(agents.set_index("agent_id")["team"])
+    return frame.reset_index(drop=True)
+
+
+def _sum_by(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    cols = [*COUNT_COLUMNS, "hours", *ATTENDANCE_COLUMNS]
+    return frame.groupby(by, as_index=False)[cols].sum(min_count=1).fillna({c: 0 for c in [*COUNT_COLUMNS, "hours"]})
+
+
+# ----------------------------------------------------------------------------- targets
+
+def _target_table(g: Grading) -> pd.DataFrame:
+    """One row per grade: the rule ID and each target metric's criterion."""
+    rows = [(r.grade, r.rule_id, r.criteria) for r in g.grades] + [("trainee", g.trainee.rule_id, g.trainee.criteria)]
+    out = []
+    for grade, rule_id, criteria in rows:
+        rec = {"grade": grade, "target_rule": rule_id}
+        for c in criteria:
+            if c.metric in TARGET_METRICS:
+                rec[c.metric] = c
+        out.append(rec)
+    return pd.DataFrame(out).reindex(columns=["grade", "target_rule", *TARGET_METRICS])
+
+
+def apply_targets(frame: pd.DataFrame, g: Grading) -> pd.DataFrame:
+    """Per TSR agent, the current grade's cph / success-rate (and KPI) criteria: target, met, gap
+    (value − target). One pass per grade and metric, over all agents of that grade."""
+    table = _target_table(g).set_index("grade")
+    tsr = frame["line"].eq("TSR").fillna(False) if "line" in frame else pd.Series(False, index=frame.index)
+    frame["target_rule"] = frame["grade"].map(table["target_rule"]).where(tsr)
+    for metric, value_col, prefix in (("cph", "cph", "cph"), ("success_rate", "success_rate", "success"),
+                                      ("kpi_mean", "kpi_score", "kpi")):
+        frame[f"{prefix}_target"] = np.nan
+        frame[f"{prefix}_met"] = pd.Series(pd.NA, index=frame.index, dtype="boolean")
+        frame[f"{prefix}_gap"] = np.nan
+        for grade, criterion in table[metric].dropna().items():
+            rows = tsr & frame["grade"].eq(grade).fillna(False)
+            if not rows.any() or not isinstance(criterion, Criterion):
+                continue
+            values = frame.loc[rows, value_col].astype("float64")
+            known = values.notna()
+            frame.loc[rows, f"{prefix}_target"] = float(criterion.value)
+            frame.loc[rows & known.reindex(frame.index, fill_value=False), f"{prefix}_met"] = \
+                criterion_holds(values[known], criterion)
+            frame.loc[rows, f"{prefix}_gap"] = (values - float(criterion.value)).round(4)
+    checked = [frame[f"{p}_met"] for p in ("cph", "success", "kpi")]
+    has_target = frame["target_rule"].notna()
+    all_met = pd.concat([c.fillna(True) for c in checked], axis=1).all(axis=1)
+    any_checked = pd.concat([c.notna() for c in checked], axis=1).any(axis=1)
+    frame["targets_met"] = all_met.astype("boolean").where(has_target & any_checked, pd.NA)
+    return frame
+
+
+# ----------------------------------------------------------------------------- the report
+
+def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily_calls: pd.DataFrame | None,
+                rules: Rules, *, schedule: pd.DataFrame | None = None, punches: pd.DataFrame | None = None,
+                kpi: pd.DataFrame | None = None, leave: pd.DataFrame | None = None,
+                excusals: pd.DataFrame | None = None, files: dict[str, str] | None = None) -> KpiResult:
+    """Per agent and team for [start, end): counts, hours, CPH, success rate, attendance, grade
+    targets, KPI score (month), the teams ranked, and the daily trend per team (week, month)."""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    g = rules.grading
+    notes: list[str] = []
+    issues: list[Issue] = []
+    agents = period_agents(roster, start, end)
+    ids = agents["agent_id"]
+
+    attendance = None
+    if schedule is not None and punches is not None:
+        attendance, att_issues = attendance_days(roster, schedule, punches, rules, start, end, leave=leave,
+                                                 excusals=excusals, files=files)
+        issues += att_issues
+    else:
+        notes.append("Attendance (late, early leave, absent) needs both --schedule and --punches: not shown.")
+    if punches is None and schedule is None:
+        notes.append("No punches or schedule: no hours, so no CPH.")
+    hours = daily_hours(ids, start, end, g.metrics.hours_basis, punches, schedule, reconcile=True)
+    day_rows = agent_day_frame(agents, daily_calls, hours, attendance)
+
+    # Per agent: the period's own hours and basis (grading.agent_hours over the whole period).
+    period_hours = agent_hours(ids, start, end, g.metrics.hours_basis, punches, schedule)
+    per_agent = _sum_by(day_rows, ["agent_id"]).drop(columns="hours")
+    a = agents.merge(per_agent, on="agent_id", how="left").merge(period_hours, on="agent_id", how="left")
+    for col in COUNT_COLUMNS:
+        a[col] = a[col].fillna(0).astype("int64")
+    a = add_rates(a, g)
+    a["period"] = label
+    a["kpi_score"] = np.nan
+    if kpi is not None and period == "month":
+        month = start.strftime("%Y-%m")
+        scores = kpi[kpi["month"] == month].drop_duplicates("agent_id").set_index("agent_id")["kpi_score"]
+        a["kpi_score"] = a["agent_id"].map(scores).astype("float64")
+    elif kpi is not None:
+        notes.append("KPI scores are monthly: shown for --period month only.")
+    a = apply_targets(a, g)
+    a["rule_ids"] = np.where(a["target_rule"].notna(), RULE_ID + ", " + a["target_rule"].fillna(""), RULE_ID)
+    a["note"] = a["hours_note"].fillna("")
+    a.loc[a["line"].ne("TSR").fillna(True), "note"] = (a["note"] + "; ").where(a["note"] != "", "") + \
+        "no grade targets (the grade scheme covers TSR agents)"
+    a = a.sort_values(["team", "agent_id"]).reset_index(drop=True)[AGENT_COLUMNS]
+    teams = rank_teams(_team_frame(a, g), a)  # from unrounded hours
+    centre = _centre(a, g)
+    a["hours"] = a["hours"].round(2)
+    trend = pd.DataFrame(columns=TREND_COLUMNS)
+    if period != "day":
+        trend = add_rates(_sum_by(day_rows, ["team", "date"]), g)
+        full = pd.MultiIndex.from_product([sorted(agents["team"].unique()), _days(start, end)], names=["team", "date"])
+        trend = trend.set_index(["team", "date"]).reindex(full).reset_index()
+        trend[COUNT_COLUMNS] = trend[COUNT_COLUMNS].fillna(0).astype("int64")
+        trend["hours"] = trend["hours"].fillna(0.0).round(2)
+        trend = trend[TREND_COLUMNS]
+    if attendance is not None:
+        notes.append("Late, early leave and absent days follow the attendance rules (ATT-*); half days count 0.5.")
+    return KpiResult(period, label, start, end, a, teams, centre, trend, notes, issues)
+
+
+def _team_frame(a: pd.DataFrame, g: Grading) -> pd.DataFrame:
+    grouped = a.groupby("team")
+    t = pd.DataFrame({"agents": grouped.size()})
+    sums = grouped[[*COUNT_COLUMNS, "hours"]].sum()
+    att = grouped[ATTENDANCE_COLUMNS].sum(min_count=1)
+    t = t.join(sums).join(att)
+    t["with_targets"] = grouped["targets_met"].count()  # agents with a target and a value to check
+    t["cph_met_count"] = grouped["cph_met"].sum()
+    t["success_met_count"] = grouped["success_met"].sum()
+    t["targets_met_count"] = grouped["targets_met"].sum()
+    t = t.reset_index()
+    t = add_rates(t, g)
+    t["targets_met_share"] = (t["targets_met_count"] / t["with_targets"].where(t["with_targets"] > 0)).astype(float)
+    for col in ("with_targets", "cph_met_count", "success_met_count", "targets_met_count"):
+        t[col] = t[col].astype("int64")
+    t["hours"] = t["hours"].round(2)
+    t["rule_ids"] = RULE_ID
+    return t
+
+
+def rank_teams(t: pd.DataFrame, a: pd.DataFrame) -> pd.DataFrame:
+    """Share of agents meeting every target, then success rate, then CPH; no targets rank last."""
+    ordered = t.sort_values(["targets_met_share", "success_rate", "cph", "team"],
+                            ascending=[False, False, False, True], na_position="last").reset_index(drop=True)
+    ordered["rank"] = np.arange(1, len(ordered) + 1)
+    return ordered[TEAM_COLUMNS]
+
+
+def _centre(a: pd.DataFrame, g: Grading) -> pd.DataFrame:
+    c = a.assign(team="centre")
+    out = _team_frame(c, g)
+    out["rank"] = pd.NA
+    return out[TEAM_COLUMNS]

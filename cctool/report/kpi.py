@@ -1,0 +1,96 @@
+"""Sheets of the kpi-report workbook and its JSON, from a KpiResult; the daily brief's file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from cctool.policy.kpi import KpiResult
+from cctool.report.writer import Sheet, atomic_write, records
+
+PERCENT = ("success_rate", "success_target", "success_gap", "targets_met_share")
+AGENT_SHEET = ["agent_id", "name", "team", "line", "grade", "calls", "connected", "successes", "hours", "cph_basis",
+               "cph", "success_rate", "scheduled", "present", "late", "early_leave", "absent_days", "kpi_score",
+               "target_rule", "cph_target", "cph_met", "cph_gap", "success_target", "success_met", "success_gap",
+               "kpi_target", "kpi_met", "kpi_gap", "targets_met", "rule_ids", "note"]
+RECORD_COLUMNS = ["agent_id", "name", "team", "line", "grade", "period", "calls", "connected", "successes", "hours",
+                  "cph_basis", "cph", "success_rate", "scheduled", "present", "late", "early_leave", "absent_days",
+                  "kpi_score", "target_rule", "cph_target", "cph_met", "cph_gap", "success_target", "success_met",
+                  "success_gap", "kpi_target", "kpi_met", "kpi_gap", "targets_met", "rule_ids"]
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in ("cph", "cph_gap", "hours"):
+        if col in out:
+            out[col] = out[col].astype("float64").round(2)
+    for col in ("success_rate", "success_gap", "targets_met_share"):
+        if col in out:
+            out[col] = out[col].astype("float64").round(4)
+    return out
+
+
+def trend_wide(result: KpiResult) -> pd.DataFrame:
+    """One row per day, one CPH and one success-rate column per team (the chart's layout)."""
+    t = _rounded(result.trend)
+    cph = t.pivot(index="date", columns="team", values="cph").add_suffix(" CPH")
+    sr = t.pivot(index="date", columns="team", values="success_rate").add_suffix(" success rate")
+    wide = pd.concat([cph, sr], axis=1).reset_index().rename_axis(columns=None)
+    return wide
+
+
+def kpi_sheets(result: KpiResult, lang: str) -> list[Sheet]:
+    agents = _rounded(result.agents)
+    agents["attention"] = agents["targets_met"].eq(False).fillna(False).astype(bool)
+    teams = pd.concat([result.teams, result.centre], ignore_index=True)
+    teams = _rounded(teams)
+    teams["rank"] = teams["rank"].astype("Int64")
+    centre_name = "全中心" if lang == "zh" else "Centre"
+    teams["team"] = teams["team"].where(teams["rank"].notna(), centre_name)
+    notes = " ".join(result.notes)
+    sheets = [
+        Sheet("Agents", agents[AGENT_SHEET + ["attention"]], highlight="attention", percent=PERCENT,
+              note=f"KPI attainment {result.label} (RPT-KPI): one row per agent; highlighted: a grade target not met. "
+                   f"Gap = value − target. {notes}".strip()),
+        Sheet("Teams", teams, percent=PERCENT,
+              note="Teams ranked by the share of agents meeting every grade target, then success rate, then CPH; "
+                   "the last row is the centre."),
+    ]
+    if result.period != "day" and not result.trend.empty:
+        wide = trend_wide(result)
+        series = [c for c in wide.columns if c.endswith(" CPH")]
+        sheets.append(Sheet("Trend", wide, percent=tuple(c for c in wide.columns if c.endswith(" success rate")),
+                            note="Daily CPH and success rate per team (calls on the day of their shift).",
+                            chart={"type": "line", "categories": "date", "series": series,
+                                   "title": f"CPH per team, {result.label}"}))
+        sheets.append(Sheet("Trend detail", _rounded(result.trend), percent=PERCENT,
+                            note="One row per team and day; the days add up to the Teams sheet."))
+    return sheets
+
+
+def kpi_json(result: KpiResult) -> dict:
+    return {
+        "records": records(_rounded(result.agents)[RECORD_COLUMNS]),
+        "teams": records(_rounded(result.teams)),
+        "centre": records(_rounded(result.centre).drop(columns="rank"))[0] if len(result.centre) else None,
+        "trend": records(_rounded(result.trend)),
+        "period_start": result.start,
+        "period_end": result.end - pd.Timedelta(days=1),
+        "notes": list(result.notes),
+    }
+
+
+def write_text(path: Path, text: str) -> None:
+    """The brief as a UTF-8 text file, written atomically like every report."""
+    def produce(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+
+    atomic_write(path, produce)
+
+
+def json_text(payload: dict) -> str:
+    """The brief's JSON as text (stdout or --out): UTF-8, Chinese kept readable."""
+    import json
+
+    return json.dumps(payload, ensure_ascii=False, indent=1, default=str, allow_nan=False) + "\n"
