@@ -63,7 +63,11 @@ def build_brief(date, roster: pd.DataFrame, daily_calls: pd.DataFrame | None, ru
     rows = rows[rows["date"].isin([day, prev_day, prev_week])]
     teams = sorted(agents["team"].unique())
     per_team = _sums(rows, "team", teams, [day, prev_day, prev_week])
-    centre = _sums(rows.assign(team=CENTRE), "team", [CENTRE], [day, prev_day, prev_week])
+    # The centre's CPH counts the hours of the telesales line only: customer-service agents make no
+    # outbound calls, and their hours would dilute the centre figure (attendance still counts everyone).
+    tsr = rows["agent_id"].map(agents.set_index("agent_id")["line"]).eq("TSR")
+    centre_rows = rows.assign(team=CENTRE, hours=rows["hours"].where(tsr, 0.0))
+    centre = _sums(centre_rows, "team", [CENTRE], [day, prev_day, prev_week])
     both = add_rates(pd.concat([centre, per_team], ignore_index=True), g)
 
     current = both[both["date"] == day].set_index("team")
