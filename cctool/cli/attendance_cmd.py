@@ -6,8 +6,8 @@ from typing import Optional
 
 import typer
 
-from cctool.cli.common import FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, RULES_OPTION, check_fail_on, check_lang, \
-    check_out, report_issues, run_info, start
+from cctool.cli.common import (FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION, RULES_OPTION,
+                               check_fail_on, check_lang, check_out, report_issues, run_info, start)
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info
@@ -18,14 +18,14 @@ from cctool.periods import parse_month
 @app.command("attendance-audit")
 def attendance_audit(
     month: str = typer.Option(..., "--month", help="Month to audit: 2026-10, or 'last'."),
-    roster: Path = typer.Option(..., "--roster", help="Roster file (.xlsx/.csv/.parquet; book.xlsx#Sheet for a sheet)."),
+    roster: Path = ROSTER_OPTION,
     schedule: Path = typer.Option(..., "--schedule", help="Schedule (排班表)."),
     punches: Path = typer.Option(..., "--punches", help="Punches (签到记录): paired sign-in/out or raw in/out events."),
     leave: Optional[Path] = typer.Option(None, "--leave", help="Leave requests (请假单)."),
     excusals: Optional[Path] = typer.Option(None, "--excusals", help="Excusals for bad weather / force majeure (免责)."),
     swaps: Optional[Path] = typer.Option(None, "--swaps", help="Shift swaps (调班)."),
     rules: Optional[Path] = RULES_OPTION,
-    out: Path = typer.Option(..., "--out", help="Excel report to write (.xlsx)."),
+    out: Path = OUT_OPTION,
     json_path: Optional[Path] = JSON_OPTION,
     lang: str = LANG_OPTION,
     fail_on: Optional[str] = FAIL_ON_OPTION,

@@ -15,6 +15,8 @@ from cctool.rules.load import LoadedRules
 RULES_OPTION = typer.Option(None, "--rules", help="Rules file (YAML); default: the packaged rules/default.yaml.")
 LANG_OPTION = typer.Option("en", "--lang", help="Workbook language: en or zh (JSON keys stay canonical).")
 JSON_OPTION = typer.Option(None, "--json", help="Also write the results as JSON (DATA.md contract).")
+ROSTER_OPTION = typer.Option(..., "--roster", help="Roster file (.xlsx/.csv/.parquet; book.xlsx#Sheet for a sheet).")
+OUT_OPTION = typer.Option(..., "--out", help="Excel report to write (.xlsx).")
 FAIL_ON_OPTION = typer.Option(None, "--fail-on", help="'findings': exit 6 when findings need attention (for cron).")
 
 

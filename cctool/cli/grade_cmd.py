@@ -7,8 +7,8 @@ from typing import Optional
 
 import typer
 
-from cctool.cli.common import FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, RULES_OPTION, check_fail_on, check_lang, \
-    check_out, report_issues, run_info, start
+from cctool.cli.common import (FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION, RULES_OPTION,
+                               check_fail_on, check_lang, check_out, report_issues, run_info, start)
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info
@@ -19,13 +19,13 @@ from cctool.periods import parse_quarter
 @app.command("grade-agents")
 def grade_agents(
     quarter: str = typer.Option(..., "--quarter", help="Quarter to grade: 2026Q3, or 'last'."),
-    roster: Path = typer.Option(..., "--roster", help="Roster file (.xlsx/.csv/.parquet; book.xlsx#Sheet for a sheet)."),
+    roster: Path = ROSTER_OPTION,
     calls: Path = typer.Option(..., "--calls", help="Call log (通话记录), CSV or Parquet; millions of rows are fine."),
     kpi: Path = typer.Option(..., "--kpi", help="Monthly KPI scores (月度绩效)."),
     punches: Optional[Path] = typer.Option(None, "--punches", help="Punches (签到记录): hours signed in for CPH."),
     schedule: Optional[Path] = typer.Option(None, "--schedule", help="Schedule (排班表): scheduled hours where no punches."),
     rules: Optional[Path] = RULES_OPTION,
-    out: Path = typer.Option(..., "--out", help="Excel report to write (.xlsx)."),
+    out: Path = OUT_OPTION,
     json_path: Optional[Path] = JSON_OPTION,
     lang: str = LANG_OPTION,
     fail_on: Optional[str] = FAIL_ON_OPTION,

@@ -6,8 +6,8 @@ from typing import Optional
 
 import typer
 
-from cctool.cli.common import JSON_OPTION, LANG_OPTION, RULES_OPTION, check_lang, check_out, report_issues, run_info, \
-    start
+from cctool.cli.common import (JSON_OPTION, LANG_OPTION, OUT_OPTION, RULES_OPTION, check_lang, check_out,
+                               report_issues, run_info, start)
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run
 from cctool.cli.terminal import info
@@ -21,7 +21,7 @@ def headcount(
     previous_roster: Optional[Path] = typer.Option(None, "--previous-roster",
                                                    help="Roster of the month before, to find transfers between teams."),
     rules: Optional[Path] = RULES_OPTION,
-    out: Path = typer.Option(..., "--out", help="Excel report to write (.xlsx)."),
+    out: Path = OUT_OPTION,
     json_path: Optional[Path] = JSON_OPTION,
     lang: str = LANG_OPTION,
 ) -> None:

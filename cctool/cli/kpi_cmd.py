@@ -7,14 +7,14 @@ from typing import Optional
 
 import typer
 
-from cctool.cli.common import JSON_OPTION, LANG_OPTION, RULES_OPTION, check_lang, check_out, report_issues, run_info, start
+from cctool.cli.common import (JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION, RULES_OPTION, check_lang,
+                               check_out, report_issues, run_info, start)
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import State, info, warn
 from cctool.errors import CctoolError
 from cctool.periods import PERIODS, parse_date, period_bounds, period_label
 
-ROSTER = typer.Option(..., "--roster", help="Roster file (.xlsx/.csv/.parquet; book.xlsx#Sheet for a sheet).")
 CALLS = typer.Option(..., "--calls", help="Call log (通话记录), CSV or Parquet; millions of rows are fine.")
 PUNCHES = typer.Option(None, "--punches", help="Punches (签到记录): signed-in hours for CPH, and attendance.")
 SCHEDULE = typer.Option(None, "--schedule", help="Schedule (排班表): shifts (night shifts keep their calls), "
@@ -51,7 +51,7 @@ def _load(inputs, rules, start, end, *, roster, calls, schedule, punches, kpi=No
 def kpi_report(
     period: str = typer.Option(..., "--period", help="day, week (Monday to Sunday) or month containing --date."),
     date: str = typer.Option(..., "--date", help="A day of the period: 2026-10-14, or 'yesterday'."),
-    roster: Path = ROSTER,
+    roster: Path = ROSTER_OPTION,
     calls: Path = CALLS,
     punches: Optional[Path] = PUNCHES,
     schedule: Optional[Path] = SCHEDULE,
@@ -59,7 +59,7 @@ def kpi_report(
     leave: Optional[Path] = LEAVE,
     excusals: Optional[Path] = EXCUSALS,
     rules: Optional[Path] = RULES_OPTION,
-    out: Path = typer.Option(..., "--out", help="Excel report to write (.xlsx)."),
+    out: Path = OUT_OPTION,
     json_path: Optional[Path] = JSON_OPTION,
     lang: str = LANG_OPTION,
 ) -> None:
@@ -106,7 +106,7 @@ def kpi_report(
 @app.command("daily-brief")
 def daily_brief(
     date: str = typer.Option("yesterday", "--date", help="The day to report: 2026-10-14, or 'yesterday' (default)."),
-    roster: Path = ROSTER,
+    roster: Path = ROSTER_OPTION,
     calls: Path = CALLS,
     punches: Optional[Path] = PUNCHES,
     schedule: Optional[Path] = SCHEDULE,

@@ -353,14 +353,20 @@ def _run(con, src: _Source, start, end) -> tuple[pd.DataFrame, str, bool]:
     try:
         return con.execute(grouped).df(), scan, True
     except duckdb.Error as exc:
-        message = _first_line(exc)
-        if src.kind == "csv" and "unicode" in message.casefold() and src.tmpdir is None:
-            # UTF-8 in the sample, something else further on: read it as GB18030 from the start.
-            src.tmpdir = Path(tempfile.mkdtemp(prefix="cctool-calls-"))
-            src.sql_path = _transcode(src.path, "gb18030", src.tmpdir)
-            src.encoding = "gb18030"
+        if _switch_to_gb18030(src, exc):
             return _run(con, src, start, end)
-        raise InputError(f"{src.path}: cannot read the call log ({message})") from None
+        raise InputError(f"{src.path}: cannot read the call log ({_first_line(exc)})") from None
+
+
+def _switch_to_gb18030(src: _Source, exc: Exception) -> bool:
+    """UTF-8 in the sample, something else further on: read the file as GB18030 from the start.
+    Returns whether the source was switched (then the caller runs its query again)."""
+    if src.kind != "csv" or "unicode" not in _first_line(exc).casefold() or src.tmpdir is not None:
+        return False
+    src.tmpdir = Path(tempfile.mkdtemp(prefix="cctool-calls-"))
+    src.sql_path = _transcode(src.path, "gb18030", src.tmpdir)
+    src.encoding = "gb18030"
+    return True
 
 
 def _rejected_lines(con, src: _Source) -> tuple[list[Issue], int]:
@@ -559,13 +565,9 @@ def _run_daily(con, src: _Source, start, end, has_windows: bool) -> tuple[pd.Dat
     try:
         return con.execute(grouped).df(), scan, careful
     except duckdb.Error as exc:
-        message = _first_line(exc)
-        if src.kind == "csv" and "unicode" in message.casefold() and src.tmpdir is None:
-            src.tmpdir = Path(tempfile.mkdtemp(prefix="cctool-calls-"))
-            src.sql_path = _transcode(src.path, "gb18030", src.tmpdir)
-            src.encoding = "gb18030"
+        if _switch_to_gb18030(src, exc):
             return _run_daily(con, src, start, end, has_windows)
-        raise InputError(f"{src.path}: cannot read the call log ({message})") from None
+        raise InputError(f"{src.path}: cannot read the call log ({_first_line(exc)})") from None
 
 
 def daily_call_metrics(calls_path: str | Path, period_start, period_end, known_agents, *,

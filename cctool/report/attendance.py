@@ -1,8 +1,6 @@
 """Sheets of the attendance-audit report and its JSON, from an AttendanceResult."""
 from __future__ import annotations
 
-import pandas as pd
-
 from cctool.policy.attendance import AttendanceResult
 from cctool.report.labels import KIND_LABELS
 from cctool.report.writer import Sheet, records
