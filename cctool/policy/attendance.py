@@ -164,6 +164,10 @@ def check_excusal_scopes(excusals: pd.DataFrame | None, file: str) -> list[Issue
 
 
 def classify(shifts: pd.DataFrame, leave_by_day: pd.DataFrame, excused: pd.Series, rules: Rules) -> pd.DataFrame:
+    """Classify every shift at once: lateness against the `late` bands (ATT-LATE, ATT-LATE-HALF,
+    ATT-LATE-FULL), early leave against the `early` bands (ATT-EARLY, ATT-EARLY-HALF,
+    ATT-EARLY-FULL), excusals (ATT-EXCUSE), one punch only (ATT-MISSING-PUNCH), no punch and
+    no leave (ATT-NO-SHOW), leave days valid or not (ATT-UNAPPROVED, LV-SICK, ATT-FALSE-LEAVE)."""
     att = rules.attendance
     s = shifts.merge(leave_by_day, on=["agent_id", "date"], how="left")
     s["leave_fraction"] = s["leave_fraction"].fillna(0.0)
@@ -401,6 +405,7 @@ def training_events(s: pd.DataFrame, events: pd.DataFrame, leave: pd.DataFrame, 
 
 
 def team_rates(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """ATT-TEAM-95: worked scheduled days ÷ scheduled days per team, against the target."""
     target = rules.attendance.team_attendance
     g = summary.groupby("team")
     teams = pd.DataFrame({"headcount": g.size(), "scheduled_days": g["scheduled_days"].sum(),

@@ -316,7 +316,8 @@ def grade_quarter(quarter: str, roster: pd.DataFrame, calls: pd.DataFrame | None
     is_trainee = m["current_grade"].eq(TRAINEE)
     regular_order = [r.grade for r in grading.grades]
 
-    # GRD-EARNED: every grade's criteria at once, then the highest grade whose all hold.
+    # GRD-EARNED: every grade's criteria at once (GRD-C, GRD-B, GRD-A by default), then the highest
+    # grade whose all hold.
     held: dict[str, list[pd.Series]] = {}
     meets: dict[str, pd.Series] = {}
     for rule in [*grading.grades]:

@@ -53,6 +53,8 @@ def _strictness(roles: tuple[str, ...]) -> tuple[int, int]:
 
 
 def required_chain(role: str, leave_type: str, days: float, rules: Rules) -> RequiredChain | None:
+    """The chain for a request: an agent's by length (LV-SHORT-1, LV-SHORT-2, LV-LONG-3,
+    LV-LONG-4), a team lead's own (LV-LEAD), personal leave (LV-PERSONAL); the stricter wins."""
     lv = rules.leave
     candidates: list[Chain] = []
     if role == "agent":

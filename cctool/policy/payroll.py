@@ -154,7 +154,7 @@ def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rul
             deduct("days outside employment", money(daily * outside), pay.base_pay.rule_id,
                    f"{outside} working day(s) of the month before joining or after leaving × daily rate "
                    f"{money(daily)} ({base} ÷ {pay.base_pay.paid_days_basis})")
-        standby = getattr(p, "status", None) == "standby"
+        standby = getattr(p, "status", None) == "standby"  # PAY-STANDBY
         if standby:
             deduct("standby training", money(base * unpaid.standby), pay.standby.rule_id,
                    "in standby training (待岗) this month: no base pay")
@@ -180,7 +180,7 @@ def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rul
         elif p.role == "agent":
             explanation.append("no KPI score for the month: no performance bonus")
 
-        # Commission on successful calls and sales.
+        # Commission on successful calls and sales; zeroed with every other bonus by ATT-ABS-2 (PAY-ALL-BONUS).
         commission = money(ZERO)
         if a in calls.index:
             c = calls.loc[a]

@@ -83,6 +83,7 @@ def test_two_absent_days_zero_every_bonus_including_commission(org_roster, rules
     pay, lines, _ = month(org_roster, rules, [NONE, ON_TIME, NONE], successes=10, amount=500)
     got = items(lines)
     assert got["all bonuses zero"] == (D("1525.00"), "ATT-ABS-2")  # 1500 bonus + 20 + 5 commission
+    assert "PAY-ALL-BONUS" in lines.set_index("item").loc["all bonuses zero", "reason"]
     assert got["absence"] == (D("321.84"), "PAY-GRADE")            # 2 × 160.919… = 321.839… → 321.84
     assert pay["net"] == D("3500.00") - D("321.84")
 
