@@ -22,6 +22,7 @@ A fast pass that meets anything unexpected is abandoned and the careful one runs
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import re
@@ -204,6 +205,23 @@ def _describe(con, relation: str, path: Path) -> dict[str, str]:
 
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+@contextlib.contextmanager
+def _opened(path: Path, aliases: dict[str, list[str]] | None):
+    """A DuckDB connection and the call file opened on it, for one pass; closed and its
+    temporary UTF-8 copy removed afterwards. A DuckDB failure becomes an InputError."""
+    con = _connect()
+    src = None
+    try:
+        src = _open_source(path, aliases, con)
+        yield con, src
+    except duckdb.Error as exc:
+        raise InputError(f"{path}: not a readable call log ({_first_line(exc)})") from None
+    finally:
+        con.close()
+        if src is not None:
+            src.cleanup()
 
 
 def _open_source(path: Path, aliases: dict[str, list[str]] | None, con) -> _Source:
@@ -466,19 +484,12 @@ def call_metrics(calls_path: str | Path, period_start, period_end, known_agents,
     path = Path(calls_path)
     start, end = pd.Timestamp(period_start), pd.Timestamp(period_end)
     known = set(known_agents)
-    con = _connect()
-    src = None
-    try:
-        src = _open_source(path, aliases, con)
+    with _opened(path, aliases) as (con, src):
         groups, scan, careful = _run(con, src, start, end)
         groups = _tidy_ids(groups)
         issues, rejected = _rejected_lines(con, src) if careful and src.kind == "csv" else ([], 0)
         issues += _bad_value_issues(con, src, scan, groups)
         issues += _agent_issues(src, groups, known, start, end)
-    finally:
-        con.close()
-        if src is not None:
-            src.cleanup()
     used = groups[(groups["status"] == OK) & groups["agent_id"].isin(known)]
     per_agent = used.groupby("agent_id", as_index=False)[["calls", "connected", "successes", "amount"]].sum()
     for col in ("calls", "connected", "successes"):
@@ -513,22 +524,13 @@ def shift_call_counts(calls_path: str | Path, shifts: pd.DataFrame, rules=None, 
     windows["hours"] = (windows["win_end"] - windows["win_start"]).dt.total_seconds().clip(lower=0) / 3600
     start, end = windows["win_start"].min(), windows["win_end"].max()
     path = Path(calls_path)
-    con = _connect()
-    src = None
-    try:
-        src = _open_source(path, aliases, con)
+    with _opened(path, aliases) as (con, src):
         scan, _ = _select_sql(src, True, start, end + pd.Timedelta(seconds=1))
         con.register("shift_windows", windows)
         counts = con.execute(
             f"SELECT w.agent_id, w.date, count(*) AS calls FROM ({scan}) c "
             "JOIN shift_windows w ON trim(c.agent_id) = w.agent_id AND c.ts >= w.win_start AND c.ts <= w.win_end "
             "GROUP BY ALL").df()
-    except duckdb.Error as exc:
-        raise InputError(f"{path}: not a readable call log ({_first_line(exc)})") from None
-    finally:
-        con.close()
-        if src is not None:
-            src.cleanup()
     per_shift = windows.merge(counts, on=["agent_id", "date"], how="left")
     per_shift["calls"] = per_shift["calls"].fillna(0).astype("int64")
     callers = per_shift.groupby("agent_id")["calls"].transform("sum") > 0
@@ -587,10 +589,7 @@ def daily_call_metrics(calls_path: str | Path, period_start, period_end, known_a
     start = pd.Timestamp(period_start).normalize()
     end = pd.Timestamp(period_end).normalize()
     known = set(known_agents)
-    con = _connect()
-    src = None
-    try:
-        src = _open_source(path, aliases, con)
+    with _opened(path, aliases) as (con, src):
         has_windows = windows is not None and not windows.empty
         if has_windows:
             w = pd.DataFrame({"agent_id": windows["agent_id"].astype(str).to_numpy(),
@@ -604,12 +603,6 @@ def daily_call_metrics(calls_path: str | Path, period_start, period_end, known_a
         issues, rejected = _rejected_lines(con, src) if careful and src.kind == "csv" else ([], 0)
         issues += _bad_value_issues(con, src, scan, per_status)
         issues += _agent_issues(src, per_status, known, start, end)
-    except duckdb.Error as exc:
-        raise InputError(f"{path}: not a readable call log ({_first_line(exc)})") from None
-    finally:
-        con.close()
-        if src is not None:
-            src.cleanup()
     ids = groups["agent_id"].astype("string").str.strip()
     used = groups.assign(agent_id=ids)
     used = used[(used["status"] == OK) & used["agent_id"].isin(known)]
