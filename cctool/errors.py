@@ -4,7 +4,7 @@ Nothing here knows about the terminal: the CLI turns these into one message and 
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass(frozen=True)
@@ -18,9 +18,14 @@ class Issue:
     value: str | None
     problem: str
     severity: str = "error"  # "error": row excluded or run stopped; "warning": kept, worth a look
+    # Whose row it is, when the row names a person: a split payroll file carries only its own
+    # people's issues. Not part of the JSON/Errors-sheet record (as_dict), which stays as DATA.md has it.
+    agent_id: str | None = field(default=None, compare=False)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        record = asdict(self)
+        record.pop("agent_id")
+        return record
 
     def where(self) -> str:
         parts = [self.file]

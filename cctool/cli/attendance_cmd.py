@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from cctool.cli.common import (FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION, RULES_OPTION,
-                               check_fail_on, check_lang, check_out, report_issues, run_info, start)
+                               check_fail_on, check_lang, check_out, report_issues, run_info, start, write_outputs)
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info
@@ -33,14 +33,14 @@ def attendance_audit(
     """Who was late, who counts as absent, whose bonus stops, whose leave lacked approval, which team fell short."""
     from cctool.pipelines import run_attendance
     from cctool.report.attendance import attendance_json, attendance_sheets
-    from cctool.report.writer import json_payload, write_json, write_workbook
+    from cctool.report.writer import json_output, json_payload, workbook_output
 
     with report_run("attendance-audit") as rec:
         lang, fail_on = check_lang(lang), check_fail_on(fail_on)
         period = rec.period = parse_month(month)  # a bad --month is a usage error before any file is read
         f = dict(month=period)
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
-        rec.lock(out)
+        rec.lock(out, json_path)
         with step("Reading inputs and applying the attendance rules…"):
             loaded, inputs = start(fill(rules, **f))
             result, issues, _ = run_attendance(
@@ -49,9 +49,10 @@ def attendance_audit(
                 swaps=fill(swaps, **f))
         run = run_info("attendance-audit", period, loaded, inputs, lang=lang)
         with step(f"Writing {out}…"):
-            write_workbook(out, attendance_sheets(result, lang), run, issues, lang=lang)
+            outputs = [workbook_output(out, attendance_sheets(result, lang), run, issues, lang=lang)]
             if json_path:
-                write_json(json_path, json_payload(run, **attendance_json(result), issues=issues))
+                outputs.append(json_output(json_path, json_payload(run, **attendance_json(result), issues=issues)))
+            write_outputs(rec, outputs)
         s = result.summary
         rec.counts.update(people=len(s), findings=len(result.events), attention=int(s["attention"].sum()),
                           input_errors=sum(i.severity == "error" for i in issues))

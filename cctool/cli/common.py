@@ -54,6 +54,15 @@ def run_info(command: str, period: str, loaded: LoadedRules, inputs: InputSet, *
                    inputs=inputs.records(), options={k: str(v) for k, v in options.items() if v is not None})
 
 
+def write_outputs(rec, outputs: list) -> list[Path]:
+    """Lock every output of the run (those not locked yet, e.g. split payroll files), then write
+    them all or none (`cctool.report.files.commit`, exit 5 naming the path and the reason)."""
+    from cctool.report.files import commit
+
+    rec.lock(*(o.path for o in outputs))
+    return commit(outputs)
+
+
 def report_issues(issues: list[Issue]) -> None:
     errors = [i for i in issues if i.severity == "error"]
     warnings = [i for i in issues if i.severity != "error"]

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from cctool.cli.common import (FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION, RULES_OPTION,
-                               check_fail_on, check_lang, check_out, report_issues, run_info, start)
+                               check_fail_on, check_lang, check_out, report_issues, run_info, start, write_outputs)
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info
@@ -35,7 +35,7 @@ def grade_agents(
     from cctool.policy.calls import call_metrics
     from cctool.policy.grading import grade_quarter, quarter_bounds
     from cctool.report.grading import grading_json, grading_sheets
-    from cctool.report.writer import InputRecord, json_payload, write_json, write_workbook
+    from cctool.report.writer import InputRecord, json_output, json_payload, workbook_output
 
     with report_run("grade-agents") as rec, ThreadPoolExecutor(max_workers=2) as pool:
         lang, fail_on = check_lang(lang), check_fail_on(fail_on)
@@ -44,7 +44,7 @@ def grade_agents(
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
         roster, calls, kpi = fill(roster, **f), fill(calls, **f), fill(kpi, **f)
         punches, schedule = fill(punches, **f), fill(schedule, **f)
-        rec.lock(out)
+        rec.lock(out, json_path)
         loaded, inputs = start(fill(rules, **f))
         g = loaded.rules.grading
         roster_df = inputs.load("roster", roster)
@@ -66,9 +66,10 @@ def grade_agents(
         run = run_info("grade-agents", period, loaded, inputs, lang=lang)
         run.inputs.insert(1, InputRecord("calls", str(calls), calls_sha.result(), per_agent.attrs["rows_read"]))
         with step(f"Writing {out}…"):
-            write_workbook(out, grading_sheets(result, lang), run, issues, lang=lang)
+            outputs = [workbook_output(out, grading_sheets(result, lang), run, issues, lang=lang)]
             if json_path:
-                write_json(json_path, json_payload(run, **grading_json(result), issues=issues))
+                outputs.append(json_output(json_path, json_payload(run, **grading_json(result), issues=issues)))
+            write_outputs(rec, outputs)
         report_issues(issues)
         counts = result.grades["decision"].value_counts()
         rec.counts.update(agents=len(result.grades), **{str(d): int(counts[d]) for d in counts.index})

@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from cctool.cli.common import (JSON_OPTION, LANG_OPTION, OUT_OPTION, RULES_OPTION, check_lang, check_out,
-                               report_issues, run_info, start)
+                               report_issues, run_info, start, write_outputs)
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run
 from cctool.cli.terminal import info
@@ -28,14 +28,14 @@ def headcount(
     """Joiners, leavers, transfers between teams, and trainees reaching 3 and 6 months."""
     from cctool.io.readers import read_table
     from cctool.policy.headcount import headcount_month
-    from cctool.report.writer import Sheet, json_payload, records, write_json, write_workbook
+    from cctool.report.writer import Sheet, json_output, json_payload, records, workbook_output
 
     with report_run("headcount") as rec:
         lang = check_lang(lang)
         period = rec.period = parse_month(month)
         f = dict(month=period)
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
-        rec.lock(out)
+        rec.lock(out, json_path)
         loaded, inputs = start(fill(rules, **f))
         roster_df = inputs.load("roster", fill(roster, **f))
         before = None
@@ -55,12 +55,13 @@ def headcount(
             Sheet("Trainee milestones", result.milestones,
                   note="Trainees reaching the 3- and 6-month marks of GRD-TRAINEE-WINDOW this month."),
         ]
-        write_workbook(out, sheets, run, inputs.issues, lang=lang)
+        outputs = [workbook_output(out, sheets, run, inputs.issues, lang=lang)]
         if json_path:
-            write_json(json_path, json_payload(run, inputs.issues, records=records(result.teams),
-                                               joiners=records(result.joiners), leavers=records(result.leavers),
-                                               transfers=records(result.transfers),
-                                               milestones=records(result.milestones)))
+            outputs.append(json_output(json_path, json_payload(
+                run, inputs.issues, records=records(result.teams), joiners=records(result.joiners),
+                leavers=records(result.leavers), transfers=records(result.transfers),
+                milestones=records(result.milestones))))
+        write_outputs(rec, outputs)
         rec.counts.update(joiners=len(result.joiners), leavers=len(result.leavers),
                           transfers=len(result.transfers), milestones=len(result.milestones))
         report_issues(inputs.issues)

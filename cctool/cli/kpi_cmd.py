@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from cctool.cli.common import (JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION, RULES_OPTION, check_lang,
-                               check_out, report_issues, run_info, start)
+                               check_out, report_issues, run_info, start, write_outputs)
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import State, info, warn
@@ -66,7 +66,7 @@ def kpi_report(
     """KPI attainment per agent and team for a day, week or month: calls, CPH, success rate, attendance, grade targets."""
     from cctool.policy.kpi import compute_kpi
     from cctool.report.kpi import kpi_json, kpi_sheets
-    from cctool.report.writer import json_payload, write_json, write_workbook
+    from cctool.report.writer import json_output, json_payload, workbook_output
 
     with report_run("kpi-report") as rec:
         lang = check_lang(lang)
@@ -90,9 +90,10 @@ def kpi_report(
         issues = inputs.issues + call_issues + result.issues
         run = run_info("kpi-report", label, loaded, inputs, period_type=period, date=day.isoformat(), lang=lang)
         with step(f"Writing {out}…"):
-            write_workbook(out, kpi_sheets(result, lang), run, issues, lang=lang)
+            outputs = [workbook_output(out, kpi_sheets(result, lang), run, issues, lang=lang)]
             if json_path:
-                write_json(json_path, json_payload(run, issues, **kpi_json(result)))
+                outputs.append(json_output(json_path, json_payload(run, issues, **kpi_json(result))))
+            write_outputs(rec, outputs)
         a = result.agents
         missed = int(a["targets_met"].eq(False).sum())
         rec.counts.update(agents=len(a), teams=len(result.teams), targets_missed=missed,
@@ -120,7 +121,8 @@ def daily_brief(
 ) -> None:
     """The morning brief: a day's centre and team figures against the day before and the same weekday a week earlier."""
     from cctool.policy.brief import FORMATS, brief_records, build_brief, compare_days, render_markdown, render_text
-    from cctool.report.kpi import json_text, write_text
+    from cctool.report.files import text_output
+    from cctool.report.kpi import json_text
     from cctool.report.writer import json_payload
 
     with report_run("daily-brief") as rec:
@@ -161,7 +163,7 @@ def daily_brief(
         if out is None:
             typer.echo(text, nl=False)  # the brief itself is the output: --quiet does not hide it
         else:
-            write_text(out, text)
+            write_outputs(rec, [text_output(out, text)])
             info(f"[green]Wrote[/green] {out}: daily brief for {day.isoformat()} ({fmt}, {lang})")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import re
 import sys
 import time
@@ -111,12 +112,31 @@ class RunRecord:
     period: str = ""
     counts: dict[str, int] = field(default_factory=dict)
     stack: contextlib.ExitStack | None = None
+    locked: set[str] = field(default_factory=set)
+    made: list = field(default_factory=list)  # (output, its lock file, folders made for it)
 
     def lock(self, *outputs: Path | None) -> None:
-        """Hold the lock of each output until the run ends (a second run waits or stops)."""
+        """Hold the lock of each output until the run ends (a second run waits or stops). Each
+        path is locked once: a second flock on the same file from this process would block."""
         for out in outputs:
-            if out is not None:
-                self.stack.enter_context(output_lock(out, State.wait))
+            if out is None:
+                continue
+            key = os.path.normcase(os.path.abspath(out))
+            if key not in self.locked:
+                self.stack.enter_context(output_lock(out, State.wait, self.made))
+                self.locked.add(key)
+
+    def tidy(self) -> None:
+        """After the locks are released: folders this run made for outputs it did not write go
+        again, with the lock files in them (a failed run leaves nothing new behind)."""
+        from cctool.report.files import remove_empty
+
+        folders = {folder for _, _, created in self.made for folder in created}
+        for out, lock_file, _ in self.made:
+            if lock_file.parent in folders and not out.exists():
+                lock_file.unlink(missing_ok=True)
+        for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+            remove_empty([folder])
 
 
 def _log_line(rec: RunRecord, code: int, seconds: float) -> None:
@@ -136,25 +156,40 @@ def _log_line(rec: RunRecord, code: int, seconds: float) -> None:
 
 
 @contextlib.contextmanager
-def output_lock(out: Path | None, wait: float):
-    """Hold a lock beside the report so a second run on the same output waits or stops."""
+def output_lock(out: Path | None, wait: float, made: list | None = None):
+    """Hold a lock beside the report so a second run on the same output waits or stops. Folders
+    made for it are removed at release if the report was not written, or, with `made`, recorded
+    there for the caller to remove once every lock of the run is released."""
     if out is None:
         yield
         return
     from filelock import FileLock, Timeout
 
+    from cctool.errors import OutputError
+    from cctool.report.files import check_target, make_folders, reason, remove_empty
+
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(out.parent / f".{out.name}.lock"))
+    check_target(out)  # a path no run could write stops now (exit 5), not after the work
+    created = make_folders(out.parent)
+    lock_file = out.parent / f".{out.name}.lock"
+    lock = FileLock(str(lock_file))
     try:
         lock.acquire(timeout=wait)
     except Timeout:
         raise LockedError(f"{out}: another cctool run is writing this report right now; "
                           f"try again later, or pass --wait SECONDS to wait for it") from None
+    except OSError as exc:
+        remove_empty(created)
+        raise OutputError(f"{out}: cannot create the lock file {lock_file} ({reason(exc, lock_file)})") from None
+    if made is not None:
+        made.append((out, lock_file, created))
     try:
         yield
     finally:
         lock.release()
+        if made is None and created and not out.exists():  # a failed run leaves no folder it made behind
+            lock_file.unlink(missing_ok=True)
+            remove_empty(created)
 
 
 @contextlib.contextmanager
@@ -165,6 +200,7 @@ def report_run(command: str, out: Path | None = None):
     code = 0
     try:
         with guard(), contextlib.ExitStack() as stack:
+            stack.callback(rec.tidy)  # runs last, after every lock is released
             rec.stack = stack
             rec.lock(out)
             yield rec

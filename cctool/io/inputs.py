@@ -1,6 +1,7 @@
 """Loading a command's input set: the roster first, then every other table checked against it."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +34,17 @@ class InputSet:
 
     def load_optional(self, name: str, spec: str | Path | None) -> pd.DataFrame | None:
         return None if spec is None else self.load(name, spec)
+
+    def with_owners(self, issues: list[Issue]) -> list[Issue]:
+        """Issues on a kept row of a loaded table (found by the policy, e.g. a punch outside
+        every shift) named with that row's agent, like the reader names its own."""
+        owners: dict[tuple[str, int], str] = {}
+        for t in self.tables.values():
+            if "agent_id" in t.frame and "_row" in t.frame:
+                owners.update({(str(t.path), int(r)): a for r, a in zip(t.frame["_row"].tolist(),
+                                                                       t.frame["agent_id"].tolist())})
+        return [dataclasses.replace(i, agent_id=owners[(i.file, i.row)])
+                if i.agent_id is None and (i.file, i.row) in owners else i for i in issues]
 
     def records(self) -> list[InputRecord]:
         return [InputRecord(name, str(t.path) + (f"#{t.sheet}" if t.sheet else ""), t.sha256, t.rows_read)

@@ -6,6 +6,7 @@ so every later finding can point back at the user's own sheet.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import hashlib
 import io
 import re
@@ -382,6 +383,7 @@ def read_table(
 
     out["_row"] = rows
     frame = out.loc[~excluded].reset_index(drop=True)
+    issues = _with_agents(issues, raw, rows, headers.get(spec_t.agent_column or "agent_id"))
     issues.sort(key=lambda i: (i.row or 0))
     return LoadedTable(table, path, sheet, frame, issues, int((~empty).sum()), file_sha256(path), headers, encoding)
 
@@ -405,3 +407,13 @@ def _show(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     return str(value)
+
+
+def _with_agents(issues: list[Issue], raw: pd.DataFrame, rows: pd.Series, agent_header: str | None) -> list[Issue]:
+    """Name the person each row issue belongs to (the row's agent id as written), so a split
+    payroll gives each unit only its own people's issues."""
+    if agent_header is None or agent_header not in raw or not issues:
+        return issues
+    ids, _ = coerce.to_text(raw[agent_header])  # read as the agent_id column is read
+    by_row = {row: agent for row, agent in zip(rows.tolist(), ids.tolist()) if isinstance(agent, str) and agent}
+    return [dataclasses.replace(i, agent_id=by_row[i.row]) if i.row in by_row else i for i in issues]

@@ -1,13 +1,19 @@
 """Monthly pay (PAY-*), from grade, attendance, KPI and calls. Exact: every amount is a
 Decimal quantized by the rules file's rounding; every total is the sum of its lines.
 
-Shape of a person's pay:
-- earnings at full entitlement: base_pay (PAY-GRADE), performance_bonus (PAY-BONUS by KPI
-  band), commission (per successful call and % of sales), overtime_pay (PAY-OT);
-- deductions, each its own line with rule ID and reason: unpaid days (absence, personal and
-  sick leave, standby, days outside employment), bonuses stopped by attendance (ATT-COUNT-3,
-  ATT-ABS-1, ATT-ABS-2), the whole wage withheld (ATT-ABS-3, ATT-QUIT-3 → PAY-NONE);
-- gross = the sum of earnings; net = gross − deductions (never below zero).
+Each earnings column is the amount paid (issue 12, DATA.md):
+- base_pay (PAY-GRADE), performance_bonus (PAY-BONUS by KPI band), commission (per successful
+  call and % of sales), overtime_pay (PAY-OT): what the person receives; an earning a rule
+  stops (ATT-COUNT-3, ATT-ABS-1, ATT-ABS-2; the whole wage under PAY-NONE) is 0.00 and a line
+  with status "not paid" says which rule stopped how much; `withheld` is their sum;
+- deductions: amounts taken from earned base pay, each a line with rule ID and reason:
+  unpaid days (absence, personal leave, the sick-leave share), working days before joining or
+  after leaving, standby (PAY-STANDBY); together never more than the base pay;
+- gross = base_pay + performance_bonus + commission + overtime_pay (withheld money excluded);
+  net = gross − deductions, never below zero.
+Under PAY-NONE (ATT-ABS-3, ATT-QUIT-3) nothing is paid: the withheld line is the wage that
+would have been paid (base less its unpaid days, plus the earnings no other rule stopped), and
+no deduction is taken from a wage that is not paid.
 The attendance consequences come from the attendance audit itself (one copy of those rules).
 """
 from __future__ import annotations
@@ -23,7 +29,12 @@ from cctool.policy.attendance import AttendanceResult, month_bounds
 from cctool.rules.model import Rules
 
 ZERO = Decimal("0")
-MONEY_COLUMNS = ("base_pay", "performance_bonus", "commission", "overtime_pay", "deductions", "gross", "net")
+MONEY_COLUMNS = ("base_pay", "performance_bonus", "commission", "overtime_pay", "withheld", "deductions", "gross",
+                 "net")
+PERSON_COLUMNS = ["agent_id", "name", "department", "team", "role", "month", *MONEY_COLUMNS, "rule_ids", "explanation"]
+LINE_COLUMNS = ["agent_id", "name", "department", "team", "item", "amount", "status", "rule_id", "reason"]
+DEDUCTED = "deducted"  # a line's status: taken from earned pay (in `deductions`)
+NOT_PAID = "not paid"  # stopped by a rule: neither paid nor in gross (in `withheld`)
 
 
 @dataclass
@@ -132,12 +143,21 @@ def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rul
         a = p.agent_id
         explanation: list[str] = []
         rule_ids: list[str] = []
-        mine: list[dict] = []  # this person's deduction lines
+        taken: list[dict] = []  # deductions: taken from earned pay
+        stopped: list[dict] = []  # withheld: earnings a rule stops, not paid
+
+        def line(item: str, amount: Decimal, rule_id: str, reason: str, status: str) -> dict:
+            return {"agent_id": a, "name": p.name, "department": p.department, "team": p.team, "item": item,
+                    "amount": amount, "status": status, "rule_id": rule_id, "reason": reason}
 
         def deduct(item: str, amount: Decimal, rule_id: str, reason: str) -> None:
             if amount > 0:
-                mine.append({"agent_id": a, "name": p.name, "department": p.department, "team": p.team,
-                              "item": item, "amount": amount, "rule_id": rule_id, "reason": reason})
+                taken.append(line(item, amount, rule_id, reason, DEDUCTED))
+                rule_ids.append(rule_id)
+
+        def stop(item: str, amount: Decimal, rule_id: str, why: str) -> None:
+            if amount > 0:
+                stopped.append(line(item, amount, rule_id, f"{item} {amount:,} stopped by {rule_id}: {why}", NOT_PAID))
                 rule_ids.append(rule_id)
 
         # PAY-GRADE: base pay by grade (agents) or post.
@@ -168,6 +188,7 @@ def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rul
                 if days and share > 0:
                     deduct(f"{leave_type} leave", money(daily * _dec(days) * share), pay.base_pay.rule_id,
                            f"{days:g} day(s) of {leave_type} leave, {share * 100:g} % unpaid × daily rate {money(daily)}")
+        _cap(taken, base)  # unpaid days are taken from the base only: never from commission, never below zero
 
         # PAY-BONUS by KPI band.
         bonus = money(ZERO)
@@ -180,12 +201,15 @@ def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rul
         elif p.role == "agent":
             explanation.append("no KPI score for the month: no performance bonus")
 
-        # Commission on successful calls and sales; zeroed with every other bonus by ATT-ABS-2 (PAY-ALL-BONUS).
+        # Commission on successful calls and sales; stopped with every other bonus by ATT-ABS-2 (PAY-ALL-BONUS).
         commission = money(ZERO)
         if a in calls.index:
             c = calls.loc[a]
             commission = money(pay.commission.per_successful_call * int(c["successes"])
                                + pay.commission.percent_of_amount * Decimal(str(round(float(c.get("amount", 0) or 0), 2))))
+            if commission < 0:  # refunds beyond sales: a commission is never negative
+                explanation.append(f"sales amount below zero: commission {commission} counted as 0")
+                commission = money(ZERO)
             explanation.append(f"{int(c['successes'])} successful calls: commission {commission}")
 
         # PAY-OT.
@@ -198,30 +222,27 @@ def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rul
             rule_ids.append(pay.overtime.rule_id)
             explanation.append("overtime paid as commission only (PAY-OT)")
 
-        # Attendance consequences on pay, from the audit.
+        # Attendance consequences on pay, from the audit: each stopped earning is 0.00 in its column
+        # and a withheld line says which rule stopped how much.
         if row is not None:
+            lates = int(row["late_count"] + row["early_leave_count"])
             if row["all_bonus_zero"]:
-                deduct("all bonuses zero", bonus + commission, tiers["all_bonus_zero"].rule_id,
-                       f"{row['absent_days']:g} absent days: every bonus of the month, commission included, is deducted "
-                       f"({rules.pay.commission.rule_id})")
+                why = f"{row['absent_days']:g} absent days, every bonus of the month is zero ({rules.pay.commission.rule_id})"
+                stop("performance bonus", bonus, tiers["all_bonus_zero"].rule_id, why)
+                stop("commission", commission, tiers["all_bonus_zero"].rule_id, why)
+                bonus, commission = money(ZERO), money(ZERO)
             elif row["performance_pay_zero"]:
-                deduct("performance pay zero", bonus, tiers["performance_pay_zero"].rule_id,
-                       f"{row['absent_days']:g} absent day(s): the month's performance pay is zero ({pay.performance_bonus.rule_id})")
+                stop("performance bonus", bonus, tiers["performance_pay_zero"].rule_id,
+                     f"{row['absent_days']:g} absent day(s), the month's performance pay is zero "
+                     f"({pay.performance_bonus.rule_id})")
+                bonus = money(ZERO)
             elif row["performance_bonus_stopped"]:
-                deduct("performance bonus stopped", bonus, count_rule.rule_id,
-                       f"{int(row['late_count'] + row['early_leave_count'])} lates and early leaves: the month's "
-                       f"performance bonus stops ({pay.performance_bonus.rule_id})")
+                stop("performance bonus", bonus, count_rule.rule_id, f"{lates} lates and early leaves")
+                bonus = money(ZERO)
 
-        gross = base + bonus + commission + overtime_pay
-        so_far = sum((ln["amount"] for ln in mine), ZERO)
-        if so_far > gross:  # unpaid days never push pay below zero
-            excess = so_far - gross
-            for ln in reversed(mine):
-                cut = min(excess, ln["amount"])
-                ln["amount"] -= cut
-                excess -= cut
-                if excess == 0:
-                    break
+        # PAY-NONE: the wage of the month is withheld: what would have been paid (the base less
+        # its unpaid days, and the earnings no other rule stopped) is one withheld line; nothing
+        # is paid, so nothing is taken either.
         if row is not None and (row["wage_withheld"] or row["deemed_resigned"]):
             causes = []
             if row["wage_withheld"]:
@@ -230,22 +251,41 @@ def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rul
             if row["deemed_resigned"]:
                 causes.append(f"{quit_rule.at_least_days} consecutive days absent: deemed resigned ({quit_rule.rule_id})")
                 rule_ids.append(quit_rule.rule_id)
-            remaining = gross - sum((ln["amount"] for ln in mine), ZERO)
-            deduct("wage withheld", remaining, pay.withheld.rule_id,
-                   f"{'; '.join(causes)}: no wage is paid for the month")
-        total_deductions = money(sum((ln["amount"] for ln in mine), ZERO))
-        lines.extend(mine)
+            unpaid_days = sum((ln["amount"] for ln in taken), ZERO)
+            parts = [f"base {base:,}" + (f" less {unpaid_days:,} for unpaid days" if unpaid_days else "")]
+            parts += [f"{name} {value:,}" for name, value in (("performance bonus", bonus), ("commission", commission),
+                                                              ("overtime pay", overtime_pay)) if value > 0]
+            stop("wage", base - unpaid_days + bonus + commission + overtime_pay, pay.withheld.rule_id,
+                 f"{'; '.join(causes)}: no wage is paid for the month ({', '.join(parts)})")
+            taken = []
+            base, bonus, commission, overtime_pay = money(ZERO), money(ZERO), money(ZERO), money(ZERO)
+
+        gross = base + bonus + commission + overtime_pay
+        total_deductions = money(sum((ln["amount"] for ln in taken), ZERO))
+        withheld = money(sum((ln["amount"] for ln in stopped), ZERO))
+        lines.extend(taken + stopped)
         net = gross - total_deductions
         records.append({"agent_id": a, "name": p.name, "department": p.department, "team": p.team, "role": p.role,
                         "month": month, "base_pay": base, "performance_bonus": bonus, "commission": commission,
-                        "overtime_pay": overtime_pay, "deductions": total_deductions, "gross": gross, "net": net,
-                        "rule_ids": ", ".join(dict.fromkeys(rule_ids)),
-                        "explanation": "; ".join(explanation + [ln["reason"] for ln in mine if ln["amount"] > 0])})
-    payroll = pd.DataFrame(records)
-    deductions = pd.DataFrame(lines, columns=["agent_id", "name", "department", "team", "item", "amount", "rule_id",
-                                              "reason"])
-    deductions = deductions[deductions["amount"] > 0].reset_index(drop=True)
+                        "overtime_pay": overtime_pay, "withheld": withheld, "deductions": total_deductions,
+                        "gross": gross, "net": net, "rule_ids": ", ".join(dict.fromkeys(rule_ids)),
+                        "explanation": "; ".join(explanation + [ln["reason"] for ln in taken + stopped])})
+    payroll = pd.DataFrame(records, columns=PERSON_COLUMNS)
+    deductions = pd.DataFrame(lines, columns=LINE_COLUMNS)
     return PayrollResult(month, payroll, deductions, totals_by_unit(payroll), overtime)
+
+
+def _cap(taken: list[dict], base: Decimal) -> None:
+    """Trim the last deduction lines so together they take at most the base pay."""
+    excess = sum((ln["amount"] for ln in taken), ZERO) - base
+    for ln in reversed(taken):
+        if excess <= 0:
+            break
+        cut = min(excess, ln["amount"])
+        ln["amount"] -= cut
+        ln["reason"] += f" (limited to the base pay: {cut:,} not taken)"
+        excess -= cut
+    taken[:] = [ln for ln in taken if ln["amount"] > 0]
 
 
 def totals_by_unit(payroll: pd.DataFrame) -> pd.DataFrame:

@@ -6,7 +6,8 @@ from pathlib import Path
 import pandas as pd
 
 from cctool.policy.kpi import KpiResult
-from cctool.report.writer import Sheet, atomic_write, records
+from cctool.report.files import commit, text_output
+from cctool.report.writer import Sheet, records
 
 PERCENT = ("success_rate", "success_target", "success_gap", "targets_met_share")
 AGENT_SHEET = ["agent_id", "name", "team", "line", "grade", "calls", "connected", "successes", "hours", "cph_basis",
@@ -81,12 +82,8 @@ def kpi_json(result: KpiResult) -> dict:
 
 
 def write_text(path: Path, text: str) -> None:
-    """The brief as a UTF-8 text file, written atomically like every report."""
-    def produce(tmp: Path) -> None:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-
-    atomic_write(path, produce)
+    """The brief as a UTF-8 text file, written all or nothing like every report."""
+    commit([text_output(path, text)])
 
 
 def json_text(payload: dict) -> str:

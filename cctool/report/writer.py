@@ -10,8 +10,9 @@
 - Frozen header row, autofilter, widths from the content, date and number formats.
 - Every report carries a `Run` sheet (version, rules SHA-256, inputs, period, time) and an
   `Errors` sheet (every input issue with file, sheet, row, column, value).
-- Written atomically: a temporary file in the target folder, then `os.replace`. A failed
-  run leaves the old report (or none), never a half-written one.
+- Written all or nothing (`cctool.report.files.commit`): the workbook, the JSON and every split
+  file of a run are renamed into place together, or none is. `workbook_output`/`json_output`
+  describe a file for `commit`; `write_workbook`/`write_json` commit one file alone.
 """
 from __future__ import annotations
 
@@ -19,16 +20,14 @@ import datetime as dt
 import functools
 import io
 import json
-import os
 import re
-import tempfile
 import unicodedata
 import uuid
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -36,6 +35,7 @@ import xlsxwriter
 
 from cctool import __version__
 from cctool.errors import Issue, OutputError
+from cctool.report.files import Output, atomic_write, commit, text_output  # noqa: F401  (atomic_write: public name)
 from cctool.report.labels import label, sheet_name
 
 MAX_WIDTH = 60
@@ -381,40 +381,10 @@ def run_frame(run: RunInfo, issues: list[Issue]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "value"])
 
 
-def _final_mode(confidential: bool) -> int:
-    if confidential:
-        return 0o600
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def atomic_write(path: Path, produce: Callable[[Path], None], *, confidential: bool = False) -> None:
-    """Have `produce` write a temporary file beside `path`, then move it into place."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot create the folder {folder} ({exc.strerror})") from None
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        os.chmod(tmp, _final_mode(confidential))
-        produce(tmp)
-        os.chmod(tmp, _final_mode(confidential))
-        os.replace(tmp, path)
-    except PermissionError as exc:
-        raise OutputError(f"{path}: cannot write the report ({exc.strerror}); is it open in Excel?") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def write_workbook(path: Path, sheets: list[Sheet], run: RunInfo, issues: list[Issue], *, lang: str = "en",
-                   confidential: bool = False, password: str | None = None) -> None:
-    def produce(tmp: Path) -> None:
+def workbook_output(path: Path, sheets: list[Sheet], run: RunInfo, issues: list[Issue], *, lang: str = "en",
+                    confidential: bool = False, password: str | None = None) -> Output:
+    """The workbook as one output of a run, for `commit`; it is laid out when written."""
+    def write(fh: BinaryIO) -> None:
         layout = io.BytesIO()
         book = xlsxwriter.Workbook(layout, {
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
@@ -427,18 +397,27 @@ def write_workbook(path: Path, sheets: list[Sheet], run: RunInfo, issues: list[I
         rows.append(_write_sheet(book, Sheet("Run", run_frame(run, issues)), lang, fmt))
         book.close()
         # XlsxWriter names worksheet files by position (packager._write_worksheet_files; no chartsheets here).
-        _inject_rows(layout, tmp, {f"xl/worksheets/sheet{index + 1}.xml": data for index, data in rows if data})
+        data = {f"xl/worksheets/sheet{index + 1}.xml": sheet_rows for index, sheet_rows in rows if sheet_rows}
         if password:
-            _encrypt_in_place(tmp, password)
+            plain = io.BytesIO()
+            _inject_rows(layout, plain, data)
+            _encrypt(plain, fh, password)
+        else:
+            _inject_rows(layout, fh, data)
 
-    atomic_write(path, produce, confidential=confidential)
+    return Output(Path(path), write=write, confidential=confidential)
+
+
+def write_workbook(path: Path, sheets: list[Sheet], run: RunInfo, issues: list[Issue], *, lang: str = "en",
+                   confidential: bool = False, password: str | None = None) -> None:
+    commit([workbook_output(path, sheets, run, issues, lang=lang, confidential=confidential, password=password)])
 
 
 ZIP_LEVEL = 1  # deflate level of the final package: ~4x faster than zlib's default 6, file ~30 % larger
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+[0-9]+)(?::([A-Z]+[0-9]+))?"/>')
 
 
-def _inject_rows(layout: io.BytesIO, out: Path, rows: dict[str, _SheetRows]) -> None:
+def _inject_rows(layout: io.BytesIO, out: BinaryIO, rows: dict[str, _SheetRows]) -> None:
     """Copy the package XlsxWriter wrote into `out`, with each sheet's data rows after its header rows
     (the last rows XlsxWriter wrote) and its <dimension> widened to cover them."""
     with zipfile.ZipFile(layout) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -468,14 +447,11 @@ def _with_rows(xml: bytes, extra: _SheetRows, name: str) -> bytes:
     return b"".join([xml[:match.start()], dimension, xml[match.end():end], extra.xml, xml[end:]])
 
 
-def _encrypt_in_place(path: Path, password: str) -> None:
+def _encrypt(plain: io.BytesIO, out: BinaryIO, password: str) -> None:
     from msoffcrypto.format.ooxml import OOXMLFile
 
-    plain = path.read_bytes()
-    import io
-
-    with open(path, "wb") as out:
-        OOXMLFile(io.BytesIO(plain)).encrypt(password, out)
+    plain.seek(0)
+    OOXMLFile(plain).encrypt(password, out)
 
 
 def _json_default(value):
@@ -546,11 +522,11 @@ def _json_text(payload: dict) -> str:
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
+def json_output(path: Path, payload: dict, *, confidential: bool = False) -> Output:
+    """The JSON as one output of a run; encoded now, so a value JSON refuses stops the run before
+    any file is touched."""
+    return text_output(path, _json_text(payload), confidential=confidential)
+
+
 def write_json(path: Path, payload: dict, *, confidential: bool = False) -> None:
-    text = _json_text(payload)  # before the file is opened: a value JSON refuses leaves no file behind
-
-    def produce(tmp: Path) -> None:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
-
-    atomic_write(path, produce, confidential=confidential)
+    commit([json_output(path, payload, confidential=confidential)])

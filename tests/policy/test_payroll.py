@@ -1,7 +1,7 @@
 """Pay rules (PAY-*) and the attendance consequences applied to pay, in exact money."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from builders import punches, schedule
@@ -46,7 +46,7 @@ def month(org_roster, rules, plan, *, kpi=95.0, successes=0, amount=0.0, overtim
 
 
 def items(lines):
-    return {r.item: (r.amount, r.rule_id) for r in lines.itertuples()}
+    return {r.item: (r.amount, r.rule_id, r.status) for r in lines.itertuples()}
 
 
 def test_clean_month_pays_everything(org_roster, rules):
@@ -55,6 +55,7 @@ def test_clean_month_pays_everything(org_roster, rules):
     assert pay["performance_bonus"] == D("1500.00")            # PAY-BONUS, KPI 95 band
     assert pay["commission"] == D("210.00")                    # 100 × 2.00 + 1 % of 1000
     assert pay["gross"] == D("5210.00") and pay["net"] == D("5210.00") and lines.empty
+    assert pay["withheld"] == D("0.00") and pay["deductions"] == D("0.00")
 
 
 def test_bonus_bands_boundaries(org_roster, rules):
@@ -65,41 +66,54 @@ def test_bonus_bands_boundaries(org_roster, rules):
 
 def test_three_lates_stop_the_performance_bonus(org_roster, rules):
     pay, lines, _ = month(org_roster, rules, [LATE, LATE], successes=10)
-    assert lines.empty and pay["net"] == pay["gross"]
+    assert lines.empty and pay["net"] == pay["gross"] and pay["performance_bonus"] == D("1500.00")
     pay, lines, _ = month(org_roster, rules, [LATE, LATE, LATE], successes=10)
-    assert items(lines) == {"performance bonus stopped": (D("1500.00"), "ATT-COUNT-3")}
-    assert pay["net"] == D("3500.00") + D("20.00")              # base + commission stay
+    # Issue 12: the stopped bonus is not paid, not in gross, and not a deduction either.
+    assert items(lines) == {"performance bonus": (D("1500.00"), "ATT-COUNT-3", "not paid")}
+    assert pay["performance_bonus"] == D("0.00") and pay["withheld"] == D("1500.00")
+    assert pay["deductions"] == D("0.00")
+    assert pay["gross"] == pay["net"] == D("3500.00") + D("20.00")  # base + commission stay
+    assert "performance bonus 1,500.00 stopped by ATT-COUNT-3: 3 lates and early leaves" in pay["explanation"]
 
 
 def test_one_absent_day_zeroes_performance_pay(org_roster, rules):
     pay, lines, _ = month(org_roster, rules, [NONE], successes=10)
     got = items(lines)
-    assert got["performance pay zero"] == (D("1500.00"), "ATT-ABS-1")
-    assert got["absence"] == (D("160.92"), "PAY-GRADE")            # 3500 / 21.75 = 160.919… → 160.92
+    assert got["performance bonus"] == (D("1500.00"), "ATT-ABS-1", "not paid")
+    assert got["absence"] == (D("160.92"), "PAY-GRADE", "deducted")  # 3500 / 21.75 = 160.919… → 160.92
+    assert pay["gross"] == D("3500.00") + D("20.00") and pay["withheld"] == D("1500.00")
     assert pay["net"] == D("3500.00") + D("20.00") - D("160.92")
 
 
-def test_two_absent_days_zero_every_bonus_including_commission(org_roster, rules):
+def test_two_absent_days_stop_every_bonus_including_commission(org_roster, rules):
     pay, lines, _ = month(org_roster, rules, [NONE, ON_TIME, NONE], successes=10, amount=500)
     got = items(lines)
-    assert got["all bonuses zero"] == (D("1525.00"), "ATT-ABS-2")  # 1500 bonus + 20 + 5 commission
-    assert "PAY-ALL-BONUS" in lines.set_index("item").loc["all bonuses zero", "reason"]
-    assert got["absence"] == (D("321.84"), "PAY-GRADE")            # 2 × 160.919… = 321.839… → 321.84
-    assert pay["net"] == D("3500.00") - D("321.84")
+    assert got["performance bonus"] == (D("1500.00"), "ATT-ABS-2", "not paid")
+    assert got["commission"] == (D("25.00"), "ATT-ABS-2", "not paid")  # 10 × 2.00 + 1 % of 500
+    assert "PAY-ALL-BONUS" in lines.set_index("item").loc["commission", "reason"]
+    assert got["absence"] == (D("321.84"), "PAY-GRADE", "deducted")    # 2 × 160.919… = 321.839… → 321.84
+    assert (pay["performance_bonus"], pay["commission"], pay["withheld"]) == (D("0.00"), D("0.00"), D("1525.00"))
+    assert pay["gross"] == D("3500.00") and pay["net"] == D("3500.00") - D("321.84")
 
 
 def test_three_absent_days_withhold_the_whole_wage(org_roster, rules):
     pay, lines, _ = month(org_roster, rules, [NONE, ON_TIME, NONE, ON_TIME, NONE], successes=10)
-    assert pay["net"] == D("0.00")
-    assert items(lines)["wage withheld"][1] == "PAY-NONE"
-    assert "ATT-ABS-3" in pay["rule_ids"]
-    assert sum(lines["amount"], D(0)) == pay["gross"]
+    got = items(lines)
+    # Nothing is paid: every earnings column 0.00, nothing taken from a wage that is not paid.
+    assert (pay["base_pay"], pay["gross"], pay["deductions"], pay["net"]) == (D("0.00"),) * 4
+    # The wage withheld is what would have been paid: base less 3 unpaid absent days (3 × 160.919… → 482.76).
+    assert got["wage"] == (D("3500.00") - D("482.76"), "PAY-NONE", "not paid")
+    assert got["performance bonus"][1:] == ("ATT-ABS-2", "not paid") and "absence" not in got
+    assert pay["withheld"] == D("3017.24") + D("1500.00") + D("20.00")
+    assert "ATT-ABS-3" in pay["rule_ids"] and "less 482.76 for unpaid days" in pay["explanation"]
+    assert sum(lines["amount"], D(0)) == pay["withheld"]
 
 
 def test_three_in_a_row_deemed_resigned_withholds_the_wage(org_roster, rules):
     pay, lines, _ = month(org_roster, rules, [ON_TIME, NONE, NONE, NONE], successes=10)
-    assert pay["net"] == D("0.00") and "ATT-QUIT-3" in pay["rule_ids"]
-    assert "deemed resigned" in items(lines) or "wage withheld" in items(lines)
+    assert pay["net"] == D("0.00") and pay["gross"] == D("0.00") and "ATT-QUIT-3" in pay["rule_ids"]
+    assert items(lines)["wage"][1:] == ("PAY-NONE", "not paid")
+    assert "deemed resigned" in items(lines) or "deemed resigned" in pay["explanation"]
 
 
 def test_overtime_paid_only_when_arranged_and_at_average(org_roster, rules):
@@ -117,21 +131,36 @@ def test_standby_has_no_base_pay(org_roster, rules):
     roster = org_roster.copy()
     roster.loc[roster["agent_id"] == "E1", "status"] = "standby"
     pay, lines, _ = month(org_roster, rules, [], roster=roster, kpi=50)
-    assert items(lines)["standby training"] == (D("3500.00"), "PAY-STANDBY")
-    assert pay["net"] == D("0.00")
+    assert items(lines)["standby training"] == (D("3500.00"), "PAY-STANDBY", "deducted")
+    assert pay["gross"] == D("3500.00") and pay["net"] == D("0.00")
 
 
 def test_joiner_is_prorated_by_working_days(org_roster, rules):
     roster = org_roster.copy()
     roster.loc[roster["agent_id"] == "E1", "hire_date"] = pd.Timestamp("2026-10-05")  # misses Oct 1, 2
     pay, lines, _ = month(org_roster, rules, [], roster=roster, kpi=50)
-    assert items(lines)["days outside employment"] == (D("321.84"), "PAY-GRADE")
+    assert items(lines)["days outside employment"] == (D("321.84"), "PAY-GRADE", "deducted")
 
 
 def test_people_without_schedule_get_base_pay(org_roster, rules):
     _, _, result = month(org_roster, rules, [])
     director = result.payroll.set_index("agent_id").loc["D1"]
     assert director["net"] == D("16000.00") and director["rule_ids"] == "PAY-GRADE"
+
+
+def test_unpaid_days_never_take_more_than_the_base(org_roster, rules):
+    # Hired on Saturday 31 October: all 22 working days of the month are before joining, and
+    # 22 × 160.919… = 3,540.23 would take more than the 3,500.00 base.
+    roster = org_roster.copy()
+    roster.loc[roster["agent_id"] == "E1", "hire_date"] = pd.Timestamp("2026-10-31")
+    pay, lines, _ = month(org_roster, rules, [], roster=roster, kpi=50, successes=100)
+    assert pay["deductions"] == D("3500.00") == sum(lines.loc[lines["status"] == "deducted", "amount"], D(0))
+    assert pay["net"] == pay["commission"] == D("200.00")  # commission earned is never eaten by unpaid days
+
+
+def _due_bonus(rules, kpi):
+    band = next((b for b in rules.pay.performance_bonus.bands if kpi >= b.at_least), None)
+    return band.amount if band else D("0")
 
 
 @settings(max_examples=25, deadline=None)
@@ -143,13 +172,30 @@ def test_people_without_schedule_get_base_pay(org_roster, rules):
 def test_lines_always_reconcile(org_roster, rules, plan, kpi, successes, amount):
     _, _, result = month(org_roster, rules, plan, kpi=kpi, successes=successes, amount=amount)
     for rec in result.payroll.itertuples():
+        # gross is what is paid: withheld money is not in it.
         assert rec.gross == rec.base_pay + rec.performance_bonus + rec.commission + rec.overtime_pay
         lines = result.deductions[result.deductions["agent_id"] == rec.agent_id]
-        assert rec.deductions == sum(lines["amount"], D(0))
+        taken, stopped = lines[lines["status"] == "deducted"], lines[lines["status"] == "not paid"]
+        assert len(taken) + len(stopped) == len(lines)
+        assert rec.deductions == sum(taken["amount"], D(0))
+        assert rec.withheld == sum(stopped["amount"], D(0))
         assert rec.net == rec.gross - rec.deductions and rec.net >= 0
+        assert rec.deductions <= rec.base_pay
+        for item, column in (("performance bonus", "performance_bonus"), ("commission", "commission")):
+            if item in set(stopped["item"]) or "wage" in set(stopped["item"]):
+                assert getattr(rec, column) == 0
         for col in MONEY_COLUMNS:
             value = getattr(rec, col)
             assert isinstance(value, Decimal) and value == value.quantize(D("0.01"))
+    # E1's entitlement, computed here from the rules: paid + withheld never exceeds it, and equals it
+    # unless the whole wage is withheld (then the unpaid days are neither paid nor withheld).
+    e1 = result.payroll.set_index("agent_id").loc["E1"]
+    due = D("3500.00") + _due_bonus(rules, kpi) + (D("2.00") * successes + D("0.01") * D(str(round(amount, 2)))
+                                                   ).quantize(D("0.01"), ROUND_HALF_UP)
+    if "PAY-NONE" in e1["rule_ids"]:
+        assert e1["gross"] == 0 and e1["withheld"] <= due
+    else:
+        assert e1["gross"] + e1["withheld"] == due
     everyone = result.totals.iloc[-1]
     for col in MONEY_COLUMNS:
         assert everyone[col] == sum(result.payroll[col], D(0))
