@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from cctool.cli.common import FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, RULES_OPTION, check_fail_on, check_lang, \
-    check_out, report_issues, run_info, start
+    check_out, report_issues, run_info, start, write_outputs
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info, out_console
@@ -26,10 +27,9 @@ def _password(var: str | None) -> str | None:
     return value
 
 
-def _unit_path(path: Path, unit: str | None) -> Path:
-    from cctool.report.payroll import safe_unit_name
-
-    return path if unit is None else path.with_name(f"{path.stem}-{safe_unit_name(unit)}{path.suffix}")
+def _unit_path(path: Path, name: str | None) -> Path:
+    """payroll.xlsx -> payroll-<unit>.xlsx; `name` is already safe and unique (unit_file_names)."""
+    return path if name is None else path.with_name(f"{path.stem}-{name}{path.suffix}")
 
 
 @app.command("monthly-payroll")
@@ -55,8 +55,8 @@ def monthly_payroll(
 ) -> None:
     """Each person's pay from grade, attendance, KPI and calls: exact, explained, confidential."""
     from cctool.pipelines import run_payroll
-    from cctool.report.payroll import payroll_json, payroll_sheets, split_result
-    from cctool.report.writer import json_payload, write_json, write_workbook
+    from cctool.report.payroll import payroll_json, payroll_sheets, split_result, unit_file_names, unit_issues
+    from cctool.report.writer import json_output, json_payload, workbook_output
 
     with report_run("monthly-payroll") as rec:
         lang, fail_on = check_lang(lang), check_fail_on(fail_on)
@@ -65,7 +65,7 @@ def monthly_payroll(
         period = rec.period = parse_month(month)
         f = dict(month=period)
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
-        rec.lock(out)
+        rec.lock(out, json_path)
         password = _password(password_env)
         with step("Reading inputs, auditing attendance and computing pay…"):
             loaded, inputs = start(fill(rules, **f))
@@ -75,32 +75,39 @@ def monthly_payroll(
                 calls=fill(calls, **f), kpi=fill(kpi, **f))
         run = run_info("monthly-payroll", period, loaded, inputs, split_by=split_by, lang=lang,
                        encrypted="yes" if password else None)
+        issues = inputs.with_owners(issues)
+        # Split: each unit's file holds its own people and their issues only; the split is checked
+        # to hold exactly the payroll's people before any file is written (SplitError: a bug).
         units = split_result(result, split_by) if split_by else {None: result}
-        written = []
+        names = unit_file_names([u for u in units if u is not None])
+        outputs, written = [], []
+        for unit, part in units.items():
+            mine = issues if unit is None else unit_issues(issues, part, result)
+            written.append(_unit_path(out, names.get(unit)))
+            outputs.append(workbook_output(written[-1], payroll_sheets(part), run, mine,
+                                           lang=lang, confidential=True, password=password))
+            if json_path:
+                outputs.append(json_output(_unit_path(json_path, names.get(unit)),
+                                           json_payload(run, mine, **payroll_json(part)), confidential=True))
         with step("Writing the payroll…"):
-            for unit, part in units.items():
-                path = _unit_path(out, unit)
-                write_workbook(path, payroll_sheets(part), run, issues, lang=lang, confidential=True,
-                               password=password)
-                written.append(path)
-                if json_path:
-                    write_json(_unit_path(json_path, unit), json_payload(run, issues, **payroll_json(part)),
-                               confidential=True)
-        withheld = int((result.payroll["net"] == 0).sum()) if not result.payroll.empty else 0
+            write_outputs(rec, outputs)
+        no_wage = int((result.payroll["net"] == 0).sum()) if not result.payroll.empty else 0
+        status = result.deductions["status"]
+        taken, stopped = int((status == "deducted").sum()), int((status == "not paid").sum())
         # Counts only: pay figures never reach the terminal or the log (PAY-CONFIDENTIAL).
-        rec.counts.update(people=len(result.payroll), deduction_lines=len(result.deductions), no_wage=withheld,
-                          files=len(written), input_errors=sum(i.severity == "error" for i in issues))
+        rec.counts.update(people=len(result.payroll), deduction_lines=taken, stopped_earnings=stopped,
+                          no_wage=no_wage, files=len(written), input_errors=sum(i.severity == "error" for i in issues))
         report_issues(issues)
-        info(f"[green]Wrote[/green] {', '.join(map(str, written))} (owner-only{', encrypted' if password else ''}): "
-             f"{len(result.payroll)} people, {len(result.deductions)} deduction lines, "
-             f"{withheld} with no wage this month")
+        info(f"[green]Wrote[/green] {escape(', '.join(map(str, written)))} "
+             f"(owner-only{', encrypted' if password else ''}): {len(result.payroll)} people, {taken} deduction "
+             f"lines, {stopped} earnings stopped by a rule, {no_wage} with no wage this month")
         if show:
             table = Table(title=f"Payroll {period}")
-            for col in ("agent_id", "name", "team", "gross", "deductions", "net"):
-                table.add_column(col, justify="right" if col in ("gross", "deductions", "net") else "left")
+            for col in ("agent_id", "name", "team", "gross", "withheld", "deductions", "net"):
+                table.add_column(col, justify="right" if col in ("gross", "withheld", "deductions", "net") else "left")
             for r in result.payroll.itertuples(index=False):
-                table.add_row(r.agent_id, str(r.name), str(r.team), f"{r.gross:,.2f}", f"{r.deductions:,.2f}",
-                              f"{r.net:,.2f}")
+                table.add_row(escape(str(r.agent_id)), escape(str(r.name)), escape(str(r.team)), f"{r.gross:,.2f}",
+                              f"{r.withheld:,.2f}", f"{r.deductions:,.2f}", f"{r.net:,.2f}")
             out_console.print(table)
-        if fail_on and (withheld or any(i.severity == "error" for i in issues)):
+        if fail_on and (no_wage or any(i.severity == "error" for i in issues)):
             raise typer.Exit(EXIT_FINDINGS)

@@ -89,6 +89,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "performance_bonus": ("Performance bonus", "绩效奖金"),
     "commission": ("Commission", "提成"),
     "overtime_pay": ("Overtime pay", "加班费"),
+    "withheld": ("Withheld", "停发"),
     "deductions": ("Deductions", "扣款"),
     "gross": ("Gross", "应发"),
     "net": ("Net", "实发"),
