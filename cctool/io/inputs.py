@@ -38,6 +38,8 @@ class InputSet:
     def with_owners(self, issues: list[Issue]) -> list[Issue]:
         """Issues on a kept row of a loaded table (found by the policy, e.g. a punch outside
         every shift) named with that row's agent, like the reader names its own."""
+        if all(i.agent_id is not None or i.row is None for i in issues):
+            return issues
         owners: dict[tuple[str, int], str] = {}
         for t in self.tables.values():
             if "agent_id" in t.frame and "_row" in t.frame:

@@ -281,6 +281,15 @@ class BasePay(Strict):
     paid_days_basis: Money = Field(gt=0)
     unpaid: Unpaid
 
+    @field_validator("by_grade", "by_role")
+    @classmethod
+    def _not_negative(cls, v):
+        # A negative base pay would make pay negative (issue 9 §7): refused, naming the key.
+        bad = {key: str(amount) for key, amount in v.items() if amount < 0}
+        if bad:
+            raise ValueError("base pay cannot be negative: " + ", ".join(f"{k}: {a}" for k, a in bad.items()))
+        return v
+
 
 class BonusBand(Strict):
     at_least: float

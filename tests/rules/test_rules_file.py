@@ -83,3 +83,33 @@ def test_yaml_tags_are_not_executed(tmp_path):
 def test_missing_rules_file(tmp_path):
     with pytest.raises(RulesError, match="rules file not found"):
         load_rules(tmp_path / "none.yaml")
+
+
+@pytest.mark.parametrize("path, value", [
+    (("pay", "base_pay", "by_grade", "C"), "-3500.00"),
+    (("pay", "base_pay", "by_role", "qa"), "-1"),
+    (("pay", "commission", "per_successful_call"), "-2.00"),
+    (("pay", "overtime", "hourly_rate"), "-30"),
+    (("pay", "commission", "percent_of_amount"), "-0.01"),
+])
+def test_negative_pay_rates_are_rejected(tmp_path, path, value):
+    """Issue 9 §7: net pay is never below zero, so no pay figure of the rules file may be negative."""
+    def mutate(doc):
+        node = doc
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+    with pytest.raises(RulesError) as err:
+        load_rules(write_variant(tmp_path, mutate))
+    assert ".".join(path[:3]) in str(err.value)
+
+
+def test_rules_validate_exits_4_on_a_negative_base_pay(tmp_path):
+    from typer.testing import CliRunner
+
+    from cctool.cli.main import app
+
+    def mutate(doc):
+        doc["pay"]["base_pay"]["by_grade"]["B"] = "-4000.00"
+    result = CliRunner().invoke(app, ["rules", "validate", str(write_variant(tmp_path, mutate))])
+    assert result.exit_code == 4 and "pay.base_pay.by_grade" in result.output and "negative" in result.output
