@@ -215,6 +215,11 @@ def _write_temp(output: Output, tmp: Path) -> None:
             os.fsync(fh.fileno())  # the data is on disk before the rename makes it the report
     if output.produce is not None:
         output.produce(tmp)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     os.chmod(tmp, final_mode(output.confidential))
 
 

@@ -27,7 +27,6 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -383,8 +382,8 @@ def run_frame(run: RunInfo, issues: list[Issue]) -> pd.DataFrame:
 
 def workbook_output(path: Path, sheets: list[Sheet], run: RunInfo, issues: list[Issue], *, lang: str = "en",
                     confidential: bool = False, password: str | None = None) -> Output:
-    """The workbook as one output of a run, for `commit`; it is laid out when written."""
-    def write(fh: BinaryIO) -> None:
+    """The workbook as one output of a run, for `commit`; laid out when it is written."""
+    def produce(tmp: Path) -> None:
         layout = io.BytesIO()
         book = xlsxwriter.Workbook(layout, {
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
@@ -397,15 +396,11 @@ def workbook_output(path: Path, sheets: list[Sheet], run: RunInfo, issues: list[
         rows.append(_write_sheet(book, Sheet("Run", run_frame(run, issues)), lang, fmt))
         book.close()
         # XlsxWriter names worksheet files by position (packager._write_worksheet_files; no chartsheets here).
-        data = {f"xl/worksheets/sheet{index + 1}.xml": sheet_rows for index, sheet_rows in rows if sheet_rows}
+        _inject_rows(layout, tmp, {f"xl/worksheets/sheet{index + 1}.xml": data for index, data in rows if data})
         if password:
-            plain = io.BytesIO()
-            _inject_rows(layout, plain, data)
-            _encrypt(plain, fh, password)
-        else:
-            _inject_rows(layout, fh, data)
+            _encrypt_in_place(tmp, password)
 
-    return Output(Path(path), write=write, confidential=confidential)
+    return Output(Path(path), produce=produce, confidential=confidential)
 
 
 def write_workbook(path: Path, sheets: list[Sheet], run: RunInfo, issues: list[Issue], *, lang: str = "en",
@@ -417,7 +412,7 @@ ZIP_LEVEL = 1  # deflate level of the final package: ~4x faster than zlib's defa
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+[0-9]+)(?::([A-Z]+[0-9]+))?"/>')
 
 
-def _inject_rows(layout: io.BytesIO, out: BinaryIO, rows: dict[str, _SheetRows]) -> None:
+def _inject_rows(layout: io.BytesIO, out: Path, rows: dict[str, _SheetRows]) -> None:
     """Copy the package XlsxWriter wrote into `out`, with each sheet's data rows after its header rows
     (the last rows XlsxWriter wrote) and its <dimension> widened to cover them."""
     with zipfile.ZipFile(layout) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -447,11 +442,14 @@ def _with_rows(xml: bytes, extra: _SheetRows, name: str) -> bytes:
     return b"".join([xml[:match.start()], dimension, xml[match.end():end], extra.xml, xml[end:]])
 
 
-def _encrypt(plain: io.BytesIO, out: BinaryIO, password: str) -> None:
+def _encrypt_in_place(path: Path, password: str) -> None:
     from msoffcrypto.format.ooxml import OOXMLFile
 
-    plain.seek(0)
-    OOXMLFile(plain).encrypt(password, out)
+    plain = path.read_bytes()
+    import io
+
+    with open(path, "wb") as out:
+        OOXMLFile(io.BytesIO(plain)).encrypt(password, out)
 
 
 def _json_default(value):

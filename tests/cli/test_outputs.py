@@ -127,3 +127,22 @@ def test_out_and_json_on_one_file_is_a_usage_error(tmp_path):
     result = invoke([*COMMANDS["headcount"], "--out", str(tmp_path / "r.xlsx"), "--json", str(tmp_path / "r.xlsx")])
     assert result.exit_code == 2 and "same file" in result.output
     assert listing(tmp_path) == []
+
+
+def test_disk_full_while_writing_the_workbook_keeps_the_old_reports(tmp_path, monkeypatch):
+    from cctool.report import writer
+
+    (tmp_path / "r.xlsx").write_bytes(b"last month's workbook")
+    (tmp_path / "r.json").write_text("last month's json")
+
+    def full(layout, out, rows):
+        Path(out).write_bytes(b"PK\x03\x04 half")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(writer, "_inject_rows", full)
+    result = invoke([*COMMANDS["attendance-audit"], "--out", str(tmp_path / "r.xlsx"), "--json",
+                     str(tmp_path / "r.json")])
+    assert result.exit_code == 5 and "disk is full" in result.output and str(tmp_path / "r.xlsx") in result.output
+    assert listing(tmp_path) == ["r.json", "r.xlsx"]
+    assert (tmp_path / "r.xlsx").read_bytes() == b"last month's workbook"
+    assert (tmp_path / "r.json").read_text() == "last month's json"
