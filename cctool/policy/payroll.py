@@ -227,7 +227,8 @@ def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rul
         if row is not None:
             lates = int(row["late_count"] + row["early_leave_count"])
             if row["all_bonus_zero"]:
-                why = f"{row['absent_days']:g} absent days, every bonus of the month is zero ({rules.pay.commission.rule_id})"
+                why = (f"{row['absent_days']:g} absent days, every bonus of the month is zero "
+                       f"({rules.pay.commission.rule_id})")
                 stop("performance bonus", bonus, tiers["all_bonus_zero"].rule_id, why)
                 stop("commission", commission, tiers["all_bonus_zero"].rule_id, why)
                 bonus, commission = money(ZERO), money(ZERO)

@@ -48,7 +48,8 @@ def fill_up_on(monkeypatch, name: str, room: int = 3):
 def test_both_files_or_neither(tmp_path):
     paths = commit([text_output(tmp_path / "a.txt", "A\n"), text_output(tmp_path / "b.json", "{}\n")])
     assert paths == [tmp_path / "a.txt", tmp_path / "b.json"]
-    assert (tmp_path / "a.txt").read_text() == "A\n" and sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.json"]
+    assert (tmp_path / "a.txt").read_text() == "A\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.json"]
 
 
 def test_disk_full_on_the_second_file_leaves_nothing_new(tmp_path, monkeypatch):
