@@ -41,17 +41,19 @@ def run_payroll(month: str, rules: Rules, inputs: InputSet, *, roster: Path, sch
 
         lo, hi = month_bounds(period)
         known = set(inputs.roster["agent_id"])
-        calls_by_agent, call_issues = call_metrics(calls, lo, hi, known, aliases=rules.columns.aliases.get("calls"))
+        calls_by_agent, call_issues = call_metrics(calls, lo, hi, known, aliases=rules.columns.aliases.get("calls"),
+                                                   field_map=rules.columns.mapping("calls"))
         inputs.extra_records.append(InputRecord("calls", str(calls), _sha(calls),
                                                 int(calls_by_agent.attrs.get("rows_read", 0))))
         issues = issues + call_issues
-        shift_calls, centre_cph = shift_call_counts(calls, att.shifts, rules, aliases=rules.columns.aliases.get("calls"))
+        shift_calls, centre_cph = shift_call_counts(calls, att.shifts, rules, aliases=rules.columns.aliases.get("calls"),
+                                                    field_map=rules.columns.mapping("calls"))
     result = compute_payroll(period, inputs.roster, att, rules, kpi=kpi_df, calls_by_agent=calls_by_agent,
                              shift_calls=shift_calls, centre_cph=centre_cph)
     return result, issues, period
 
 
 def _sha(path: Path) -> str:
-    from cctool.io.readers import file_sha256
+    from cctool.io.readers import file_sha256, split_spec
 
-    return file_sha256(Path(path))
+    return file_sha256(split_spec(path)[0])

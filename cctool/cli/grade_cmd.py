@@ -31,7 +31,7 @@ def grade_agents(
     fail_on: Optional[str] = FAIL_ON_OPTION,
 ) -> None:
     """Quarterly TSR grading: earned grade, promotions with their approval chain, trainees ready to be regular, and why."""
-    from cctool.io.readers import file_sha256
+    from cctool.io.readers import file_sha256, split_spec
     from cctool.policy.calls import call_metrics
     from cctool.policy.grading import grade_quarter, quarter_bounds
     from cctool.report.grading import grading_json, grading_sheets
@@ -53,8 +53,11 @@ def grade_agents(
         q_start, q_end = quarter_bounds(period)
         calls_job = pool.submit(
             call_metrics, calls, q_start, q_end, set(roster_df["agent_id"]), cph_calls=g.metrics.cph_calls,
-            success_denominator=g.metrics.success_denominator, aliases=loaded.rules.columns.aliases.get("calls"))
-        calls_sha = pool.submit(file_sha256, calls) if calls.is_file() else None
+            success_denominator=g.metrics.success_denominator, aliases=loaded.rules.columns.aliases.get("calls"),
+            field_map=loaded.rules.columns.mapping("calls"),
+            success_optional=g.calls_without_success == "grade_other_criteria")
+        calls_file = split_spec(calls)[0]  # book.xlsx#Sheet names a sheet of a workbook
+        calls_sha = pool.submit(file_sha256, calls_file) if calls_file.is_file() else None
         kpi_df = inputs.load("kpi", kpi)
         punches_df = inputs.load_optional("punches", punches)
         schedule_df = inputs.load_optional("schedule", schedule)

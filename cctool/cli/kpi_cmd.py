@@ -15,7 +15,7 @@ from cctool.cli.terminal import State, info, warn
 from cctool.errors import CctoolError
 from cctool.periods import PERIODS, parse_date, period_bounds, period_label
 
-CALLS = typer.Option(..., "--calls", help="Call log (通话记录), CSV or Parquet; millions of rows are fine.")
+CALLS = typer.Option(..., "--calls", help="Call log (通话记录), CSV, Parquet or .xlsx; millions of rows are fine.")
 PUNCHES = typer.Option(None, "--punches", help="Punches (签到记录): signed-in hours for CPH, and attendance.")
 SCHEDULE = typer.Option(None, "--schedule", help="Schedule (排班表): shifts (night shifts keep their calls), "
                                                  "scheduled hours where no punches, and attendance.")
@@ -27,7 +27,7 @@ def _load(inputs, rules, start, end, *, roster, calls, schedule, punches, kpi=No
     """Read every input of the period; the call log is aggregated per agent and day by DuckDB."""
     import pandas as pd
 
-    from cctool.io.readers import file_sha256
+    from cctool.io.readers import file_sha256, split_spec
     from cctool.policy.calls import daily_call_metrics
     from cctool.policy.kpi import call_windows
     from cctool.report.writer import InputRecord
@@ -40,8 +40,9 @@ def _load(inputs, rules, start, end, *, roster, calls, schedule, punches, kpi=No
     roster_df = frames["roster"]
     windows = call_windows(frames["schedule"], roster_df, start, end, rules)
     daily, call_issues = daily_call_metrics(calls, start, end, set(roster_df["agent_id"]), windows=windows,
-                                            aliases=rules.columns.aliases.get("calls"))
-    inputs.extra_records.append(InputRecord("calls", str(calls), file_sha256(Path(calls)),
+                                            aliases=rules.columns.aliases.get("calls"),
+                                            field_map=rules.columns.mapping("calls"))
+    inputs.extra_records.append(InputRecord("calls", str(calls), file_sha256(split_spec(calls)[0]),
                                             int(daily.attrs.get("rows_read", 0))))
     files = {name: str(t.path) for name, t in inputs.tables.items()}
     return frames, daily, call_issues, files

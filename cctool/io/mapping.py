@@ -237,7 +237,8 @@ def outside_map_problem(src: Source) -> str:
 
 # ----------------------------------------------------------------------------- ambiguous dates
 
-SLASH_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:\D|$)")
+# Four-digit year last: `20-11-09` (DingTalk YY-MM-DD) is not one of these.
+SLASH_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?:\D|$)")
 
 
 def slash_date_order(text: pd.Series) -> tuple[str | None, int, str | None]:

@@ -318,12 +318,25 @@ def grade_quarter(quarter: str, roster: pd.DataFrame, calls: pd.DataFrame | None
 
     # GRD-EARNED: every grade's criteria at once (GRD-C, GRD-B, GRD-A by default), then the highest
     # grade whose all hold.
+    # A call log without success, graded on the other criteria only because the rules file says so
+    # (grading.calls_without_success): success-rate criteria are not evaluated (held, shown n/a).
+    no_success = calls is not None and calls.attrs.get("has_success") is False
+    if no_success:
+        m["success_rate"] = np.nan
+        notes.append("The call log has no success column: success-rate criteria were not evaluated "
+                     "(grading.calls_without_success: grade_other_criteria).")
+
+    def holds(c: Criterion) -> pd.Series:
+        if no_success and c.metric == "success_rate":
+            return pd.Series(True, index=m.index)
+        return criterion_holds(m[c.metric], c)
+
     held: dict[str, list[pd.Series]] = {}
     meets: dict[str, pd.Series] = {}
     for rule in [*grading.grades]:
-        held[rule.grade] = [criterion_holds(m[c.metric], c) for c in rule.criteria]
+        held[rule.grade] = [holds(c) for c in rule.criteria]
         meets[rule.grade] = pd.concat(held[rule.grade], axis=1).all(axis=1)
-    trainee_held = [criterion_holds(m[c.metric], c) for c in grading.trainee.criteria]
+    trainee_held = [holds(c) for c in grading.trainee.criteria]
     trainee_ok = pd.concat(trainee_held, axis=1).all(axis=1)
     earned = pd.Series(grading.below_label, index=m.index, dtype=object)
     for grade in regular_order:  # lowest to highest: the last that holds wins
