@@ -9,23 +9,23 @@ from cctool.policy.kpi import KpiResult
 from cctool.report.files import commit, text_output
 from cctool.report.writer import Sheet, records
 
-PERCENT = ("success_rate", "success_target", "success_gap", "targets_met_share")
+PERCENT = ("success_rate", "success_target", "success_gap", "targets_met_share", "abandon_rate")
 AGENT_SHEET = ["agent_id", "name", "team", "line", "grade", "calls", "connected", "successes", "hours", "cph_basis",
-               "cph", "success_rate", "scheduled", "present", "late", "early_leave", "absent_days", "kpi_score",
+               "cph", "success_rate", "talk_s", "aht_s", "scheduled", "present", "late", "early_leave", "absent_days", "kpi_score",
                "target_rule", "cph_target", "cph_met", "cph_gap", "success_target", "success_met", "success_gap",
                "kpi_target", "kpi_met", "kpi_gap", "targets_met", "rule_ids", "note"]
 RECORD_COLUMNS = ["agent_id", "name", "team", "line", "grade", "period", "calls", "connected", "successes", "hours",
-                  "cph_basis", "cph", "success_rate", "scheduled", "present", "late", "early_leave", "absent_days",
+                  "cph_basis", "cph", "success_rate", "talk_s", "aht_s", "scheduled", "present", "late", "early_leave", "absent_days",
                   "kpi_score", "target_rule", "cph_target", "cph_met", "cph_gap", "success_target", "success_met",
                   "success_gap", "kpi_target", "kpi_met", "kpi_gap", "targets_met", "rule_ids"]
 
 
 def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
-    for col in ("cph", "cph_gap", "hours"):
+    for col in ("cph", "cph_gap", "hours", "talk_s", "aht_s"):
         if col in out:
             out[col] = out[col].astype("float64").round(2)
-    for col in ("success_rate", "success_gap", "targets_met_share"):
+    for col in ("success_rate", "success_gap", "targets_met_share", "abandon_rate"):
         if col in out:
             out[col] = out[col].astype("float64").round(4)
     return out
