@@ -81,3 +81,4 @@ from cctool.cli import grade_cmd  # noqa: E402,F401
 from cctool.cli import payroll_cmd  # noqa: E402,F401
 from cctool.cli import headcount_cmd  # noqa: E402,F401
 from cctool.cli import kpi_cmd  # noqa: E402,F401
+from cctool.cli import inspect_cmd  # noqa: E402,F401

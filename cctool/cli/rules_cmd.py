@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from cctool.cli.terminal import guard, info, out_console
@@ -34,3 +35,11 @@ def show(file: Optional[Path] = typer.Argument(None, help="Rules file; default: 
     for rule_id, path, setting in loaded.rules.rule_table():
         table.add_row(rule_id, path, setting)
     out_console.print(table)
+    mapped = loaded.rules.columns.mapping_rows()
+    if mapped:
+        columns = Table(title="Column mapping (how each field is read from the exports)", show_lines=False)
+        columns.add_column("Where in the file")
+        columns.add_column("Read as", overflow="fold")
+        for path, how in mapped:
+            columns.add_row(escape(path), escape(how))
+        out_console.print(columns)

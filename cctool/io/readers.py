@@ -376,13 +376,12 @@ def resolve_table(raw: pd.DataFrame, table: str, extra_aliases: dict | None, fie
 
 def read_frame(raw: pd.DataFrame, path: Path, sheet: str | None, encoding: str | None, offset: int, table: str, *,
                extra_aliases: dict | None = None, known_agents: set[str] | None = None,
-               field_map: dict | None = None) -> LoadedTable:
-    """`read_table` on a frame already read from its file."""
+               field_map: dict | None = None, optional_fields: frozenset = frozenset()) -> LoadedTable:
+    """`read_table` on a frame already read from its file. `optional_fields`: required fields
+    the caller can do without (a call log's success, when the rules allow grading without it)."""
     where = f"{path}" + (f", sheet {sheet!r}" if sheet else "")
     raw = raw.set_axis([str(c) for c in raw.columns], axis=1)
-    # A call that reached no agent (blank agent) is a call offered and abandoned, not an error.
-    optional = frozenset({"agent_id"}) if table == "calls" else frozenset()
-    table, res = resolve_table(raw, table, extra_aliases, field_map, optional)
+    table, res = resolve_table(raw, table, extra_aliases, field_map, frozenset(optional_fields))
     res.raise_if_incomplete(where)
     spec_t = TABLES[table]
     headers = res.header_of()

@@ -454,6 +454,17 @@ class FieldMap(Strict):
     def headers(self) -> tuple[str, ...]:
         return (self.from_,) if self.from_ is not None else tuple(self.join or ())
 
+    def describe(self) -> str:
+        text = f"from {self.from_}" if self.from_ is not None else "join " + " + ".join(self.join or ())
+        if self.format:
+            text += f"; format {self.format}" + (f" ({self.timezone})" if self.timezone else "")
+        if self.values:
+            text += "; values " + ", ".join(f"{k} → {str(v).lower() if isinstance(v, bool) else v}"
+                                            for k, v in self.values.items())
+        if self.none:
+            text += "; blank when " + ", ".join(self.none)
+        return text
+
     def check_field(self, table: str, field: str) -> None:
         """Raise ValueError when this mapping cannot feed `field` of `table` (kinds from io.tables)."""
         from cctool.io.tables import TABLES  # pure data; imported late to keep the model light
@@ -528,6 +539,17 @@ class Columns(Strict):
 
     def mapping(self, table: str) -> dict[str, FieldMap]:
         return dict(getattr(self, table, {}) or {})
+
+    def mapping_rows(self) -> list[tuple[str, str]]:
+        """(YAML path, how the field is read) for every mapped field and every alias list."""
+        rows = []
+        for table in MAPPED_TABLES:
+            for field, fmap in getattr(self, table).items():
+                rows.append((f"columns.{table}.{field}", fmap.describe()))
+        for table, fields in self.aliases.items():
+            for field, names in fields.items():
+                rows.append((f"columns.aliases.{table}.{field}", "also headed " + ", ".join(names)))
+        return rows
 
 
 class Rules(Strict):
