@@ -285,12 +285,15 @@ def to_duration_seconds(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         deltas = pd.Series(np.nan, index=raw.index)
     plain = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce").astype("float64")
     parts = text.str.extract(_DURATION_RE)
-    h = pd.to_numeric(parts[0], errors="coerce").fillna(0)
-    m = pd.to_numeric(parts[1], errors="coerce")
-    s = pd.to_numeric(parts[2], errors="coerce")
+    h = pd.to_numeric(parts[0], errors="coerce").astype("float64").fillna(0)
+    m = pd.to_numeric(parts[1], errors="coerce").astype("float64")
+    s = pd.to_numeric(parts[2], errors="coerce").astype("float64")
     clock = (h * 3600 + m * 60 + s).where((m < 60) & (s < 60))
     from_native = (native - native.dt.normalize()).dt.total_seconds()
-    out = plain.fillna(clock).fillna(numbers).fillna(from_native).fillna(deltas)
+    parts = [p.astype("float64") for p in (plain, clock, numbers, from_native, deltas)]
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.fillna(part)
     out = out.where(out >= 0)
     present = native.notna() | numbers.notna() | deltas.notna() | (text.notna() & (text != ""))
     bad = present.fillna(False) & out.isna()

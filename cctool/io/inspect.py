@@ -87,15 +87,38 @@ def _required(table: str) -> list[str]:
     return [c.name for c in TABLES[table].columns if c.required]
 
 
+def _score(raw: pd.DataFrame, table: str, res: mapping.Resolution) -> float:
+    """Required fields found, plus half of those some header hints at (an export's `Agent`,
+    `Answered (Y/N)` or `Date` + `Time` make it a call log before any mapping), less those
+    nothing in the file resembles."""
+    required = _required(table)
+    used = {h for s in res.sources.values() for h in s.headers}
+    found = sum(1 for r in required if r in res.sources)
+    hinted = sum(1 for r in required if r not in res.sources and _candidates(r, list(raw.columns), used))
+    return found + hinted / 2 - (len(required) - found - hinted)
+
+
+def resolve_for_inspection(raw: pd.DataFrame, name: str, aliases: dict, field_map) -> tuple[str, mapping.Resolution]:
+    """As the readers resolve it; for punches without a mapping, the raw-event layout when it
+    fits the file better (the reader needs a mapping or a direction header to choose it)."""
+    table, res = resolve_table(raw, name, aliases, field_map)
+    if name == "punches" and table == "punches":
+        events = mapping.resolve(list(raw.columns), TABLES["punch_events"], field_map,
+                                 (aliases or {}).get("punches"), table_key="punches")
+        if _score(raw, "punch_events", events) > _score(raw, "punches", res):
+            return "punch_events", events
+    return table, res
+
+
 def guess_table(raw: pd.DataFrame, aliases: dict, columns) -> tuple[str, list[tuple[str, int, int]]]:
     """The table whose required fields the file feeds best (mapped fields count first)."""
     scored = []
     for name in INSPECTABLE:
-        table, res = resolve_table(raw, name, aliases, columns.mapping(name) if columns else None)
+        table, res = resolve_for_inspection(raw, name, aliases, columns.mapping(name) if columns else None)
         required = _required(table)
         found = sum(1 for r in required if r in res.sources)
         mapped = len(columns.mapping(name)) if columns else 0
-        scored.append(((res.complete, mapped > 0, found / len(required), found), name, found, len(required)))
+        scored.append(((res.complete, mapped > 0, _score(raw, table, res)), name, found, len(required)))
     scored.sort(key=lambda s: s[0], reverse=True)
     return scored[0][1], [(name, found, total) for _, name, found, total in scored]
 
@@ -113,7 +136,7 @@ def inspect_file(spec: str | Path, table: str | None = None, rules=None) -> Insp
     if table not in INSPECTABLE:
         raise InputError(f"--table must be one of {', '.join(INSPECTABLE)}, got {table!r}")
     field_map = columns.mapping(table) if columns else None
-    read_as, res = resolve_table(raw, table, aliases, field_map)
+    read_as, res = resolve_for_inspection(raw, table, aliases, field_map)
     suffix = path.suffix.lower()
     fmt = "xlsx" if suffix in (".xlsx", ".xlsm", ".xls") else "parquet" if suffix in (".parquet", ".pq") else "csv"
     ins = Inspection(path, fmt, encoding, sheet, 1, read_as, table, guessed, candidates, detect_layout(path, raw),
@@ -193,8 +216,8 @@ def suggest_mapping(ins: Inspection, raw: pd.DataFrame) -> str:
             if ambiguous and f"({col.name})" in ins.error and not src.format:
                 lines.append(f"    {col.name}: {_source_yaml(src)}, format: dayfirst}}   # or monthfirst")
             continue
-        if not col.required and col.name not in ("duration_s", "end_time", "direction", "time"):
-            continue
+        if not col.required and not (col.name == "duration_s" and "end_time" not in res.sources):
+            continue  # optional fields are suggested only for talk time (duration_s, when no end_time)
         lines.append(_suggest_field(col, ins, raw, used))
     if not lines:
         return ""

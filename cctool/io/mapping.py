@@ -26,9 +26,9 @@ class Source:
     field: str
     headers: tuple[str, ...]  # the file's headers, as written (one, or several joined)
     yaml_path: str | None = None  # columns.calls.start_time when mapped; None for a header/alias match
-    values: tuple[tuple[str, object], ...] = ()  # (source value folded, field value)
+    values: tuple[tuple[str, object], ...] = ()  # (source value as written in the rules, field value)
     format: str | None = None
-    none: tuple[str, ...] = ()  # folded source values that mean blank
+    none: tuple[str, ...] = ()  # source values that mean blank, as written in the rules
     timezone: str | None = None
 
     @property
@@ -124,9 +124,9 @@ def _mapped_source(name: str, fmap, headers: list[str], yaml_path: str) -> tuple
                                                                 if close else ""))
         key = "from" if fmap.from_ is not None else "join"
         return None, f"{yaml_path}.{key}: " + "; ".join(hints)
-    values = tuple((str(k).strip().casefold(), v) for k, v in (fmap.values or {}).items())
+    values = tuple((str(k).strip(), v) for k, v in (fmap.values or {}).items())
     return Source(name, tuple(found), yaml_path, values, fmap.format,
-                  tuple(w.strip().casefold() for w in fmap.none), fmap.timezone), None
+                  tuple(w.strip() for w in fmap.none), fmap.timezone), None
 
 
 def resolve(headers: list[str], table: Table, mapping: dict | None = None,
@@ -215,7 +215,8 @@ def source_values(raw: pd.DataFrame, src: Source) -> pd.Series:
         cells = raw[src.headers[0]]
     if src.none:
         text = as_text(cells) if not src.joined else cells
-        cells = cells.mask(text.str.casefold().isin(src.none).fillna(False))
+        blank = {w.casefold() for w in src.none}
+        cells = cells.mask(text.str.casefold().isin(blank).fillna(False))
     return cells
 
 
@@ -224,7 +225,7 @@ def mapped_values(cells: pd.Series, src: Source) -> tuple[pd.Series, pd.Series]:
     Booleans become 'true'/'false', which every coercer reads."""
     text = as_text(cells)
     folded = text.str.casefold()
-    lookup = {k: ("true" if v is True else "false" if v is False else str(v)) for k, v in src.values}
+    lookup = {k.casefold(): ("true" if v is True else "false" if v is False else str(v)) for k, v in src.values}
     out = folded.map(lookup, na_action="ignore").astype("string")
     bad = text.notna() & out.isna()
     return out, bad.fillna(False).astype(bool)

@@ -49,7 +49,7 @@ def source_expr(src: Source, kinds: dict[str, str]) -> tuple[str, str]:
     expr = parts[0] if len(parts) == 1 else f"concat_ws(' ', {', '.join(parts)})"
     expr = f"nullif({expr}, '')"
     if src.none:
-        expr = f"CASE WHEN lower({expr}) IN ({literal_list(src.none)}) THEN NULL ELSE {expr} END"
+        expr = f"CASE WHEN lower({expr}) IN ({literal_list({w.lower() for w in src.none})}) THEN NULL ELSE {expr} END"
     return expr, "VARCHAR"
 
 
@@ -63,8 +63,8 @@ def value_map_expr(expr: str, kind: str, src: Source, target: str) -> str:
             out = "true" if value is True else "false"
         else:
             out = literal(value if not isinstance(value, bool) else str(value).lower())
-        # casefold and lower agree on the words centres use; both sides folded the same way
-        whens.append(f"WHEN {literal(source)} THEN {out}")
+        # both sides lower-cased the same way (SQL lower, Python lower): exact after trimming, any case
+        whens.append(f"WHEN {literal(source.lower())} THEN {out}")
     return f"(CASE {folded} {' '.join(whens)} END)"
 
 

@@ -218,9 +218,9 @@ def brief_records(brief: Brief) -> list[dict]:
     """JSON records (canonical names), rates rounded for reading."""
     f = brief.figures.copy()
     for col in f.columns:
-        if col.startswith(("success_rate", "calls_change")):
+        if col.startswith(("success_rate", "calls_change", "abandon_rate")):
             f[col] = f[col].round(4)
-        elif col.startswith(("cph", "hours")):
+        elif col.startswith(("cph", "hours", "aht_s", "talk_s")):
             f[col] = f[col].round(2)
     f["date"] = f["date"].dt.strftime("%Y-%m-%d")
     f = f.astype(object).where(f.notna(), None)
