@@ -67,20 +67,19 @@ class Inspection:
         return self.error is None
 
 
-def detect_layout(path: Path, raw: pd.DataFrame) -> str | None:
-    """The product layout of the export (DingTalk, WeCom, ZKTeco …), when the layout adapters
-    (`cctool.io.layouts.detect`) are installed; None otherwise. The single hook for them."""
+def detect_layout(spec: str | Path, table: str | None = None) -> str | None:
+    """The product layout of the export (DingTalk, WeCom, ZKTeco …) by the layout adapters'
+    `cctool.io.layouts.detect(spec, table)`, when they are installed; None otherwise. The
+    single hook for them: inspect names the layout, the readers apply it."""
     try:
         from cctool.io.layouts import detect  # type: ignore[attr-defined]
     except ImportError:
         return None
     try:
-        found = detect(path)
-    except Exception:  # noqa: BLE001 — an adapter that cannot place the file names no layout
-        return None
-    if found is None:
-        return None
-    return str(getattr(found, "name", found))
+        found = detect(spec, table)
+    except InputError:
+        return None  # an adapter that cannot place the file names no layout
+    return None if found is None else str(getattr(found, "name", found))
 
 
 def _required(table: str) -> list[str]:
@@ -139,8 +138,8 @@ def inspect_file(spec: str | Path, table: str | None = None, rules=None) -> Insp
     read_as, res = resolve_for_inspection(raw, table, aliases, field_map)
     suffix = path.suffix.lower()
     fmt = "xlsx" if suffix in (".xlsx", ".xlsm", ".xls") else "parquet" if suffix in (".parquet", ".pq") else "csv"
-    ins = Inspection(path, fmt, encoding, sheet, 1, read_as, table, guessed, candidates, detect_layout(path, raw),
-                     res, list(raw.columns))
+    ins = Inspection(path, fmt, encoding, sheet, 1, read_as, table, guessed, candidates,
+                     detect_layout(spec, None if guessed else table), res, list(raw.columns))
     optional = frozenset({"success"}) if table == "calls" and rules is not None and \
         rules.grading.calls_without_success == "grade_other_criteria" else frozenset()
     try:

@@ -63,6 +63,7 @@ SUMS = ["calls", "connected", "successes", "amount", "talk_s", "talk_calls", "ba
 
 # What DuckDB's own BOOLEAN / TIMESTAMP parsing accepts: a sample of only these takes the fast mode.
 _DUCK_BOOL = {"true", "false", "t", "f", "1", "0", "y", "n", "yes", "no", ""}
+_ANY_SLASH_DATE = re.compile(r"(?<!\d)\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}(?!\d)")
 _NUMBER = re.compile(r"^\s*-?\d+(\.\d*)?([eE][-+]?\d+)?\s*$")
 _ISO_TIME = re.compile(r"^\s*\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*$")
 
@@ -81,6 +82,7 @@ class _Source:
     tmpdir: Path | None = None
     fields: dict[str, mapping.Source] = field(default_factory=dict)  # canonical -> where it comes from
     time_order: str | None = None  # dayfirst / monthfirst when start_time's slash dates prove it
+    sample: str | None = None  # the decoded start of a CSV (the slash-date check skips a file without any)
     sheet: str | None = None
 
     def cleanup(self) -> None:
@@ -258,6 +260,7 @@ def _open_source(path: Path, aliases: dict[str, list[str]] | None, con, field_ma
             src.tmpdir = Path(tempfile.mkdtemp(prefix="cctool-calls-"))
             src.sql_path = _transcode(path, encoding, src.tmpdir)
         names, src.delim = _header_fields(text, path)
+        src.sample = text
         src.columns = {name: "VARCHAR" for name in _unique(names)}
     else:
         raise InputError(f"{path}: unsupported call-log file type {suffix or '(none)'}; use .csv, .xlsx or "
@@ -298,6 +301,10 @@ def _check_slash_dates(con, src: _Source) -> None:
     the column proves; an ambiguous column stops the run asking for `format`."""
     s = src.fields.get("start_time")
     if s is None or s.format or src.kind == "parquet":
+        return
+    # One more scan of the file only when its first 64 KiB hold a slash date at all: a log of ISO
+    # times pays nothing. Slash dates first met further on are unreadable values, never guessed.
+    if src.sample is not None and not _ANY_SLASH_DATE.search(src.sample):
         return
     expr, kind = mapping_sql.source_expr(s, src.columns)
     if not mapping_sql.is_text(kind):

@@ -257,3 +257,16 @@ def test_grading_without_success_only_when_the_rules_say_so(tmp_path):
     assert all(r["success_rate"] is None for r in graded["records"])
     assert any("success rate n/a" in r["explanation"] for r in graded["records"] if r["decision"] != "not_graded")
     assert any("no success column" in n for n in graded.get("notes", []))
+
+
+def test_inspect_names_the_layout_the_adapters_detect(clock, monkeypatch):
+    import sys
+    import types
+
+    calls = []
+    fake = types.ModuleType("cctool.io.layouts")
+    fake.detect = lambda spec, table=None: calls.append((str(spec), table)) or "zkteco_english"
+    monkeypatch.setitem(sys.modules, "cctool.io.layouts", fake)
+    result = invoke("inspect", clock["punches"], "--rules", clock["rules"], "--table", "punches")
+    assert result.exit_code == 0, result.output
+    assert "Layout: zkteco_english" in result.output and calls == [(str(clock["punches"]), "punches")]
