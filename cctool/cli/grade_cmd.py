@@ -20,7 +20,7 @@ from cctool.periods import parse_quarter
 def grade_agents(
     quarter: str = typer.Option(..., "--quarter", help="Quarter to grade: 2026Q3, or 'last'."),
     roster: Path = ROSTER_OPTION,
-    calls: Path = typer.Option(..., "--calls", help="Call log (通话记录), CSV or Parquet; millions of rows are fine."),
+    calls: Path = typer.Option(..., "--calls", help="Call log (通话记录), CSV, Parquet or .xlsx; millions of rows are fine."),
     kpi: Path = typer.Option(..., "--kpi", help="Monthly KPI scores (月度绩效)."),
     punches: Optional[Path] = typer.Option(None, "--punches", help="Punches (签到记录): hours signed in for CPH."),
     schedule: Optional[Path] = typer.Option(None, "--schedule", help="Schedule (排班表): scheduled hours where no punches."),

@@ -40,7 +40,7 @@ def monthly_payroll(
     punches: Path = typer.Option(..., "--punches", help="Punches (签到记录)."),
     leave: Optional[Path] = typer.Option(None, "--leave", help="Leave requests (请假单)."),
     excusals: Optional[Path] = typer.Option(None, "--excusals", help="Excusals (免责)."),
-    calls: Optional[Path] = typer.Option(None, "--calls", help="Call log (CSV or Parquet), for commission and PAY-OT."),
+    calls: Optional[Path] = typer.Option(None, "--calls", help="Call log (CSV, Parquet or .xlsx), for commission and PAY-OT."),
     kpi: Optional[Path] = typer.Option(None, "--kpi", help="Monthly KPI scores, for the performance bonus."),
     rules: Optional[Path] = RULES_OPTION,
     out: Path = typer.Option(..., "--out", help="Excel payroll to write (.xlsx); readable by its owner only."),

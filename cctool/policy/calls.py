@@ -1,5 +1,6 @@
 """Call-log aggregation for grading (GRD-* metrics): one DuckDB pass over a CSV or Parquet
-file of millions of rows, never materialised in pandas.
+file of millions of rows, never materialised in pandas (an .xlsx call log, small by nature,
+is read by calamine as text and registered as a DuckDB table).
 
 A single GROUP BY gives, per agent id and row status (usable, outside the period, or which
 required value is unreadable), the calls, connected calls, successes and amount. Only that
@@ -9,7 +10,9 @@ without a trace.
 
 Why this module reads a file although it sits in `policy`: the aggregation *is* the read
 (DuckDB scans the file out of core); it reuses the readers' header mapping and encoding
-detection so a call log is accepted exactly where the other tables are.
+detection so a call log is accepted exactly where the other tables are. The rules file's
+column mapping (join, values, format, none) becomes SQL in `cctool.io.mapping_sql`; a call
+whose agent is blank (or a `none` value) reached no agent: status NO_AGENT, counted apart.
 
 CSV is read in one of two modes:
 - fast: start_time / connected / success typed by DuckDB itself (ISO times; true/false,
@@ -251,8 +254,7 @@ def _open_source(path: Path, aliases: dict[str, list[str]] | None, con, field_ma
         if not sample.strip():
             raise InputError(f"{path}: the file is empty (no header row)")
         if sample.startswith(ZIP_MAGIC) or sample.startswith(OLE_MAGIC):
-            raise InputError(f"{path}: this is an Excel workbook, not a CSV text file; export the call log "
-                             "as CSV or Parquet")
+            raise InputError(f"{path}: this is an Excel workbook, not a CSV text file; rename it to .xlsx")
         whole = path.stat().st_size <= len(sample)
         text, encoding = decode_text(_cut_at_line(sample, whole), path)
         src = _Source(path, "csv", path, encoding=encoding)

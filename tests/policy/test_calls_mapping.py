@@ -192,3 +192,20 @@ def test_a_log_without_success_is_refused_unless_the_rules_allow_it(tmp_path):
     assert "grading.calls_without_success: grade_other_criteria" in text
     per_agent, _ = call_metrics(path, START, END, KNOWN, success_optional=True)
     assert per_agent.attrs["has_success"] is False and per_agent["calls"].tolist() == [1]
+
+
+def test_join_of_excel_date_and_time_cells(tmp_path):
+    rows = [["Call Id", "Agent", "Date", "Time", "Answered (Y/N)", "Resolved", "AvgTalkDuration"],
+            ["ID1", "E1", dt.datetime(2026, 7, 1), dt.time(9, 12, 58), "Y", "N", dt.time(0, 2, 23)],
+            ["ID2", "E2", dt.datetime(2026, 7, 2), dt.time(17, 0, 1), "N", "N", None]]
+    path = _workbook(tmp_path / "calls.xlsx", rows)
+    yes_no = {"values": {"Y": True, "N": False}}
+    m = calls_map(call_id="Call Id", agent_id="Agent", start_time={"join": ["Date", "Time"]},
+                  connected={"from": "Answered (Y/N)", **yes_no}, success={"from": "Resolved", **yes_no},
+                  duration_s={"from": "AvgTalkDuration", "format": "duration"})
+    frame = read_table(path, "calls", field_map=m).frame
+    assert frame["start_time"].tolist() == [pd.Timestamp("2026-07-01 09:12:58"), pd.Timestamp("2026-07-02 17:00:01")]
+    assert frame["duration_s"].tolist()[0] == 143
+    daily, issues = daily_call_metrics(path, START, END, KNOWN, field_map=m)
+    assert not issues and daily["date"].tolist() == [pd.Timestamp("2026-07-01"), pd.Timestamp("2026-07-02")]
+    assert daily["talk_s"].tolist() == [143.0, 0.0]
