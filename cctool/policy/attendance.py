@@ -38,6 +38,7 @@ class AttendanceResult:
     issues: list[Issue]
     as_of: pd.Timestamp | None = None  # shifts ending after it are pending, not judged
     feed_gap_days: list = None  # days judged as a time-clock feed gap (ATT-FEED-GAP)
+    coverage: object = None  # what the inputs covered (cctool.coverage.Coverage), set by the pipeline
 
     @property
     def pending_shifts(self) -> int:

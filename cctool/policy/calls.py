@@ -351,7 +351,7 @@ def _select_sql(src: _Source, careful: bool, start: pd.Timestamp, end: pd.Timest
         f"SELECT agent_id, {status} AS status, count(*) AS calls, "
         "count(*) FILTER (WHERE is_connected) AS connected, count(*) FILTER (WHERE is_success) AS successes, "
         "sum(amount) AS amount, "
-        "count(amount_raw) - count(amount) AS bad_amount "
+        "count(amount_raw) - count(amount) AS bad_amount, min(ts) AS first_ts, max(ts) AS last_ts "
         f"FROM ({scan}) GROUP BY ALL"
     )
     return scan, grouped
@@ -457,6 +457,18 @@ def _agent_issues(src: _Source, groups: pd.DataFrame, known_agents: set[str], st
     return issues
 
 
+def _span(groups: pd.DataFrame) -> dict:
+    """First and last call time of the readable rows, for the coverage check (issue 9 §3)."""
+    readable = groups[groups["status"].isin([OK, OUT_OF_PERIOD])]
+    first, last = readable["first_ts"].min(), readable["last_ts"].max()
+    return {"first": None if pd.isna(first) else pd.Timestamp(first),
+            "last": None if pd.isna(last) else pd.Timestamp(last)}
+
+
+def _unreadable(groups: pd.DataFrame) -> int:
+    return int(groups.loc[~groups["status"].isin([OK, OUT_OF_PERIOD]), "calls"].sum())
+
+
 def _tidy_ids(groups: pd.DataFrame) -> pd.DataFrame:
     """Trim the grouped agent ids; a blank id is a BLANK_AGENT row whatever else was wrong."""
     ids = groups["agent_id"].astype("string").str.strip()
@@ -486,6 +498,7 @@ def call_metrics(calls_path: str | Path, period_start, period_end, known_agents,
     known = set(known_agents)
     with _opened(path, aliases) as (con, src):
         groups, scan, careful = _run(con, src, start, end)
+        span = _span(groups)
         groups = _tidy_ids(groups)
         issues, rejected = _rejected_lines(con, src) if careful and src.kind == "csv" else ([], 0)
         issues += _bad_value_issues(con, src, scan, groups)
@@ -499,7 +512,8 @@ def call_metrics(calls_path: str | Path, period_start, period_end, known_agents,
     per_agent["success_base"] = per_agent["connected"] if success_denominator == "connected" else per_agent["calls"]
     per_agent = per_agent[PER_AGENT_COLUMNS].sort_values("agent_id").reset_index(drop=True)
     per_agent.attrs.update(rows_read=int(groups["calls"].sum()) + rejected, encoding=src.encoding,
-                           mode="parquet" if src.kind == "parquet" else ("careful" if careful else "fast"))
+                           mode="parquet" if src.kind == "parquet" else ("careful" if careful else "fast"),
+                           rows_unreadable=_unreadable(groups) + rejected, **span)
     return per_agent, issues
 
 
@@ -563,7 +577,8 @@ def _run_daily(con, src: _Source, start, end, has_windows: bool) -> tuple[pd.Dat
     grouped = (f"SELECT agent_id, {status} AS status, CASE WHEN {status} = {OK} THEN day END AS date, "
                "count(*) AS calls, count(*) FILTER (WHERE is_connected) AS connected, "
                "count(*) FILTER (WHERE is_success) AS successes, sum(amount) AS amount, "
-               f"count(amount_raw) - count(amount) AS bad_amount FROM ({dated}) GROUP BY ALL")
+               f"count(amount_raw) - count(amount) AS bad_amount, min(ts) AS first_ts, max(ts) AS last_ts "
+               f"FROM ({dated}) GROUP BY ALL")
     try:
         return con.execute(grouped).df(), scan, careful
     except duckdb.Error as exc:
@@ -599,6 +614,7 @@ def daily_call_metrics(calls_path: str | Path, period_start, period_end, known_a
             con.register("call_windows", w)
         groups, scan, careful = _run_daily(con, src, start, end, has_windows)
         groups["date"] = pd.to_datetime(groups["date"]).astype("datetime64[ns]")
+        span = _span(groups)
         per_status = _tidy_ids(groups.drop(columns="date"))
         issues, rejected = _rejected_lines(con, src) if careful and src.kind == "csv" else ([], 0)
         issues += _bad_value_issues(con, src, scan, per_status)
@@ -613,5 +629,6 @@ def daily_call_metrics(calls_path: str | Path, period_start, period_end, known_a
     daily = daily[DAILY_COLUMNS].sort_values(["agent_id", "date"]).reset_index(drop=True)
     daily["agent_id"] = daily["agent_id"].astype(object)
     daily.attrs.update(rows_read=int(groups["calls"].sum()) + rejected, encoding=src.encoding,
-                       mode="parquet" if src.kind == "parquet" else "careful")
+                       mode="parquet" if src.kind == "parquet" else "careful",
+                       rows_unreadable=_unreadable(per_status) + rejected, **span)
     return daily, issues
