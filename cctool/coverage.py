@@ -11,6 +11,7 @@ banner and its JSON carries the `coverage` block.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -119,7 +120,7 @@ def calls_coverage(file: str, seen: pd.DataFrame, in_period: int | None = None) 
     a = seen.attrs
     if in_period is None:
         in_period = int(seen["calls"].sum()) if len(seen) else 0
-    return InputCoverage("calls", file, int(a.get("rows_read", 0)), int(a.get("rows_unreadable", 0)),
+    return InputCoverage("calls", Path(file).name, int(a.get("rows_read", 0)), int(a.get("rows_unreadable", 0)),
                          a.get("first"), a.get("last"), in_period)
 
 

@@ -114,20 +114,22 @@ def nearest_shift(events: pd.DataFrame, windows: pd.DataFrame) -> pd.Series:
     if windows.empty or events.empty:
         return pd.Series(-1, index=events.index, dtype="int64")
     times = events["time"].astype("datetime64[ns]")
-    ev = pd.DataFrame({"agent_id": events["agent_id"].to_numpy(), "time": times.to_numpy(),
+    # Agent ids as plain objects on both sides: the readers' string dtypes differ in their NA.
+    ev = pd.DataFrame({"agent_id": events["agent_id"].astype(object).to_numpy(), "time": times.to_numpy(),
                        "_pos": np.arange(len(events))}).sort_values("time", kind="stable")
-    keys = windows[["agent_id", "win_start"]].assign(win=np.arange(len(windows))).sort_values("win_start",
-                                                                                            kind="stable")
+    keys = pd.DataFrame({"agent_id": windows["agent_id"].astype(object).to_numpy(),
+                         "win_start": windows["win_start"].to_numpy(), "win": np.arange(len(windows))}) \
+        .sort_values("win_start", kind="stable")
     latest = pd.merge_asof(ev, keys, left_on="time", right_on="win_start", by="agent_id", direction="backward")
     latest = latest.sort_values("_pos")
     t = latest["time"].to_numpy()
-    agent = latest["agent_id"].to_numpy()
+    agent = latest["agent_id"].astype(object).to_numpy()
     last = latest["win"].fillna(-1).astype("int64").to_numpy()
     direction = events["direction"].astype("string").to_numpy() if "direction" in events \
         else np.full(len(events), pd.NA, dtype=object)
     is_in = pd.Series(direction).eq("in").fillna(False).to_numpy(dtype=bool)
     is_out = pd.Series(direction).eq("out").fillna(False).to_numpy(dtype=bool)
-    w_agent, w_end = windows["agent_id"].to_numpy(), windows["win_end"].to_numpy()
+    w_agent, w_end = windows["agent_id"].astype(object).to_numpy(), windows["win_end"].to_numpy()
     w_start_at, w_end_at = windows["shift_start_at"].to_numpy(), windows["shift_end_at"].to_numpy()
     best = np.full(len(events), -1, dtype="int64")
     best_dist = np.full(len(events), np.inf)
