@@ -316,3 +316,14 @@ def test_kpi_targets_are_unknown_without_hours_never_met(tmp_path):
     team = doc["teams"][0]
     assert team["with_targets"] == 0 and team["targets_met_share"] is None
     assert team["rank"] == 1  # ranked on its known success rate only
+
+
+def test_headcount_does_not_trust_a_mostly_unreadable_roster(tmp_path):
+    r = roster(tmp_path, [f"B{i},Bad,TSR-1,agent,TSR,operations,B,L1,someday,,active" for i in range(3)])
+    args = ["headcount", "--month", "2026-10", "--roster", r, "--out", tmp_path / "h.xlsx", "--json", tmp_path / "h.json"]
+    stopped = invoke(*args)
+    assert stopped.exit_code == 3 and "roster.csv: 3 of 7 rows unreadable (43%, more than 20%)" in stopped.output
+    allowed = invoke(*args, "--allow-partial")
+    assert allowed.exit_code == 0, allowed.output
+    assert first_cell(tmp_path / "h.xlsx").startswith("PARTIAL REPORT")
+    assert read_json(tmp_path / "h.json")["coverage"]["inputs"][0]["rows_unreadable"] == 3
