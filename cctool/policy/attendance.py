@@ -225,9 +225,10 @@ def punch_days(punches: pd.DataFrame | None) -> set[pd.Timestamp]:
     if punches is None or punches.empty:
         return set()
     if "time" in punches.columns:
-        return set(punches["time"].dropna().dt.normalize())
-    stamps = pd.concat([punches["date"], punches["sign_in"].dt.normalize(), punches["sign_out"].dt.normalize()])
-    return set(stamps.dropna())
+        stamps = punches["time"].dt.normalize()
+    else:
+        stamps = pd.concat([punches["date"], punches["sign_in"].dt.normalize(), punches["sign_out"].dt.normalize()])
+    return set(pd.to_datetime(stamps.dropna().unique()))  # a few hundred days, not one per punch
 
 
 def feed_gap_days(shifts: pd.DataFrame, punches: pd.DataFrame | None, rules: Rules,
