@@ -122,6 +122,8 @@ def test_a_period_without_shifts_does_not_crash(tmp_path, command):
     partial = invoke(*future, "--allow-partial")
     assert partial.exit_code == 0, partial.output
     assert "PARTIAL REPORT" in partial.output
+    if command == "daily-brief":  # the brief itself opens with the banner (it may be piped to chat)
+        assert partial.stdout.startswith("PARTIAL REPORT (--allow-partial): schedule.csv has no shift in 2026-12-06")
 
 
 # ----------------------------------------------------------------------------- §3 coverage
