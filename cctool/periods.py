@@ -80,3 +80,17 @@ def period_label(period: str, date: dt.date) -> str:
         year, week, _ = start.isocalendar()
         return f"{year}-W{week:02d} ({start.isoformat()}..{(end - dt.timedelta(days=1)).isoformat()})"
     return f"{start.year:04d}-{start.month:02d}"
+
+
+def parse_as_of(text: str | None) -> dt.datetime | None:
+    """`--as-of "2026-11-27 08:00"` (also a bare date: its midnight); None: the default."""
+    if text is None:
+        return None
+    m = re.fullmatch(r"\s*(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*", text)
+    try:
+        if m:
+            parts = [int(p) if p else 0 for p in m.groups()]
+            return dt.datetime(*parts)
+    except ValueError:
+        pass
+    raise CctoolError(f"--as-of must look like \"2026-11-27 08:00\" (or 2026-11-27), got {text!r}")

@@ -6,13 +6,14 @@ from typing import Optional
 
 import typer
 
-from cctool.cli.common import (FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION, RULES_OPTION,
-                               check_fail_on, check_lang, check_out, report_issues, run_info, start, write_outputs)
+from cctool.cli.common import (ALLOW_PARTIAL_OPTION, AS_OF_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION,
+                               ROSTER_OPTION, RULES_OPTION, check_fail_on, check_lang, check_out, coverage_options,
+                               report_issues, run_info, start, warn_partial, with_coverage, write_outputs)
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info
 from cctool.errors import EXIT_FINDINGS
-from cctool.periods import parse_month
+from cctool.periods import parse_as_of, parse_month
 
 
 @app.command("attendance-audit")
@@ -29,6 +30,8 @@ def attendance_audit(
     json_path: Optional[Path] = JSON_OPTION,
     lang: str = LANG_OPTION,
     fail_on: Optional[str] = FAIL_ON_OPTION,
+    allow_partial: bool = ALLOW_PARTIAL_OPTION,
+    as_of: Optional[str] = AS_OF_OPTION,
 ) -> None:
     """Who was late, who counts as absent, whose bonus stops, whose leave lacked approval, which team fell short."""
     from cctool.pipelines import run_attendance
@@ -38,6 +41,7 @@ def attendance_audit(
     with report_run("attendance-audit") as rec:
         lang, fail_on = check_lang(lang), check_fail_on(fail_on)
         period = rec.period = parse_month(month)  # a bad --month is a usage error before any file is read
+        as_of_time = parse_as_of(as_of)
         f = dict(month=period)
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
         rec.lock(out, json_path)
@@ -46,18 +50,24 @@ def attendance_audit(
             result, issues, _ = run_attendance(
                 period, loaded.rules, inputs, roster=fill(roster, **f), schedule=fill(schedule, **f),
                 punches=fill(punches, **f), leave=fill(leave, **f), excusals=fill(excusals, **f),
-                swaps=fill(swaps, **f))
-        run = run_info("attendance-audit", period, loaded, inputs, lang=lang)
+                swaps=fill(swaps, **f), as_of=as_of_time, allow_partial=allow_partial)
+        cov = result.coverage
+        run = run_info("attendance-audit", period, loaded, inputs, lang=lang, **coverage_options(cov))
         with step(f"Writing {out}…"):
-            outputs = [workbook_output(out, attendance_sheets(result, lang), run, issues, lang=lang)]
+            outputs = [workbook_output(out, with_coverage(attendance_sheets(result, lang), cov), run, issues, lang=lang)]
             if json_path:
-                outputs.append(json_output(json_path, json_payload(run, **attendance_json(result), issues=issues)))
+                outputs.append(json_output(json_path, json_payload(run, **attendance_json(result), issues=issues,
+                                                                   coverage=cov.as_dict())))
             write_outputs(rec, outputs)
         s = result.summary
         rec.counts.update(people=len(s), findings=len(result.events), attention=int(s["attention"].sum()),
                           input_errors=sum(i.severity == "error" for i in issues))
         report_issues(issues)
+        warn_partial(cov)
+        pending = f", {result.pending_shifts} shift(s) pending (not over at {cov.as_of:%Y-%m-%d %H:%M})" \
+            if result.pending_shifts else ""
         info(f"[green]Wrote[/green] {out}: {len(s)} people, {len(result.events)} findings, "
-             f"{int(s['attention'].sum())} need action, {int(result.teams['below_target'].sum())} team(s) below target")
-        if fail_on and bool(s["attention"].any()):
+             f"{int(s['attention'].sum())} need action, {int(result.teams['below_target'].sum())} team(s) below target"
+             + pending)
+        if fail_on and (bool(s["attention"].any()) or cov.partial):
             raise typer.Exit(EXIT_FINDINGS)

@@ -1,6 +1,7 @@
 """Shared pieces of the report commands: loading rules and inputs, writing outputs."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import typer
@@ -8,7 +9,7 @@ import typer
 from cctool.cli.terminal import info, warn
 from cctool.errors import Issue
 from cctool.io.inputs import InputSet
-from cctool.report.writer import RunInfo
+from cctool.report.writer import RunInfo, Sheet
 from cctool.rules import load_rules
 from cctool.rules.load import LoadedRules
 
@@ -18,6 +19,11 @@ JSON_OPTION = typer.Option(None, "--json", help="Also write the results as JSON 
 ROSTER_OPTION = typer.Option(..., "--roster", help="Roster file (.xlsx/.csv/.parquet; book.xlsx#Sheet for a sheet).")
 OUT_OPTION = typer.Option(..., "--out", help="Excel report to write (.xlsx).")
 FAIL_ON_OPTION = typer.Option(None, "--fail-on", help="'findings': exit 6 when findings need attention (for cron).")
+ALLOW_PARTIAL_OPTION = typer.Option(False, "--allow-partial",
+                                    help="Report even when the inputs do not cover the period (otherwise exit 3); "
+                                         "the report opens with a banner saying what was partial.")
+AS_OF_OPTION = typer.Option(None, "--as-of", help='Judge only shifts over by this time, e.g. "2026-11-27 08:00" '
+                                                  "(default: the latest punch); later shifts are pending.")
 
 
 def check_fail_on(value: str | None) -> str | None:
@@ -70,3 +76,26 @@ def report_issues(issues: list[Issue]) -> None:
         warn(f"{len(errors)} input row(s) could not be used; see the Errors sheet. First: {errors[0].message()}")
     if warnings:
         info(f"{len(warnings)} warning(s) about the inputs; see the Errors sheet.")
+
+
+def with_coverage(sheets: list[Sheet], coverage) -> list[Sheet]:
+    """A partial run's first sheet opens with the banner saying what was partial."""
+    if coverage is None or not coverage.partial or not sheets:
+        return sheets
+    first = sheets[0]
+    note = coverage.banner() + (f"  |  {first.note}" if first.note else "")
+    return [dataclasses.replace(first, note=note), *sheets[1:]]
+
+
+def coverage_options(coverage) -> dict:
+    """What the Run sheet records of the coverage: the as-of time and whether the run was partial."""
+    if coverage is None:
+        return {}
+    return {"as_of": None if coverage.as_of is None else f"{coverage.as_of:%Y-%m-%d %H:%M:%S}",
+            "pending_shifts": coverage.pending_shifts,
+            "partial": "; ".join(coverage.gaps) if coverage.partial else "no"}
+
+
+def warn_partial(coverage) -> None:
+    if coverage is not None and coverage.partial:
+        warn(coverage.banner())

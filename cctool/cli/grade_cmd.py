@@ -7,8 +7,9 @@ from typing import Optional
 
 import typer
 
-from cctool.cli.common import (FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION, RULES_OPTION,
-                               check_fail_on, check_lang, check_out, report_issues, run_info, start, write_outputs)
+from cctool.cli.common import (ALLOW_PARTIAL_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION,
+                               RULES_OPTION, check_fail_on, check_lang, check_out, coverage_options, report_issues,
+                               run_info, start, warn_partial, with_coverage, write_outputs)
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info
@@ -29,9 +30,11 @@ def grade_agents(
     json_path: Optional[Path] = JSON_OPTION,
     lang: str = LANG_OPTION,
     fail_on: Optional[str] = FAIL_ON_OPTION,
+    allow_partial: bool = ALLOW_PARTIAL_OPTION,
 ) -> None:
     """Quarterly TSR grading: earned grade, promotions with their approval chain, trainees ready to be regular, and why."""
     from cctool.io.readers import file_sha256, split_spec
+    from cctool.pipelines import report_coverage
     from cctool.policy.calls import call_metrics
     from cctool.policy.grading import grade_quarter, quarter_bounds
     from cctool.report.grading import grading_json, grading_sheets
@@ -62,22 +65,28 @@ def grade_agents(
         punches_df = inputs.load_optional("punches", punches)
         schedule_df = inputs.load_optional("schedule", schedule)
         per_agent, call_issues = calls_job.result()
+        # Grading needs calls in the quarter and an hours source (CPH); without them nobody is graded.
+        cov = report_coverage(period, q_start, q_end, loaded.rules, inputs, calls_file=calls, calls_seen=per_agent,
+                              schedule=schedule_df, punches=punches_df, need_hours=True).done()
+        cov.require(allow_partial)
         files = {name: str(t.path) for name, t in inputs.tables.items()}
         result = grade_quarter(period, roster_df, per_agent, kpi_df, g, punches=punches_df, schedule=schedule_df,
                                files=files)
         issues = inputs.issues + call_issues + result.issues
-        run = run_info("grade-agents", period, loaded, inputs, lang=lang)
+        run = run_info("grade-agents", period, loaded, inputs, lang=lang, **coverage_options(cov))
         run.inputs.insert(1, InputRecord("calls", str(calls), calls_sha.result(), per_agent.attrs["rows_read"]))
         with step(f"Writing {out}…"):
-            outputs = [workbook_output(out, grading_sheets(result, lang), run, issues, lang=lang)]
+            outputs = [workbook_output(out, with_coverage(grading_sheets(result, lang), cov), run, issues, lang=lang)]
             if json_path:
-                outputs.append(json_output(json_path, json_payload(run, **grading_json(result), issues=issues)))
+                outputs.append(json_output(json_path, json_payload(run, **grading_json(result), issues=issues,
+                                                                   coverage=cov.as_dict())))
             write_outputs(rec, outputs)
         report_issues(issues)
+        warn_partial(cov)
         counts = result.grades["decision"].value_counts()
         rec.counts.update(agents=len(result.grades), **{str(d): int(counts[d]) for d in counts.index})
         summary = ", ".join(f"{counts[d]} {d}" for d in counts.index)
         info(f"[green]Wrote[/green] {out}: {len(result.grades)} agents graded for {period} ({summary})")
         review = {"below_current", "trainee_overdue", "not_graded"}
-        if fail_on and result.grades["decision"].isin(review).any():
+        if fail_on and (result.grades["decision"].isin(review).any() or cov.partial):
             raise typer.Exit(EXIT_FINDINGS)

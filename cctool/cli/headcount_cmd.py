@@ -6,8 +6,9 @@ from typing import Optional
 
 import typer
 
-from cctool.cli.common import (JSON_OPTION, LANG_OPTION, OUT_OPTION, RULES_OPTION, check_lang, check_out,
-                               report_issues, run_info, start, write_outputs)
+from cctool.cli.common import (ALLOW_PARTIAL_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, RULES_OPTION, check_lang,
+                               check_out, coverage_options, report_issues, run_info, start, warn_partial,
+                               with_coverage, write_outputs)
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run
 from cctool.cli.terminal import info
@@ -24,9 +25,12 @@ def headcount(
     out: Path = OUT_OPTION,
     json_path: Optional[Path] = JSON_OPTION,
     lang: str = LANG_OPTION,
+    allow_partial: bool = ALLOW_PARTIAL_OPTION,
 ) -> None:
     """Joiners, leavers, transfers between teams, and trainees reaching 3 and 6 months."""
+    from cctool.coverage import CoverageCheck
     from cctool.io.readers import read_table
+    from cctool.policy.attendance import month_bounds
     from cctool.policy.headcount import headcount_month
     from cctool.report.writer import Sheet, json_output, json_payload, records, workbook_output
 
@@ -45,8 +49,11 @@ def headcount(
             inputs.tables["previous_roster"] = prev
             inputs.issues.extend(prev.issues)
             before = prev.frame
+        # A roster mostly unreadable is not trusted: its "leavers" would be people it failed to read.
+        cov = CoverageCheck(period, *month_bounds(period), loaded.rules).tables(inputs).done()
+        cov.require(allow_partial)
         result = headcount_month(period, roster_df, loaded.rules, before)
-        run = run_info("headcount", period, loaded, inputs, lang=lang)
+        run = run_info("headcount", period, loaded, inputs, lang=lang, **coverage_options(cov))
         sheets = [
             Sheet("Headcount", result.teams, note=f"Headcount {period} per team: start + joiners − leavers ± transfers "
                                                   "= end (RPT-KPI)."),
@@ -56,15 +63,16 @@ def headcount(
             Sheet("Trainee milestones", result.milestones,
                   note="Trainees reaching the 3- and 6-month marks of GRD-TRAINEE-WINDOW this month."),
         ]
-        outputs = [workbook_output(out, sheets, run, inputs.issues, lang=lang)]
+        outputs = [workbook_output(out, with_coverage(sheets, cov), run, inputs.issues, lang=lang)]
         if json_path:
             outputs.append(json_output(json_path, json_payload(
                 run, inputs.issues, records=records(result.teams), joiners=records(result.joiners),
                 leavers=records(result.leavers), transfers=records(result.transfers),
-                milestones=records(result.milestones))))
+                milestones=records(result.milestones), coverage=cov.as_dict())))
         write_outputs(rec, outputs)
         rec.counts.update(joiners=len(result.joiners), leavers=len(result.leavers),
                           transfers=len(result.transfers), milestones=len(result.milestones))
         report_issues(inputs.issues)
+        warn_partial(cov)
         info(f"[green]Wrote[/green] {out}: {len(result.joiners)} joiners, {len(result.leavers)} leavers, "
              f"{len(result.transfers)} transfers, {len(result.milestones)} trainee milestones")

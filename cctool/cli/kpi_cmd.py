@@ -7,13 +7,14 @@ from typing import Optional
 
 import typer
 
-from cctool.cli.common import (JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION, RULES_OPTION, check_lang,
-                               check_out, report_issues, run_info, start, write_outputs)
+from cctool.cli.common import (ALLOW_PARTIAL_OPTION, AS_OF_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION,
+                               ROSTER_OPTION, RULES_OPTION, check_lang, check_out, coverage_options, report_issues,
+                               run_info, start, warn_partial, with_coverage, write_outputs)
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import State, info, warn
 from cctool.errors import CctoolError
-from cctool.periods import PERIODS, parse_date, period_bounds, period_label
+from cctool.periods import PERIODS, parse_as_of, parse_date, period_bounds, period_label
 
 CALLS = typer.Option(..., "--calls", help="Call log (通话记录), CSV, Parquet or .xlsx; millions of rows are fine.")
 PUNCHES = typer.Option(None, "--punches", help="Punches (签到记录): signed-in hours for CPH, and attendance.")
@@ -63,8 +64,11 @@ def kpi_report(
     out: Path = OUT_OPTION,
     json_path: Optional[Path] = JSON_OPTION,
     lang: str = LANG_OPTION,
+    allow_partial: bool = ALLOW_PARTIAL_OPTION,
+    as_of: Optional[str] = AS_OF_OPTION,
 ) -> None:
     """KPI attainment per agent and team for a day, week or month: calls, CPH, success rate, attendance, grade targets."""
+    from cctool.pipelines import report_coverage, resolve_as_of
     from cctool.policy.kpi import compute_kpi
     from cctool.report.kpi import kpi_json, kpi_sheets
     from cctool.report.writer import json_output, json_payload, workbook_output
@@ -74,6 +78,7 @@ def kpi_report(
         if period not in PERIODS:
             raise CctoolError(f"--period must be one of {', '.join(PERIODS)}, got {period!r}")
         day = parse_date(date)
+        as_of_time = parse_as_of(as_of)
         lo, hi = period_bounds(period, day)
         label = rec.period = period_label(period, day)
         f = dict(date=day.isoformat(), month=f"{lo:%Y-%m}")
@@ -85,24 +90,32 @@ def kpi_report(
                 inputs, loaded.rules, lo, hi, roster=fill(roster, **f), calls=fill(calls, **f),
                 schedule=fill(schedule, **f), punches=fill(punches, **f), kpi=fill(kpi, **f),
                 leave=fill(leave, **f), excusals=fill(excusals, **f))
+            as_of_ts = resolve_as_of(as_of_time, frames["punches"])
+            cov = report_coverage(label, lo, hi, loaded.rules, inputs, calls_file=fill(calls, **f), calls_seen=daily,
+                                  schedule=frames["schedule"], punches=frames["punches"], as_of=as_of_ts).done()
+            cov.require(allow_partial)
             result = compute_kpi(period, lo, hi, label, frames["roster"], daily, loaded.rules,
                                  schedule=frames["schedule"], punches=frames["punches"], kpi=frames["kpi"],
-                                 leave=frames["leave"], excusals=frames["excusals"], files=files)
+                                 leave=frames["leave"], excusals=frames["excusals"], files=files, as_of=as_of_ts)
         issues = inputs.issues + call_issues + result.issues
-        run = run_info("kpi-report", label, loaded, inputs, period_type=period, date=day.isoformat(), lang=lang)
+        run = run_info("kpi-report", label, loaded, inputs, period_type=period, date=day.isoformat(), lang=lang,
+                       **coverage_options(cov))
         with step(f"Writing {out}…"):
-            outputs = [workbook_output(out, kpi_sheets(result, lang), run, issues, lang=lang)]
+            outputs = [workbook_output(out, with_coverage(kpi_sheets(result, lang), cov), run, issues, lang=lang)]
             if json_path:
-                outputs.append(json_output(json_path, json_payload(run, issues, **kpi_json(result))))
+                outputs.append(json_output(json_path, json_payload(run, issues, **kpi_json(result),
+                                                                   coverage=cov.as_dict())))
             write_outputs(rec, outputs)
         a = result.agents
         missed = int(a["targets_met"].eq(False).sum())
         rec.counts.update(agents=len(a), teams=len(result.teams), targets_missed=missed,
                           input_errors=sum(i.severity == "error" for i in issues))
         report_issues(issues)
-        top = result.teams["team"].iloc[0] if len(result.teams) else "-"
+        warn_partial(cov)
+        ranked = result.teams[result.teams["rank"].notna()]
+        top = f"top team {ranked['team'].iloc[0]}" if len(ranked) else "no team ranked (no known target values)"
         info(f"[green]Wrote[/green] {out}: {len(a)} agents in {len(result.teams)} teams for {label}; "
-             f"{missed} missed a grade target; top team {top}")
+             f"{missed} missed a grade target; {top}")
 
 
 @app.command("daily-brief")
@@ -119,8 +132,11 @@ def daily_brief(
                                                      "or json."),
     lang: str = typer.Option("en", "--lang", help="Language of the brief: en or zh (JSON keys stay canonical)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write the brief to this file instead of printing it."),
+    allow_partial: bool = ALLOW_PARTIAL_OPTION,
+    as_of: Optional[str] = AS_OF_OPTION,
 ) -> None:
     """The morning brief: a day's centre and team figures against the day before and the same weekday a week earlier."""
+    from cctool.pipelines import report_coverage, resolve_as_of
     from cctool.policy.brief import FORMATS, brief_records, build_brief, compare_days, render_markdown, render_text
     from cctool.report.files import text_output
     from cctool.report.kpi import json_text
@@ -131,6 +147,7 @@ def daily_brief(
         if fmt not in FORMATS:
             raise CctoolError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
         day = parse_date(date)
+        as_of_time = parse_as_of(as_of)
         rec.period = day.isoformat()
         f = dict(date=day.isoformat(), month=f"{day:%Y-%m}")
         out = fill(out, **f)
@@ -142,25 +159,34 @@ def daily_brief(
                 inputs, loaded.rules, week_before, d + dt.timedelta(days=1), roster=fill(roster, **f),
                 calls=fill(calls, **f), schedule=fill(schedule, **f), punches=fill(punches, **f),
                 leave=fill(leave, **f), excusals=fill(excusals, **f))
+            as_of_ts = resolve_as_of(as_of_time, frames["punches"])
+            on_day = int(daily.loc[daily["date"] == d, "calls"].sum()) if len(daily) else 0
+            cov = report_coverage(day.isoformat(), d, d + dt.timedelta(days=1), loaded.rules, inputs,
+                                  calls_file=fill(calls, **f), calls_seen=daily, calls_in_period=on_day,
+                                  schedule=frames["schedule"], punches=frames["punches"], as_of=as_of_ts).done()
+            cov.require(allow_partial)
             brief = build_brief(d, frames["roster"], daily, loaded.rules, schedule=frames["schedule"],
                                 punches=frames["punches"], leave=frames["leave"], excusals=frames["excusals"],
-                                files=files)
+                                files=files, as_of=as_of_ts)
         issues = inputs.issues + call_issues + brief.issues
         if fmt == "text":
             text = render_text(brief, lang)
         elif fmt == "markdown":
             text = render_markdown(brief, lang)
         else:
-            run = run_info("daily-brief", day.isoformat(), loaded, inputs, lang=lang)
+            run = run_info("daily-brief", day.isoformat(), loaded, inputs, lang=lang, **coverage_options(cov))
             text = json_text(json_payload(run, issues, records=brief_records(brief), date=day.isoformat(),
                                           prev_day=f"{brief.prev_day:%Y-%m-%d}",
-                                          prev_week=f"{brief.prev_week:%Y-%m-%d}"))
+                                          prev_week=f"{brief.prev_week:%Y-%m-%d}", coverage=cov.as_dict()))
+        if cov.partial and fmt != "json":
+            text = cov.banner() + "\n" + text  # the brief's first line says it is partial
         centre = brief.figures.iloc[0]
         rec.counts.update(teams=len(brief.figures) - 1, calls=int(centre["calls"]),
                           input_errors=sum(i.severity == "error" for i in issues))
         if int(centre["calls"]) == 0 and not (brief.attendance_known and centre["scheduled"]):
             warn(f"no calls and no scheduled shifts on {day.isoformat()}: do the input files cover that day?")
         _issue_notice(issues)
+        warn_partial(cov)
         if out is None:
             typer.echo(text, nl=False)  # the brief itself is the output: --quiet does not hide it
         else:

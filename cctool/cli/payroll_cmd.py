@@ -9,13 +9,14 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cctool.cli.common import FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, RULES_OPTION, check_fail_on, check_lang, \
-    check_out, report_issues, run_info, start, write_outputs
+from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, \
+    RULES_OPTION, check_fail_on, check_lang, check_out, coverage_options, report_issues, run_info, start, warn_partial, \
+    with_coverage, write_outputs
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info, out_console
 from cctool.errors import EXIT_FINDINGS, CctoolError
-from cctool.periods import parse_month
+from cctool.periods import parse_as_of, parse_month
 
 
 def _password(var: str | None) -> str | None:
@@ -52,6 +53,8 @@ def monthly_payroll(
     lang: str = LANG_OPTION,
     show: bool = typer.Option(False, "--show", help="Print each person's pay on the terminal (off by default)."),
     fail_on: Optional[str] = FAIL_ON_OPTION,
+    allow_partial: bool = ALLOW_PARTIAL_OPTION,
+    as_of: Optional[str] = AS_OF_OPTION,
 ) -> None:
     """Each person's pay from grade, attendance, KPI and calls: exact, explained, confidential."""
     from cctool.pipelines import run_payroll
@@ -63,6 +66,7 @@ def monthly_payroll(
         if split_by not in (None, "department", "team"):
             raise CctoolError(f"--split-by must be department or team, got {split_by!r}")
         period = rec.period = parse_month(month)
+        as_of_time = parse_as_of(as_of)
         f = dict(month=period)
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
         rec.lock(out, json_path)
@@ -72,9 +76,10 @@ def monthly_payroll(
             result, issues, _ = run_payroll(
                 period, loaded.rules, inputs, roster=fill(roster, **f), schedule=fill(schedule, **f),
                 punches=fill(punches, **f), leave=fill(leave, **f), excusals=fill(excusals, **f),
-                calls=fill(calls, **f), kpi=fill(kpi, **f))
+                calls=fill(calls, **f), kpi=fill(kpi, **f), as_of=as_of_time, allow_partial=allow_partial)
+        cov = result.coverage
         run = run_info("monthly-payroll", period, loaded, inputs, split_by=split_by, lang=lang,
-                       encrypted="yes" if password else None)
+                       encrypted="yes" if password else None, **coverage_options(cov))
         issues = inputs.with_owners(issues)
         # Split: each unit's file holds its own people and their issues only; the split is checked
         # to hold exactly the payroll's people before any file is written (SplitError: a bug).
@@ -84,11 +89,12 @@ def monthly_payroll(
         for unit, part in units.items():
             mine = issues if unit is None else unit_issues(issues, part, result)
             written.append(_unit_path(out, names.get(unit)))
-            outputs.append(workbook_output(written[-1], payroll_sheets(part), run, mine,
+            outputs.append(workbook_output(written[-1], with_coverage(payroll_sheets(part), cov), run, mine,
                                            lang=lang, confidential=True, password=password))
             if json_path:
                 outputs.append(json_output(_unit_path(json_path, names.get(unit)),
-                                           json_payload(run, mine, **payroll_json(part)), confidential=True))
+                                           json_payload(run, mine, **payroll_json(part), coverage=cov.as_dict()),
+                                           confidential=True))
         with step("Writing the payroll…"):
             write_outputs(rec, outputs)
         no_wage = int((result.payroll["net"] == 0).sum()) if not result.payroll.empty else 0
@@ -98,6 +104,7 @@ def monthly_payroll(
         rec.counts.update(people=len(result.payroll), deduction_lines=taken, stopped_earnings=stopped,
                           no_wage=no_wage, files=len(written), input_errors=sum(i.severity == "error" for i in issues))
         report_issues(issues)
+        warn_partial(cov)
         info(f"[green]Wrote[/green] {escape(', '.join(map(str, written)))} "
              f"(owner-only{', encrypted' if password else ''}): {len(result.payroll)} people, {taken} deduction "
              f"lines, {stopped} earnings stopped by a rule, {no_wage} with no wage this month")
@@ -109,5 +116,5 @@ def monthly_payroll(
                 table.add_row(escape(str(r.agent_id)), escape(str(r.name)), escape(str(r.team)), f"{r.gross:,.2f}",
                               f"{r.withheld:,.2f}", f"{r.deductions:,.2f}", f"{r.net:,.2f}")
             out_console.print(table)
-        if fail_on and (no_wage or any(i.severity == "error" for i in issues)):
+        if fail_on and (no_wage or any(i.severity == "error" for i in issues) or cov.partial):
             raise typer.Exit(EXIT_FINDINGS)

@@ -20,7 +20,8 @@ from cctool.rules.model import Band, Rules
 ABSENT_KINDS = ("absent_half_day", "absent_full_day")
 # Findings of one day in the order they happen: arrival first, then departure.
 KIND_ORDER = {k: i for i, k in enumerate(["excused_late", "late", "absent_half_day", "absent_full_day", "early_leave",
-                                          "missing_punch", "swap_limit_exceeded", "training_ended"])}
+                                          "missing_punch", "feed_gap", "swap_limit_exceeded",
+                                          "training_ended"])}
 EVENT_COLUMNS = ["agent_id", "name", "team", "date", "shift_start", "shift_end", "sign_in", "sign_out",
                  "minutes", "kind", "rule_id", "reason"]
 
@@ -35,6 +36,13 @@ class AttendanceResult:
     teams: pd.DataFrame  # attendance rate per team
     caps: pd.DataFrame  # leave per duty supervisor per day
     issues: list[Issue]
+    as_of: pd.Timestamp | None = None  # shifts ending after it are pending, not judged
+    feed_gap_days: list = None  # days judged as a time-clock feed gap (ATT-FEED-GAP)
+    coverage: object = None  # what the inputs covered (cctool.coverage.Coverage), set by the pipeline
+
+    @property
+    def pending_shifts(self) -> int:
+        return int(self.shifts["pending"].sum()) if "pending" in self.shifts else 0
 
 
 def month_bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -81,45 +89,158 @@ def build_shifts(schedule: pd.DataFrame, roster: pd.DataFrame, lo: pd.Timestamp,
     return sched.reset_index(drop=True)
 
 
-def pair_punch_events(events: pd.DataFrame, shifts: pd.DataFrame, rules: Rules,
-                      issues: list[Issue], punches_file: str) -> pd.DataFrame:
-    """Raw in/out events -> first sign-in and last sign-out per shift, within the window
-    [start - before, end + after] the rules file sets. Events matching no shift are reported."""
+def shift_windows(shifts: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """Each shift's pairing window [start - before, end + after] (rules file), ordered by agent
+    and window start; the position in this frame identifies the shift."""
     pairing = rules.attendance.punch_pairing
     win = shifts[["agent_id", "date", "shift_start_at", "shift_end_at"]].copy()
+    for col in ("shift_start_at", "shift_end_at"):
+        win[col] = win[col].astype("datetime64[ns]")
     win["win_start"] = win["shift_start_at"] - pd.Timedelta(minutes=pairing.before_minutes)
     win["win_end"] = win["shift_end_at"] + pd.Timedelta(minutes=pairing.after_minutes)
-    ev = events.sort_values("time")
-    win = win.sort_values("win_start")
-    matched = pd.merge_asof(ev, win[["agent_id", "date", "win_start", "win_end"]], left_on="time",
-                            right_on="win_start", by="agent_id", direction="backward")
-    inside = matched["win_end"].notna() & (matched["time"] <= matched["win_end"])
-    lo, hi = shifts["shift_start_at"].min(), shifts["shift_end_at"].max()
-    stray = matched[~inside & (matched["time"] >= lo - pd.Timedelta(days=1)) & (matched["time"] < hi)]
-    for rec in rows(stray):
+    return win.sort_values(["agent_id", "win_start"], kind="stable").reset_index(drop=True)
+
+
+# A shift per agent and day: with the packaged windows at most two of them overlap (a night shift
+# and the next day shift); three covers the widest windows the rules model allows.
+MAX_OVERLAPPING_WINDOWS = 3
+
+
+def nearest_shift(events: pd.DataFrame, windows: pd.DataFrame) -> pd.Series:
+    """The window position each event belongs to (-1: none). Among the windows that hold an
+    event, an `in` goes to the shift whose start is nearest, an `out` to the shift whose end is
+    nearest, an event without a direction to the nearest start or end: overlapping windows (a
+    night shift to 03:00, a day shift from 08:00) no longer take each other's punches."""
+    if windows.empty or events.empty:
+        return pd.Series(-1, index=events.index, dtype="int64")
+    times = events["time"].astype("datetime64[ns]")
+    # Agent ids as plain objects on both sides: the readers' string dtypes differ in their NA.
+    ev = pd.DataFrame({"agent_id": events["agent_id"].astype(object).to_numpy(), "time": times.to_numpy(),
+                       "_pos": np.arange(len(events))}).sort_values("time", kind="stable")
+    keys = pd.DataFrame({"agent_id": windows["agent_id"].astype(object).to_numpy(),
+                         "win_start": windows["win_start"].to_numpy(), "win": np.arange(len(windows))}) \
+        .sort_values("win_start", kind="stable")
+    latest = pd.merge_asof(ev, keys, left_on="time", right_on="win_start", by="agent_id", direction="backward")
+    latest = latest.sort_values("_pos")
+    t = latest["time"].to_numpy()
+    agent = latest["agent_id"].astype(object).to_numpy()
+    last = latest["win"].fillna(-1).astype("int64").to_numpy()
+    direction = events["direction"].astype("string").to_numpy() if "direction" in events \
+        else np.full(len(events), pd.NA, dtype=object)
+    is_in = pd.Series(direction).eq("in").fillna(False).to_numpy(dtype=bool)
+    is_out = pd.Series(direction).eq("out").fillna(False).to_numpy(dtype=bool)
+    w_agent, w_end = windows["agent_id"].astype(object).to_numpy(), windows["win_end"].to_numpy()
+    w_start_at, w_end_at = windows["shift_start_at"].to_numpy(), windows["shift_end_at"].to_numpy()
+    best = np.full(len(events), -1, dtype="int64")
+    best_dist = np.full(len(events), np.inf)
+    for back in range(MAX_OVERLAPPING_WINDOWS):  # windows ordered by start: earlier ones may still hold t
+        cand = last - back
+        ok = cand >= 0
+        c = np.where(ok, cand, 0)
+        ok &= (w_agent[c] == agent) & (t <= w_end[c])
+        to_start = np.abs((t - w_start_at[c]).astype("timedelta64[s]").astype("float64"))
+        to_end = np.abs((t - w_end_at[c]).astype("timedelta64[s]").astype("float64"))
+        dist = np.where(is_in, to_start, np.where(is_out, to_end, np.minimum(to_start, to_end)))
+        better = ok & (dist < best_dist)
+        best = np.where(better, cand, best)
+        best_dist = np.where(better, dist, best_dist)
+    return pd.Series(best, index=events.index)
+
+
+def punches_per_shift(events: pd.DataFrame, shift: pd.Series, windows: pd.DataFrame) -> pd.DataFrame:
+    """First sign-in and last sign-out of each shift from its events. Events without a direction
+    (exports that do not say) are read as the shift's first event = sign-in and last = sign-out;
+    a lone one is a sign-in or a sign-out by whichever end of the shift it is nearer, so the
+    shift is a missing punch, never a guessed pair."""
+    used = events.assign(shift=shift.to_numpy())[shift.to_numpy() >= 0]
+    direction = used["direction"].astype("string") if "direction" in used else pd.Series(pd.NA, index=used.index,
+                                                                                        dtype="string")
+    ins = used.loc[direction.eq("in").fillna(False)].groupby("shift")["time"].min()
+    outs = used.loc[direction.eq("out").fillna(False)].groupby("shift")["time"].max()
+    blank = used.loc[direction.isna()]
+    if not blank.empty:
+        g = blank.groupby("shift")["time"]
+        first, last, n = g.min(), g.max(), g.size()
+        w = windows.loc[n.index]
+        lone_in = (n == 1) & ((first - w["shift_start_at"]).abs() <= (w["shift_end_at"] - first).abs())
+        blank_in = first[(n > 1) | lone_in]
+        blank_out = last[(n > 1) | ((n == 1) & ~lone_in)]
+        ins = pd.concat([ins, blank_in]).groupby(level=0).min()
+        outs = pd.concat([outs, blank_out]).groupby(level=0).max()
+    out = windows[["agent_id", "date"]].copy()
+    out["sign_in"] = ins.reindex(out.index).astype("datetime64[ns]")
+    out["sign_out"] = outs.reindex(out.index).astype("datetime64[ns]")
+    return out[out["sign_in"].notna() | out["sign_out"].notna()].reset_index(drop=True)
+
+
+def pair_punch_events(events: pd.DataFrame, shifts: pd.DataFrame, rules: Rules, issues: list[Issue],
+                      punches_file: str, period: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> pd.DataFrame:
+    """Raw events -> first sign-in and last sign-out per shift (`nearest_shift`, `punches_per_shift`).
+    Every event of `period` that no shift uses (before the first shift, between shifts, after the
+    last) is reported as an unmatched punch."""
+    windows = shift_windows(shifts, rules)
+    shift = nearest_shift(events, windows)
+    lo, hi = period if period else (shifts["shift_start_at"].min(), shifts["shift_end_at"].max())
+    unused = events[(shift.to_numpy() < 0) & (events["time"] >= lo).to_numpy() & (events["time"] < hi).to_numpy()]
+    for rec in rows(unused.sort_values(["agent_id", "time"])):
         issues.append(Issue(punches_file, None, int(rec._row), "time", str(rec.time),
-                            f"{rec.agent_id}: punch matches no scheduled shift (unscheduled work?)", "warning"))
-    matched = matched[inside]
-    ins = matched[matched["direction"] == "in"].groupby(["agent_id", "date"])["time"].min().rename("sign_in")
-    outs = matched[matched["direction"] == "out"].groupby(["agent_id", "date"])["time"].max().rename("sign_out")
-    return pd.concat([ins, outs], axis=1).reset_index()
+                            f"{rec.agent_id}: unmatched punch, no scheduled shift's window holds it "
+                            "(unscheduled work?)", "warning"))
+    return punches_per_shift(events, shift, windows)
 
 
 def attach_punches(shifts: pd.DataFrame, punches: pd.DataFrame, rules: Rules, issues: list[Issue],
-                   punches_file: str) -> pd.DataFrame:
-    if "direction" in punches.columns:
-        paired = pair_punch_events(punches, shifts, rules, issues, punches_file)
+                   punches_file: str, *, period: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+                   context: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Sign-in and sign-out on each shift. `context` (the shifts of the period and a day either
+    side) is what punches are matched against, so a punch of the previous month's night shift is
+    used, not unmatched; `period` bounds which unmatched punches are reported."""
+    context = shifts if context is None else context
+    if "time" in punches.columns:
+        paired = pair_punch_events(punches, context, rules, issues, punches_file, period)
     else:
         paired = punches[["agent_id", "date", "sign_in", "sign_out", "_row"]]
-        lo, hi = shifts["date"].min(), shifts["date"].max()
-        keyed = paired.merge(shifts[["agent_id", "date"]], on=["agent_id", "date"], how="left", indicator=True)
-        stray = keyed[(keyed["_merge"] == "left_only") & (keyed["date"] >= lo) & (keyed["date"] <= hi)]
+        lo, hi = period if period else (shifts["date"].min(), shifts["date"].max() + pd.Timedelta(days=1))
+        keyed = paired.merge(context[["agent_id", "date"]], on=["agent_id", "date"], how="left", indicator=True)
+        stray = keyed[(keyed["_merge"] == "left_only") & (keyed["date"] >= lo) & (keyed["date"] < hi)]
         for rec in rows(stray):
             issues.append(Issue(punches_file, None, int(rec._row), "date", rec.date.strftime("%Y-%m-%d"),
-                                f"{rec.agent_id}: punches on a day with no scheduled shift (unscheduled work?)",
-                                "warning"))
+                                f"{rec.agent_id}: unmatched punch, on a day with no scheduled shift "
+                                "(unscheduled work?)", "warning"))
         paired = paired.drop(columns="_row")
     return shifts.merge(paired, on=["agent_id", "date"], how="left")
+
+
+def latest_punch(punches: pd.DataFrame | None) -> pd.Timestamp | None:
+    """The last moment the punch file knows about: the default as-of time (issue 9 §4)."""
+    if punches is None or punches.empty:
+        return None
+    cols = ["time"] if "time" in punches.columns else ["sign_in", "sign_out"]
+    last = max((punches[c].max() for c in cols if c in punches), default=pd.NaT)
+    return None if pd.isna(last) else pd.Timestamp(last)
+
+
+def punch_days(punches: pd.DataFrame | None) -> set[pd.Timestamp]:
+    """The days on which the punch file records anything at all, for anyone."""
+    if punches is None or punches.empty:
+        return set()
+    if "time" in punches.columns:
+        stamps = punches["time"].dt.normalize()
+    else:
+        stamps = pd.concat([punches["date"], punches["sign_in"].dt.normalize(), punches["sign_out"].dt.normalize()])
+    return set(pd.to_datetime(stamps.dropna().unique()))  # a few hundred days, not one per punch
+
+
+def feed_gap_days(shifts: pd.DataFrame, punches: pd.DataFrame | None, rules: Rules,
+                  as_of: pd.Timestamp | None = None) -> list[pd.Timestamp]:
+    """ATT-FEED-GAP: days with at least `feed_gap.min_shifts` scheduled shifts over by `as_of`
+    and no punch at all in the whole centre. Nobody punching is a missing time-clock feed far
+    more often than a centre-wide no-show, so these shifts are not judged."""
+    done = shifts if as_of is None else shifts[shifts["shift_end_at"] <= as_of]
+    per_day = done.groupby("date").size()
+    busy = per_day[per_day >= rules.attendance.feed_gap.min_shifts].index
+    seen = punch_days(punches)
+    return sorted(d for d in busy if d not in seen)
 
 
 # ----------------------------------------------------------------------------- classification
@@ -136,13 +257,18 @@ def band_kind(seconds: pd.Series, bands: list[Band]) -> tuple[pd.Series, pd.Seri
     return kind, rule
 
 
+def _scope_parts(excusals: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(kind, target) of each scope. `partition` always gives strings, so a file whose every
+    scope is `all` (no target anywhere) does not leave an all-missing column behind."""
+    parts = excusals["scope"].astype("string").fillna("").str.strip().str.partition(":")
+    return parts[0].str.strip().str.casefold(), parts[2].str.strip()
+
+
 def excused_mask(shifts: pd.DataFrame, excusals: pd.DataFrame | None) -> pd.Series:
     """ATT-EXCUSE: an excusal for the whole centre, a team or one agent on a date."""
     if excusals is None or excusals.empty:
         return pd.Series(False, index=shifts.index)
-    scope = excusals["scope"].str.strip()
-    kind = scope.str.split(":", n=1).str[0].str.strip().str.casefold()
-    target = scope.str.split(":", n=1).str[1].str.strip()
+    kind, target = _scope_parts(excusals)
     mask = pd.Series(False, index=shifts.index)
     all_dates = set(excusals.loc[kind == "all", "date"])
     mask |= shifts["date"].isin(all_dates)
@@ -156,24 +282,40 @@ def excused_mask(shifts: pd.DataFrame, excusals: pd.DataFrame | None) -> pd.Seri
 
 
 def check_excusal_scopes(excusals: pd.DataFrame | None, file: str) -> list[Issue]:
-    if excusals is None:
+    if excusals is None or excusals.empty:
         return []
-    ok = excusals["scope"].str.strip().str.match(r"^(all|team:.+|agent:.+)$", case=False)
+    kind, target = _scope_parts(excusals)
+    ok = (kind == "all") & (target == "") | kind.isin(["team", "agent"]) & (target != "")
     return [Issue(file, None, int(r._row), "scope", r.scope, "expected all, team:<team> or agent:<agent_id>; row ignored")
-            for r in rows(excusals[~ok.fillna(False)])]
+            for r in rows(excusals[~ok.fillna(False).astype(bool)])]
 
 
-def classify(shifts: pd.DataFrame, leave_by_day: pd.DataFrame, excused: pd.Series, rules: Rules) -> pd.DataFrame:
+def classify(shifts: pd.DataFrame, leave_by_day: pd.DataFrame, excused: pd.Series, rules: Rules, *,
+             as_of: pd.Timestamp | None = None, gap_days=()) -> pd.DataFrame:
     """Classify every shift at once: lateness against the `late` bands (ATT-LATE, ATT-LATE-HALF,
     ATT-LATE-FULL), early leave against the `early` bands (ATT-EARLY, ATT-EARLY-HALF,
-    ATT-EARLY-FULL), excusals (ATT-EXCUSE), one punch only (ATT-MISSING-PUNCH), no punch and
-    no leave (ATT-NO-SHOW), leave days valid or not (ATT-UNAPPROVED, LV-SICK, ATT-FALSE-LEAVE)."""
+    ATT-EARLY-FULL), excusals (ATT-EXCUSE), one punch only or a sign-out before the sign-in
+    (ATT-MISSING-PUNCH), no punch and no leave (ATT-NO-SHOW), leave days valid or not
+    (ATT-UNAPPROVED, LV-SICK, ATT-FALSE-LEAVE).
+
+    Not judged at all: a shift ending after `as_of` (`pending`: not over yet) and a shift on a
+    feed-gap day (ATT-FEED-GAP, a review item). Neither counts in scheduled days."""
     att = rules.attendance
     s = shifts.merge(leave_by_day, on=["agent_id", "date"], how="left")
     s["leave_fraction"] = s["leave_fraction"].fillna(0.0)
     s["leave_valid"] = s["leave_valid"].astype("boolean").fillna(False).astype(bool)
+    s["pending"] = (s["shift_end_at"] > as_of) if as_of is not None else False
+    s["pending"] = s["pending"].astype(bool)
     has_in, has_out = s["sign_in"].notna(), s["sign_out"].notna()
     punched = has_in | has_out
+    s["feed_gap"] = s["date"].isin(list(gap_days)) & ~punched & ~s["pending"]
+    unjudged = s["pending"] | s["feed_gap"]
+    s["judged"] = ~unjudged
+    # A sign-out before the sign-in of the same shift is a mistaken punch: which one is wrong
+    # cannot be told, so it is a missing punch to review, never "600 min early".
+    s["punch_reversed"] = (has_in & has_out & (s["sign_out"] < s["sign_in"])).fillna(False).astype(bool)
+    has_in = has_in & ~s["punch_reversed"] & ~s["pending"]
+    has_out = has_out & ~s["punch_reversed"] & ~s["pending"]
     half_leave = s["leave_valid"] & (s["leave_fraction"] < 1) & (s["leave_fraction"] > 0)
     # A valid half-day leave covering the start (or end) moves the expected time.
     eff_start = s["shift_start_at"].where(~(half_leave & (s["leave_start"] <= s["shift_start_at"])
@@ -187,7 +329,7 @@ def classify(shifts: pd.DataFrame, leave_by_day: pd.DataFrame, excused: pd.Serie
     s["excused"] = excused.reindex(s.index).fillna(False).values & s["late_kind"].notna()
     s.loc[s["excused"], "late_kind"] = att.excuse.kind
     s.loc[s["excused"], "late_rule"] = att.excuse.rule_id
-    s["missing_punch"] = has_in ^ has_out
+    s["missing_punch"] = (has_in ^ has_out) | (s["punch_reversed"] & ~s["pending"])
 
     weight = att.absence_weight
     late_abs = s["late_kind"].map(weight).astype("float64").fillna(0.0)
@@ -198,10 +340,10 @@ def classify(shifts: pd.DataFrame, leave_by_day: pd.DataFrame, excused: pd.Serie
     s.loc[(late_abs == 0) & (early_abs > 0), "absence_rule"] = s["early_rule"]
 
     # No punch at all: leave (valid or not) or no-show.
-    none = ~punched
+    none = ~punched & ~unjudged
     full_leave = none & (s["leave_fraction"] >= 1)
     s["leave_taken"] = np.where(full_leave & s["leave_valid"], 1.0,
-                                np.where(half_leave & punched, s["leave_fraction"], 0.0))
+                                np.where(half_leave & punched & ~unjudged, s["leave_fraction"], 0.0))
     invalid_leave = none & (s["leave_fraction"] > 0) & ~s["leave_valid"]
     s.loc[invalid_leave, "absence"] = 1.0
     s.loc[invalid_leave, "absence_rule"] = s.loc[invalid_leave, "leave_rule"]
@@ -215,7 +357,7 @@ def classify(shifts: pd.DataFrame, leave_by_day: pd.DataFrame, excused: pd.Serie
     s["no_show"] = no_show
     s["half_no_show"] = half_no_show
     s["invalid_leave"] = invalid_leave
-    s["worked"] = np.where(punched, (1.0 - s["absence"] - s["leave_taken"]).clip(lower=0), 0.0)
+    s["worked"] = np.where(punched & ~unjudged, (1.0 - s["absence"] - s["leave_taken"]).clip(lower=0), 0.0)
     s["shift_hours"] = (s["shift_end_at"] - s["shift_start_at"]).dt.total_seconds() / 3600
     s["full_day_absent"] = s["absence"] >= 1.0
     return s
@@ -260,7 +402,7 @@ def shift_events(s: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     att = rules.attendance
     # Reasons are text built column-wise: build them only for the shifts that have a finding.
     s = s[s["late_kind"].notna() | s["excused"] | s["early_kind"].notna() | s["missing_punch"] | s["no_show"]
-          | s["invalid_leave"] | s["half_no_show"]]
+          | s["invalid_leave"] | s["half_no_show"] | s["feed_gap"]]
     frames = []
     start_txt = "scheduled " + _hhmm(s["shift_start"]) + ", signed in " + s["sign_in"].dt.strftime("%H:%M:%S")
     end_txt = "scheduled " + _hhmm(s["shift_end"]) + ", signed out " + s["sign_out"].dt.strftime("%H:%M:%S")
@@ -275,10 +417,16 @@ def shift_events(s: pd.DataFrame, rules: Rules) -> pd.DataFrame:
                                _band_reason(s["early_kind"], s["early_rule"], s["early_seconds"], att.early,
                                             "early", end_txt)))
     missing_in = s["missing_punch"] & s["sign_in"].isna()
+    what = np.where(missing_in, "sign-out without a sign-in", "sign-in without a sign-out")
+    reversed_txt = ("sign-out " + s["sign_out"].dt.strftime("%H:%M:%S").fillna("") + " before the sign-in "
+                    + s["sign_in"].dt.strftime("%H:%M:%S").fillna(""))
     frames.append(_event_frame(s, s["missing_punch"], att.missing_punch.kind, att.missing_punch.rule_id, np.nan,
-                               pd.Series(np.where(missing_in, "sign-out without a sign-in",
-                                                  "sign-in without a sign-out"), index=s.index)
+                               reversed_txt.where(s["punch_reversed"], pd.Series(what, index=s.index))
                                + ": a review item, not counted as a pass or an absence until checked"))
+    frames.append(_event_frame(s, s["feed_gap"], att.feed_gap.kind, att.feed_gap.rule_id, np.nan,
+                               "scheduled " + _hhmm(s["shift_start"]) + "–" + _hhmm(s["shift_end"])
+                               + ", but nobody in the centre punched that day: a gap in the time-clock feed, "
+                               "not a no-show; review before anyone is judged"))
     frames.append(_event_frame(s, s["no_show"], att.no_show.kind, att.no_show.rule_id, np.nan,
                                "scheduled " + _hhmm(s["shift_start"]) + "–" + _hhmm(s["shift_end"])
                                + ", no punch and no leave request → absence of a full day"))
@@ -310,7 +458,8 @@ def summarise(s: pd.DataFrame, events: pd.DataFrame, month: str, rules: Rules) -
     g = s.groupby("agent_id")
     summary = pd.DataFrame({
         "name": g["name"].first(), "team": g["team"].first(),
-        "scheduled_days": g.size().astype("int64"),
+        "scheduled_days": g["judged"].sum().astype("int64"),
+        "pending_days": g["pending"].sum().astype("int64"),
         "worked_days": g["worked"].sum().round(2),
         "absent_days": g["absence"].sum().round(2),
         "leave_days": g["leave_taken"].sum().round(2),
@@ -318,7 +467,7 @@ def summarise(s: pd.DataFrame, events: pd.DataFrame, month: str, rules: Rules) -
     count_kinds = events.groupby(["agent_id", "kind"]).size().unstack(fill_value=0) if not events.empty \
         else pd.DataFrame(index=summary.index)
     for kind, col in (("late", "late_count"), ("early_leave", "early_leave_count"), ("excused_late", "excused_count"),
-                      ("missing_punch", "missing_punch_count")):
+                      ("missing_punch", "missing_punch_count"), ("feed_gap", "feed_gap_count")):
         summary[col] = count_kinds[kind].reindex(summary.index).fillna(0).astype("int64") if kind in count_kinds \
             else 0
     rule_ids: dict[str, list[str]] = {a: [] for a in summary.index}
@@ -419,14 +568,50 @@ def team_rates(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- the month
 
+def inactive_people(roster: pd.DataFrame) -> pd.Series:
+    """Roster status standby (待岗), or left (离职) without an exit date: nobody is expected at
+    work, so their unpunched shifts are not no-shows (issue 9 §5)."""
+    if "status" not in roster:
+        return pd.Series(False, index=roster.index)
+    exit_known = roster["exit_date"].notna() if "exit_date" in roster else pd.Series(False, index=roster.index)
+    status = roster["status"].astype("string")
+    return (status.eq("standby") | (status.eq("left") & ~exit_known)).fillna(False).astype(bool)
+
+
+def drop_inactive_no_shows(shifts: pd.DataFrame, roster: pd.DataFrame, month: str, issues: list[Issue],
+                           roster_file: str) -> pd.DataFrame:
+    """Unpunched shifts of inactive people leave the audit, with one warning per person."""
+    inactive = roster[inactive_people(roster)].set_index("agent_id")
+    unpunched = shifts["sign_in"].isna() & shifts["sign_out"].isna()
+    drop = shifts["agent_id"].isin(inactive.index) & unpunched
+    for agent_id, n in shifts[drop].groupby("agent_id").size().items():
+        status = inactive.at[agent_id, "status"]
+        why = "standby" if status == "standby" else "left, without an exit date"
+        row = inactive.at[agent_id, "_row"] if "_row" in inactive else None
+        issues.append(Issue(roster_file, None, None if pd.isna(row) else int(row), "status", str(status),
+                            f"{agent_id} is {why}: {n} scheduled shift(s) without a punch in {month} not audited "
+                            "as no-shows; fix the roster or the schedule", "warning"))
+    return shifts[~drop].reset_index(drop=True)
+
+
 def audit_month(month: str, roster: pd.DataFrame, schedule: pd.DataFrame, punches: pd.DataFrame, rules: Rules, *,
                 leave: pd.DataFrame | None = None, excusals: pd.DataFrame | None = None,
-                swaps: pd.DataFrame | None = None, files: dict[str, str] | None = None) -> AttendanceResult:
+                swaps: pd.DataFrame | None = None, files: dict[str, str] | None = None,
+                as_of: pd.Timestamp | None = None) -> AttendanceResult:
+    """The month's audit. `as_of`: shifts ending after it are pending (the commands pass the
+    latest punch by default); None judges every shift."""
     files = files or {}
     issues: list[Issue] = []
     lo, hi = month_bounds(month)
-    shifts = build_shifts(schedule, roster, lo, hi, issues, files.get("schedule", "schedule"))
-    shifts = attach_punches(shifts, punches, rules, issues, files.get("punches", "punches"))
+    sched_file = files.get("schedule", "schedule")
+    shifts = build_shifts(schedule, roster, lo, hi, issues, sched_file)
+    # Punches are matched against the month's shifts and a day either side, so a night shift
+    # crossing the month boundary keeps its punches and they are not reported as unmatched.
+    context = build_shifts(schedule, roster, lo - pd.Timedelta(days=1), hi + pd.Timedelta(days=1), [], sched_file)
+    shifts = attach_punches(shifts, punches, rules, issues, files.get("punches", "punches"), period=(lo, hi),
+                            context=context)
+    shifts = drop_inactive_no_shows(shifts, roster, month, issues, files.get("roster", "roster"))
+    gaps = feed_gap_days(shifts, punches, rules, as_of)
 
     if leave is not None and not leave.empty:
         requests, caps = assess_leave(leave, roster, rules, (lo, hi))
@@ -442,7 +627,7 @@ def audit_month(month: str, roster: pd.DataFrame, schedule: pd.DataFrame, punche
         bad = check_excusal_scopes(excusals, files.get("excusals", "excusals"))
         issues.extend(bad)
         excusals_ok = excusals[~excusals["_row"].isin([i.row for i in bad])]
-    s = classify(shifts, by_day, excused_mask(shifts, excusals_ok), rules)
+    s = classify(shifts, by_day, excused_mask(shifts, excusals_ok), rules, as_of=as_of, gap_days=gaps)
     events = shift_events(s, rules)
     summary = summarise(s, events, month, rules)
     extra = [swap_events(swaps, roster, lo, hi, rules), training_events(s, events, requests, roster, rules)]
@@ -457,13 +642,14 @@ def audit_month(month: str, roster: pd.DataFrame, schedule: pd.DataFrame, punche
     summary["training_ended"] = summary.index.isin(training_ids)
     consequences = ["performance_bonus_stopped", "performance_pay_zero", "all_bonus_zero", "wage_withheld",
                     "deemed_resigned", "training_ended"]
-    summary["attention"] = summary[consequences].any(axis=1) | (summary["missing_punch_count"] > 0)
+    summary["attention"] = summary[consequences].any(axis=1) | (summary["missing_punch_count"] > 0) \
+        | (summary["feed_gap_count"] > 0)
     summary = summary.reset_index().rename(columns={"index": "agent_id"})
     order = events["kind"].map(KIND_ORDER).fillna(len(KIND_ORDER))
     events = events.assign(_order=order).sort_values(["agent_id", "date", "_order"], kind="stable") \
         .drop(columns="_order").reset_index(drop=True)
     teams = team_rates(summary, rules)
-    return AttendanceResult(month, s, summary, events, requests, teams, caps, issues)
+    return AttendanceResult(month, s, summary, events, requests, teams, caps, issues, as_of, gaps)
 
 
 def _leave_by_day(requests: pd.DataFrame) -> pd.DataFrame:

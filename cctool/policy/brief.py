@@ -47,7 +47,7 @@ def compare_days(date) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp]:
 def build_brief(date, roster: pd.DataFrame, daily_calls: pd.DataFrame | None, rules: Rules, *,
                 schedule: pd.DataFrame | None = None, punches: pd.DataFrame | None = None,
                 leave: pd.DataFrame | None = None, excusals: pd.DataFrame | None = None,
-                files: dict[str, str] | None = None) -> Brief:
+                files: dict[str, str] | None = None, as_of: pd.Timestamp | None = None) -> Brief:
     """Centre and team figures of `date`, the day before and a week before. `daily_calls` is
     `daily_call_metrics` over [date − 7 days, date + 1 day)."""
     day, prev_day, prev_week = compare_days(date)
@@ -58,7 +58,7 @@ def build_brief(date, roster: pd.DataFrame, daily_calls: pd.DataFrame | None, ru
     attendance = None
     if schedule is not None and punches is not None:
         attendance, issues = attendance_days(roster, schedule, punches, rules, start, end, leave=leave,
-                                             excusals=excusals, files=files)
+                                             excusals=excusals, files=files, as_of=as_of)
     hours = daily_hours(agents["agent_id"], start, end, g.metrics.hours_basis, punches, schedule, reconcile=False)
     rows = agent_day_frame(agents, daily_calls, hours, attendance)
     rows = rows[rows["date"].isin([day, prev_day, prev_week])]

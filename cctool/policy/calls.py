@@ -473,7 +473,8 @@ _SUMS_SQL = ("count(*) AS calls, count(*) FILTER (WHERE is_connected) AS connect
              "sum(duration) FILTER (WHERE is_connected) AS talk_s, "
              "count(duration) FILTER (WHERE is_connected) AS talk_calls, "
              "count(amount_raw) - count(amount) AS bad_amount, "
-             "count(nullif(trim(CAST(duration_raw AS VARCHAR)), '')) - count(duration) AS bad_duration")
+             "count(nullif(trim(CAST(duration_raw AS VARCHAR)), '')) - count(duration) AS bad_duration, "
+             "min(ts) AS first_ts, max(ts) AS last_ts")
 
 
 # ----------------------------------------------------------------------------- the pass
@@ -567,7 +568,7 @@ def _bad_value_issues(con, src: _Source, scan: str, groups: pd.DataFrame) -> lis
 
 def _agent_issues(src: _Source, groups: pd.DataFrame, known_agents: set[str], start, end) -> list[Issue]:
     file, col = str(src.path), src.headers["agent_id"]
-    readable = groups[groups["status"].isin([OK, OUT_OF_PERIOD])]
+    readable = groups[groups["status"].isin([OK, OUT_OF_PERIOD, NO_AGENT])]
     unknown = readable[~readable["agent_id"].isin(known_agents) & readable["agent_id"].notna()]
     issues = []
     if not unknown.empty:
@@ -594,6 +595,18 @@ def _agent_issues(src: _Source, groups: pd.DataFrame, known_agents: set[str], st
                             f"{n_out} call record(s) of roster agents outside the period "
                             f"{pd.Timestamp(start):%Y-%m-%d}..{last}; not counted", "warning"))
     return issues
+
+
+def _span(groups: pd.DataFrame) -> dict:
+    """First and last call time of the readable rows, for the coverage check (issue 9 §3)."""
+    readable = groups[groups["status"].isin([OK, OUT_OF_PERIOD, NO_AGENT])]
+    first, last = readable["first_ts"].min(), readable["last_ts"].max()
+    return {"first": None if pd.isna(first) else pd.Timestamp(first),
+            "last": None if pd.isna(last) else pd.Timestamp(last)}
+
+
+def _unreadable(groups: pd.DataFrame) -> int:
+    return int(groups.loc[~groups["status"].isin([OK, OUT_OF_PERIOD, NO_AGENT]), "calls"].sum())
 
 
 def _tidy_ids(groups: pd.DataFrame) -> pd.DataFrame:
@@ -638,6 +651,7 @@ def call_metrics(calls_path: str | Path, period_start, period_end, known_agents,
     optional = frozenset({"success"}) if success_optional else frozenset()
     with _opened(path, aliases, field_map, optional) as (con, src):
         groups, scan, careful = _run(con, src, start, end)
+        span = _span(groups)
         groups = _tidy_ids(groups)
         issues, rejected = _rejected_lines(con, src) if careful and src.kind == "csv" else ([], 0)
         issues += _bad_value_issues(con, src, scan, groups)
@@ -650,7 +664,8 @@ def call_metrics(calls_path: str | Path, period_start, period_end, known_agents,
     per_agent.attrs.update(rows_read=int(groups["calls"].sum()) + rejected, encoding=src.encoding,
                            mode=src.kind if src.kind in ("parquet", "xlsx") else ("careful" if careful else "fast"),
                            no_agent_calls=int(groups.loc[groups["status"] == NO_AGENT, "calls"].sum()),
-                           has_success="success" in src.fields)
+                           has_success="success" in src.fields, rows_unreadable=_unreadable(groups) + rejected,
+                           **span)
     return per_agent, issues
 
 
@@ -752,6 +767,7 @@ def daily_call_metrics(calls_path: str | Path, period_start, period_end, known_a
             con.register("call_windows", w)
         groups, scan, careful = _run_daily(con, src, start, end, has_windows)
         groups["date"] = pd.to_datetime(groups["date"]).astype("datetime64[ns]")
+        span = _span(groups)
         per_status = _tidy_ids(groups.drop(columns="date"))
         issues, rejected = _rejected_lines(con, src) if careful and src.kind == "csv" else ([], 0)
         issues += _bad_value_issues(con, src, scan, per_status)
@@ -766,5 +782,6 @@ def daily_call_metrics(calls_path: str | Path, period_start, period_end, known_a
     daily.attrs.update(rows_read=int(groups["calls"].sum()) + rejected, encoding=src.encoding,
                        mode=src.kind if src.kind in ("parquet", "xlsx") else "careful",
                        no_agent_calls={f"{pd.Timestamp(d):%Y-%m-%d}": int(n) for d, n in no_agent.items()},
-                       has_success="success" in src.fields)
+                       has_success="success" in src.fields, rows_unreadable=_unreadable(per_status) + rejected,
+                       **span)
     return daily, issues

@@ -144,6 +144,13 @@ def schedule_lengths(schedule: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"agent_id": schedule["agent_id"], "date": schedule["date"], "scheduled_h": secs / 3600.0})
 
 
+def _set_hours(out: pd.DataFrame, hours: pd.Series, basis: str) -> None:
+    """Hours and basis where `hours` is known; the others keep what they had."""
+    known = hours.notna().to_numpy()
+    out["hours"] = np.where(known, hours.astype("float64").to_numpy(), out["hours"].astype("float64").to_numpy())
+    out["cph_basis"] = np.where(known, basis, out["cph_basis"].astype(object).to_numpy())
+
+
 def agent_hours(ids: pd.Series, start: pd.Timestamp, end: pd.Timestamp, basis: str,
                 punches: pd.DataFrame | None, schedule: pd.DataFrame | None) -> pd.DataFrame:
     """hours and cph_basis per agent. signed_in: the sum over shifts of last sign-out − first
@@ -158,9 +165,9 @@ def agent_hours(ids: pd.Series, start: pd.Timestamp, end: pd.Timestamp, basis: s
         s = schedule[(schedule["date"] >= start) & (schedule["date"] < end)]
         sched = schedule_lengths(s)
         sched_hours = sched.groupby("agent_id")["scheduled_h"].sum()
-        has = out["agent_id"].isin(sched_hours.index)
-        out.loc[has, "hours"] = out.loc[has, "agent_id"].map(sched_hours)
-        out.loc[has, "cph_basis"] = "scheduled"
+        # Mapped over all agents, not assigned into a selection: a period without shifts (a
+        # weekend, a future quarter) selects nobody, and an empty selection has its own dtype.
+        _set_hours(out, out["agent_id"].map(sched_hours), "scheduled")
     if basis == "signed_in" and punches is not None and not punches.empty:
         paired = pair_punch_events(punches) if "direction" in punches.columns else \
             punches[["agent_id", "date", "sign_in", "sign_out"]]
@@ -177,9 +184,7 @@ def agent_hours(ids: pd.Series, start: pd.Timestamp, end: pd.Timestamp, basis: s
         p["h"] = p["signed_h"].fillna(p["scheduled_h"].where(p["filled"])).fillna(0.0)
         g = p.groupby("agent_id")
         signed = pd.DataFrame({"h": g["h"].sum(), "filled": g["filled"].sum(), "lost": g["lost"].sum()})
-        has = out["agent_id"].isin(signed.index)
-        out.loc[has, "hours"] = out.loc[has, "agent_id"].map(signed["h"])
-        out.loc[has, "cph_basis"] = "signed_in"
+        _set_hours(out, out["agent_id"].map(signed["h"]), "signed_in")
         notes = []
         for agent_id in out["agent_id"]:
             if agent_id not in signed.index:

@@ -111,18 +111,20 @@ def _days(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
 
 def attendance_days(roster: pd.DataFrame, schedule: pd.DataFrame, punches: pd.DataFrame, rules: Rules,
                     start: pd.Timestamp, end: pd.Timestamp, *, leave: pd.DataFrame | None = None,
-                    excusals: pd.DataFrame | None = None,
-                    files: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[Issue]]:
+                    excusals: pd.DataFrame | None = None, files: dict[str, str] | None = None,
+                    as_of: pd.Timestamp | None = None) -> tuple[pd.DataFrame, list[Issue]]:
     """Per agent and day of [start, end): scheduled shifts, present (any punch), lates, early
-    leaves and absent days (half days as 0.5), from the attendance audit of each month touched."""
+    leaves and absent days (half days as 0.5), from the attendance audit of each month touched.
+    Shifts the audit does not judge (pending at `as_of`, feed-gap days) are not counted."""
     months = sorted({d.strftime("%Y-%m") for d in _days(start, end)})
     frames, issues = [], []
     for month in months:  # at most two for a week, one for a day or a month
-        audit = audit_month(month, roster, schedule, punches, rules, leave=leave, excusals=excusals, files=files)
+        audit = audit_month(month, roster, schedule, punches, rules, leave=leave, excusals=excusals, files=files,
+                            as_of=as_of)
         frames.append(audit.shifts)
         issues += audit.issues
     s = pd.concat(frames, ignore_index=True)
-    s = s[(s["date"] >= start) & (s["date"] < end)]
+    s = s[(s["date"] >= start) & (s["date"] < end) & s["judged"]]
     late_kind, early_kind = rules.attendance.late[0].kind, rules.attendance.early[0].kind
     per_shift = pd.DataFrame({
         "agent_id": s["agent_id"].astype(object), "date": s["date"], "scheduled": 1,
@@ -242,9 +244,12 @@ def _target_table(g: Grading) -> pd.DataFrame:
     return pd.DataFrame(out).reindex(columns=["grade", "target_rule", *TARGET_METRICS])
 
 
-def apply_targets(frame: pd.DataFrame, g: Grading) -> pd.DataFrame:
-    """Per TSR agent, the current grade's cph / success-rate (and KPI) criteria: target, met, gap
-    (value − target). One pass per grade and metric, over all agents of that grade."""
+def apply_targets(frame: pd.DataFrame, g: Grading, *, with_kpi: bool = True) -> pd.DataFrame:
+    """Per TSR agent, the current grade's cph / success-rate (and KPI, `with_kpi`: a monthly score
+    is a target of a month only) criteria: target, met, gap (value − target). One pass per grade
+    and metric, over all agents of that grade. A target is met only when its value is known:
+    `targets_met` is False when one known target is missed, unknown (NA) when none is missed but
+    one cannot be checked, True only when every target is known and met."""
     table = _target_table(g).set_index("grade")
     tsr = frame["line"].eq("TSR").fillna(False) if "line" in frame else pd.Series(False, index=frame.index)
     frame["target_rule"] = frame["grade"].map(table["target_rule"]).where(tsr)
@@ -253,6 +258,8 @@ def apply_targets(frame: pd.DataFrame, g: Grading) -> pd.DataFrame:
         frame[f"{prefix}_target"] = np.nan
         frame[f"{prefix}_met"] = pd.Series(pd.NA, index=frame.index, dtype="boolean")
         frame[f"{prefix}_gap"] = np.nan
+        if prefix == "kpi" and not with_kpi:
+            continue
         for grade, criterion in table[metric].dropna().items():
             rows = tsr & frame["grade"].eq(grade).fillna(False)
             if not rows.any() or not isinstance(criterion, Criterion):
@@ -263,11 +270,16 @@ def apply_targets(frame: pd.DataFrame, g: Grading) -> pd.DataFrame:
             frame.loc[rows & known.reindex(frame.index, fill_value=False), f"{prefix}_met"] = \
                 criterion_holds(values[known], criterion)
             frame.loc[rows, f"{prefix}_gap"] = (values - float(criterion.value)).round(4)
-    checked = [frame[f"{p}_met"] for p in ("cph", "success", "kpi")]
-    has_target = frame["target_rule"].notna()
-    all_met = pd.concat([c.fillna(True) for c in checked], axis=1).all(axis=1)
-    any_checked = pd.concat([c.notna() for c in checked], axis=1).any(axis=1)
-    frame["targets_met"] = all_met.astype("boolean").where(has_target & any_checked, pd.NA)
+    prefixes = [p for p in ("cph", "success", "kpi")]
+    met = pd.concat([frame[f"{p}_met"] for p in prefixes], axis=1)
+    applies = pd.concat([frame[f"{p}_target"].notna() for p in prefixes], axis=1).to_numpy()
+    missed = (met.eq(False).fillna(False).to_numpy() & applies).any(axis=1)
+    unknown = (met.isna().to_numpy() & applies).any(axis=1)
+    has_target = frame["target_rule"].notna() & applies.any(axis=1)
+    result = pd.Series(pd.NA, index=frame.index, dtype="boolean")
+    result[has_target & missed] = False
+    result[has_target & ~missed & ~unknown] = True
+    frame["targets_met"] = result
     return frame
 
 
@@ -276,7 +288,8 @@ def apply_targets(frame: pd.DataFrame, g: Grading) -> pd.DataFrame:
 def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily_calls: pd.DataFrame | None,
                 rules: Rules, *, schedule: pd.DataFrame | None = None, punches: pd.DataFrame | None = None,
                 kpi: pd.DataFrame | None = None, leave: pd.DataFrame | None = None,
-                excusals: pd.DataFrame | None = None, files: dict[str, str] | None = None) -> KpiResult:
+                excusals: pd.DataFrame | None = None, files: dict[str, str] | None = None,
+                as_of: pd.Timestamp | None = None) -> KpiResult:
     """Per agent and team for [start, end): counts, hours, CPH, success rate, attendance, grade
     targets, KPI score (month), the teams ranked, and the daily trend per team (week, month)."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
@@ -289,7 +302,7 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
     attendance = None
     if schedule is not None and punches is not None:
         attendance, att_issues = attendance_days(roster, schedule, punches, rules, start, end, leave=leave,
-                                                 excusals=excusals, files=files)
+                                                 excusals=excusals, files=files, as_of=as_of)
         issues += att_issues
     else:
         notes.append("Attendance (late, early leave, absent) needs both --schedule and --punches: not shown.")
@@ -314,7 +327,7 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
         a["kpi_score"] = a["agent_id"].map(scores).astype("float64")
     elif kpi is not None:
         notes.append("KPI scores are monthly: shown for --period month only.")
-    a = apply_targets(a, g)
+    a = apply_targets(a, g, with_kpi=period == "month")
     a["rule_ids"] = np.where(a["target_rule"].notna(), RULE_ID + ", " + a["target_rule"].fillna(""), RULE_ID)
     a["note"] = a["hours_note"].fillna("")
     a.loc[a["line"].ne("TSR").fillna(True), "note"] = (a["note"] + "; ").where(a["note"] != "", "") + \
@@ -358,10 +371,15 @@ def _team_frame(a: pd.DataFrame, g: Grading) -> pd.DataFrame:
 
 
 def rank_teams(t: pd.DataFrame, a: pd.DataFrame) -> pd.DataFrame:
-    """Share of agents meeting every target, then success rate, then CPH; no targets rank last."""
+    """Share of agents meeting every target, then success rate, then CPH; teams without a known
+    share (no targets: CSR) rank after those with, by success rate. Ranked on known values only:
+    a team with neither a known share nor a success rate (no calls in the period) gets no rank,
+    so a period without calls names no top team."""
     ordered = t.sort_values(["targets_met_share", "success_rate", "cph", "team"],
                             ascending=[False, False, False, True], na_position="last").reset_index(drop=True)
-    ordered["rank"] = np.arange(1, len(ordered) + 1)
+    known = ordered["targets_met_share"].notna() | ordered["success_rate"].notna()
+    ordered["rank"] = pd.array(np.where(known, np.cumsum(known), 0), dtype="Int64")
+    ordered.loc[~known, "rank"] = pd.NA
     return ordered[TEAM_COLUMNS]
 
 

@@ -44,6 +44,7 @@ class PayrollResult:
     deductions: pd.DataFrame  # one row per deduction line
     totals: pd.DataFrame  # by department and team
     overtime: pd.DataFrame  # one row per overtime shift, with the PAY-OT verdict
+    coverage: object = None  # what the inputs covered (cctool.coverage.Coverage), set by the pipeline
 
 
 class Money:

@@ -47,7 +47,9 @@ def kpi_sheets(result: KpiResult, lang: str) -> list[Sheet]:
     teams = _rounded(teams)
     teams["rank"] = teams["rank"].astype("Int64")
     centre_name = "全中心" if lang == "zh" else "Centre"
-    teams["team"] = teams["team"].where(teams["rank"].notna(), centre_name)
+    # The centre is the last row (an unranked team has no rank either: rank does not tell them apart).
+    is_centre = pd.Series(teams.index >= len(result.teams), index=teams.index)
+    teams["team"] = teams["team"].where(~is_centre, centre_name)
     notes = " ".join(result.notes)
     sheets = [
         Sheet("Agents", agents[AGENT_SHEET + ["attention"]], highlight="attention", percent=PERCENT,
@@ -55,7 +57,7 @@ def kpi_sheets(result: KpiResult, lang: str) -> list[Sheet]:
                    f"Gap = value − target. {notes}".strip()),
         Sheet("Teams", teams, percent=PERCENT,
               note="Teams ranked by the share of agents meeting every grade target, then success rate, then CPH; "
-                   "the last row is the centre."),
+                   "teams whose share is unknown (no calls or hours) are not ranked; the last row is the centre."),
     ]
     if result.period != "day" and not result.trend.empty:
         wide = trend_wide(result)

@@ -94,6 +94,15 @@ class Training(Strict):
     absence_hours_above: float = Field(ge=0)
 
 
+class FeedGap(Strict):
+    """ATT-FEED-GAP: a day with at least `min_shifts` scheduled shifts and no punch in the whole
+    centre is a time-clock feed gap; its shifts are review items, never no-shows."""
+
+    rule_id: str = Field(default="ATT-FEED-GAP", pattern=RULE_ID)
+    kind: Literal["feed_gap"] = "feed_gap"
+    min_shifts: int = Field(default=2, ge=1)
+
+
 class PunchPairing(Strict):
     before_minutes: int = Field(ge=0, le=720)
     after_minutes: int = Field(ge=0, le=720)
@@ -123,6 +132,7 @@ class Attendance(Strict):
     swaps: SwapLimits
     training: Training
     punch_pairing: PunchPairing
+    feed_gap: FeedGap = Field(default_factory=FeedGap)
 
     @field_validator("late")
     @classmethod
@@ -552,6 +562,13 @@ class Columns(Strict):
         return rows
 
 
+class CoverageLimits(Strict):
+    """Coverage before confidence (issue 9 §3): a table with a larger share of unreadable rows
+    is not trusted; the command stops unless --allow-partial."""
+
+    max_unreadable_share: float = Field(default=0.2, ge=0, le=1)
+
+
 class Rules(Strict):
     version: Literal[1]
     centre: str = ""
@@ -560,6 +577,7 @@ class Rules(Strict):
     leave: Leave
     grading: Grading
     pay: Pay
+    coverage: CoverageLimits = Field(default_factory=CoverageLimits)
 
     def rule_table(self) -> list[tuple[str, str, str]]:
         """(rule_id, YAML path, setting) for every entry that carries a rule ID."""

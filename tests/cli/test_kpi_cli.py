@@ -58,8 +58,9 @@ def test_week_workbook_sheets_chart_and_ranked_teams(week_report):
     header = [c.value for c in book["Agents"][2]]
     assert header[:3] == ["Agent ID", "Name", "Team"] and "CPH target" in header and "All targets met" in header
     teams = list(book["Teams"].iter_rows(min_row=3, values_only=True))
-    assert [r[0] for r in teams[:-1]] == list(range(1, len(teams)))  # ranked, then the centre row
-    assert teams[-1][1] == "Centre"
+    # The three TSR teams are ranked; CSR-1 made no calls (nothing known to rank it on): no rank.
+    assert [(r[0], r[1]) for r in teams[:-1]] == [(1, "TSR-3"), (2, "TSR-2"), (3, "TSR-1"), (None, "CSR-1")]
+    assert teams[-1][1] == "Centre" and teams[-1][0] is None
     trend_header = [c.value for c in book["Trend"][2]]
     assert trend_header[0] == "Date" and "TSR-1 CPH" in trend_header
     dates = [r[0].strftime("%m-%d") for r in book["Trend"].iter_rows(min_row=3, values_only=True)]
@@ -79,7 +80,7 @@ def test_week_json_contract(week_report):
     assert len(doc["records"]) == book["Agents"].max_row - 2
     rec = next(r for r in doc["records"] if r["line"] == "TSR")
     assert rec["rule_ids"].startswith("RPT-KPI, GRD-") and rec["cph_target"] is not None
-    assert [t["rank"] for t in doc["teams"]] == list(range(1, len(doc["teams"]) + 1))
+    assert [t["rank"] for t in doc["teams"]] == [1, 2, 3, None]  # CSR-1: no calls, nothing to rank on
     assert doc["centre"]["calls"] == sum(t["calls"] for t in doc["teams"]) == sum(r["calls"] for r in doc["records"])
     assert sum(t["calls"] for t in doc["trend"]) == doc["centre"]["calls"]
     assert any("E9999" in (i["value"] or "") for i in doc["issues"])

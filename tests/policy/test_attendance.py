@@ -204,3 +204,42 @@ def test_schedule_after_exit_is_reported_not_audited(org_roster, rules):
     r = audit_month("2026-10", roster, sched, p, rules)
     assert r.summary.loc[0, "scheduled_days"] == 1
     assert any("after the exit date" in i.problem and i.row == 3 for i in r.issues)
+
+
+# ----------------------------------------------------------------------------- raw events (issue 9 §5)
+
+def raw_events(rows):
+    """rows: (agent, 'YYYY-MM-DD HH:MM:SS', 'in' | 'out' | None)"""
+    frame = pd.DataFrame([{"agent_id": a, "time": pd.Timestamp(t), "direction": d} for a, t, d in rows])
+    frame["direction"] = frame["direction"].astype("string")
+    frame["_row"] = range(2, len(frame) + 2)
+    return frame
+
+
+def test_events_without_a_direction_are_first_in_last_out(org_roster, rules):
+    sched = schedule([("E1", "2026-10-01", "09:00", "18:00"), ("E1", "2026-10-02", "09:00", "18:00")])
+    ev = raw_events([("E1", "2026-10-01 09:20:00", None), ("E1", "2026-10-01 12:00:00", None),
+                     ("E1", "2026-10-01 18:00:00", None),
+                     ("E1", "2026-10-02 17:59:00", None)])  # one event only: a missing punch, never a pair
+    r = audit_month("2026-10", org_roster, sched, ev, rules)
+    assert kinds(r) == [("absent_half_day", "ATT-LATE-HALF"), ("missing_punch", "ATT-MISSING-PUNCH")]
+    day2 = r.shifts.set_index("date").loc[pd.Timestamp("2026-10-02")]
+    assert pd.isna(day2["sign_in"]) and day2["sign_out"] == pd.Timestamp("2026-10-02 17:59:00")
+
+
+def test_a_night_shift_sign_out_inside_the_next_day_shift_window_stays_with_the_night(org_roster, rules):
+    sched = schedule([("E1", "2026-10-01", "18:00", "03:00"), ("E1", "2026-10-02", "08:00", "17:00")])
+    ev = raw_events([("E1", "2026-10-01 17:58:00", "in"), ("E1", "2026-10-02 04:30:00", "out"),
+                     ("E1", "2026-10-02 07:59:00", "in"), ("E1", "2026-10-02 17:01:00", "out")])
+    r = audit_month("2026-10", org_roster, sched, ev, rules)
+    assert kinds(r) == []
+    night = r.shifts.set_index("date").loc[pd.Timestamp("2026-10-01")]
+    assert night["sign_out"] == pd.Timestamp("2026-10-02 04:30:00")
+
+
+def test_a_punch_of_last_months_night_shift_is_used_not_unmatched(org_roster, rules):
+    sched = schedule([("E1", "2026-09-30", "22:00", "06:00"), ("E1", "2026-10-01", "22:00", "06:00")])
+    ev = raw_events([("E1", "2026-09-30 21:55:00", "in"), ("E1", "2026-10-01 06:01:00", "out"),
+                     ("E1", "2026-10-01 21:55:00", "in"), ("E1", "2026-10-02 06:01:00", "out")])
+    r = audit_month("2026-10", org_roster, sched, ev, rules)
+    assert kinds(r) == [] and not [i for i in r.issues if "unmatched" in i.problem]

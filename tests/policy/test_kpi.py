@@ -80,13 +80,30 @@ def test_grade_targets_at_their_boundaries(rules):
         "agent_id": ["at", "under", "over", "csr", "nodata"], "line": ["TSR", "TSR", "TSR", "CSR", "TSR"],
         "grade": ["B", "B", "B", "B", "B"], "cph": [cph_t, cph_t - 0.001, cph_t + 1, 30.0, float("nan")],
         "success_rate": [sr_t, sr_t, sr_t - 0.0001, 0.9, float("nan")], "kpi_score": [float("nan")] * 5})
-    out = apply_targets(frame, g).set_index("agent_id")
+    out = apply_targets(frame.copy(), g, with_kpi=False).set_index("agent_id")  # a day or a week: no KPI target
     assert out.loc["at", "cph_met"] and out.loc["at", "success_met"] and out.loc["at", "targets_met"]
     assert not out.loc["under", "cph_met"] and out.loc["under", "cph_gap"] == pytest.approx(-0.001)
     assert out.loc["over", "cph_met"] and not out.loc["over", "success_met"] and not out.loc["over", "targets_met"]
     assert out.loc["at", "target_rule"] == b.rule_id
     assert pd.isna(out.loc["csr", "target_rule"]) and pd.isna(out.loc["csr", "targets_met"])
     assert pd.isna(out.loc["nodata", "cph_met"]) and pd.isna(out.loc["nodata", "targets_met"])
+
+
+def test_a_target_is_met_only_when_its_value_is_known(rules):
+    """Issue 9 §5: unknown is unknown, never met; one known miss is a miss."""
+    g = rules.grading
+    b = next(r for r in g.grades if r.grade == "B")
+    cph_t = next(c.value for c in b.criteria if c.metric == "cph")
+    sr_t = next(c.value for c in b.criteria if c.metric == "success_rate")
+    frame = pd.DataFrame({
+        "agent_id": ["kpi_unknown", "cph_unknown", "miss_and_unknown", "all_known"], "line": "TSR", "grade": "B",
+        "cph": [cph_t, float("nan"), cph_t - 1, cph_t], "success_rate": [sr_t, sr_t, float("nan"), sr_t],
+        "kpi_score": [float("nan"), 99.0, 99.0, 99.0]})
+    out = apply_targets(frame, g, with_kpi=True).set_index("agent_id")  # a month: the KPI score is a target
+    assert pd.isna(out.loc["kpi_unknown", "targets_met"]) and pd.isna(out.loc["cph_unknown", "targets_met"])
+    assert out.loc["miss_and_unknown", "targets_met"] is False or not out.loc["miss_and_unknown", "targets_met"]
+    assert out.loc["all_known", "targets_met"]
+    assert out["targets_met"].eq(True).sum() == 1
 
 
 def test_teams_ranked_by_share_meeting_targets_then_success_rate():
@@ -97,6 +114,16 @@ def test_teams_ranked_by_share_meeting_targets_then_success_rate():
         t[col] = 0
     ranked = rank_teams(t, None)
     assert list(ranked["team"]) == ["C", "B", "A", "CSR"] and list(ranked["rank"]) == [1, 2, 3, 4]
+
+
+
+def test_a_period_without_calls_ranks_no_team():
+    t = pd.DataFrame({"team": ["A", "B"], "agents": 3, "targets_met_share": [float("nan")] * 2,
+                      "success_rate": [float("nan")] * 2, "cph": [float("nan")] * 2})
+    for col in ("calls", "connected", "successes", "hours", "scheduled", "present", "late", "early_leave",
+                "absent_days", "with_targets", "cph_met_count", "success_met_count", "targets_met_count", "rule_ids"):
+        t[col] = 0
+    assert rank_teams(t, None)["rank"].isna().all()
 
 
 # ----------------------------------------------------------------------------- samples, by hand
@@ -174,7 +201,8 @@ def test_agent_rows_carry_rule_ids_targets_and_the_period(week):
     assert (a[a["line"] == "CSR"]["rule_ids"] == "RPT-KPI").all()
     assert set(a["period"]) == {"2026-W31 (2026-07-27..2026-08-02)"}
     assert a["kpi_score"].isna().all()  # monthly scores: month periods only
-    assert list(week.teams["rank"]) == list(range(1, len(week.teams) + 1))
+    # CSR-1 made no calls in the samples: nothing known to rank it on (issue 9 §5).
+    assert week.teams["rank"].tolist()[:3] == [1, 2, 3] and pd.isna(week.teams["rank"].iloc[3])
     assert week.centre["calls"].iloc[0] == week.teams["calls"].sum()
 
 
