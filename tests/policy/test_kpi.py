@@ -121,8 +121,10 @@ def test_a_period_without_calls_ranks_no_team():
     t = pd.DataFrame({"team": ["A", "B"], "agents": 3, "targets_met_share": [float("nan")] * 2,
                       "success_rate": [float("nan")] * 2, "cph": [float("nan")] * 2})
     for col in ("calls", "connected", "successes", "hours", "scheduled", "present", "late", "early_leave",
-                "absent_days", "with_targets", "cph_met_count", "success_met_count", "targets_met_count", "rule_ids"):
+                "absent_days", "with_targets", "cph_met_count", "success_met_count", "targets_met_count", "rule_ids",
+                "talk_s", "offered", "answered", "abandoned"):
         t[col] = 0
+    t["aht_s"] = t["abandon_rate"] = float("nan")
     assert rank_teams(t, None)["rank"].isna().all()
 
 
