@@ -102,10 +102,25 @@ def read_layout(spec: str | Path, table: str, ctx: Context, forced: str | None =
     if not found:
         return None
     if table == "leave":
-        return _read_all(path, [f for f in found if f[0] == "dingtalk-leave"], ctx)
+        return _canonical_types(_read_all(path, [f for f in found if f[0] == "dingtalk-leave"], ctx))
     name, sheet_name, header = _preferred(found)
     grid = read_grid(path, sheet_name)
-    return LAYOUTS[name].read(grid, header, ctx)
+    return _canonical_types(LAYOUTS[name].read(grid, header, ctx))
+
+
+TEXT_COLUMNS = ("agent_id", "request_id", "leave_word", "approvals", "state")
+
+
+def _canonical_types(read: LayoutRead) -> LayoutRead:
+    """Text columns as the generic reader types them (coerce.to_text: `string`), so an
+    export's table joins the canonical ones (merge keys must share a dtype)."""
+    for frame in (read.frame, read.verdicts, read.listed):
+        if frame is None:
+            continue
+        for col in TEXT_COLUMNS:
+            if col in frame:
+                frame[col] = frame[col].astype("string")
+    return read
 
 
 def _forced_anyway(path: Path, sheet: str | None, forced: str):

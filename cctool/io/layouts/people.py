@@ -35,7 +35,7 @@ def match_people(frame: pd.DataFrame, roster: pd.DataFrame | None, product: str,
         if c not in keys:
             keys[c] = pd.Series(pd.NA, index=frame.index, dtype="string")
     if roster is None:
-        return keys["_no"].astype("str"), \
+        return keys["_no"].astype("string"), \
             _report_unmatched(frame, keys, keys["_no"].isna(), file, sheet, labels, "no 工号 and no roster to match by")
     agent_ids = set(roster["agent_id"].astype(str))
     by_uid = _lookup(roster, ID_COLUMNS.get(product, ""))
@@ -51,7 +51,7 @@ def match_people(frame: pd.DataFrame, roster: pd.DataFrame | None, product: str,
         out[key] = _one(*key, agent_ids, by_uid, by_name, name_counts)
     resolved = pd.Series([out[(_v(a), _v(b), _v(c))] for a, b, c in
                           zip(keys["_no"], keys["_uid"], keys["_name"])], index=frame.index, dtype=object)
-    resolved = resolved.astype("str")  # the canonical readers' text dtype, so frames join
+    resolved = resolved.astype("string")  # the canonical readers' text dtype (coerce.to_text), so frames join
     unmatched = resolved.isna()
     issues.extend(_report_unmatched(frame, keys, unmatched, file, sheet, labels, None, name_counts))
     fallback = resolved.notna() & keys["_no"].notna() & ~keys["_no"].isin(agent_ids).fillna(False)
