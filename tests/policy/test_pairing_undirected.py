@@ -50,3 +50,15 @@ def test_directed_events_win_over_undirected_ones(org_roster, rules):
     r = audit_month("2026-10", org_roster, sched, ev, rules)
     assert r.shifts.iloc[0]["sign_in"] == pd.Timestamp("2026-10-01 08:40")
     assert r.events.empty
+
+
+def test_grading_hours_from_undirected_punches():
+    from cctool.policy.grading import pair_punch_events as pair_for_hours
+
+    ev = pd.DataFrame({"agent_id": ["E1"] * 6,
+                       "time": pd.to_datetime(["2026-10-01 08:55", "2026-10-01 13:00", "2026-10-01 18:05",
+                                               "2026-10-02 08:57", "2026-10-02 17:59", "2026-10-03 22:00"]),
+                       "direction": [None] * 6})
+    shifts = pair_for_hours(ev)
+    assert list(shifts["sign_in"].dt.strftime("%m-%d %H:%M")) == ["10-01 08:55", "10-02 08:57", "10-03 22:00"]
+    assert list(shifts["sign_out"].dt.strftime("%m-%d %H:%M").fillna("-")) == ["10-01 18:05", "10-02 17:59", "-"]
