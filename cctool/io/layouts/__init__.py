@@ -13,7 +13,7 @@ from typing import Callable
 
 import pandas as pd
 
-from cctool.errors import InputError
+from cctool.errors import InputError, Issue
 from cctool.io.layouts import dingtalk, dingtalk_leave, wecom, zkteco
 from cctool.io.layouts.base import Context, LayoutRead
 from cctool.io.layouts.grid import PEEK_ROWS, Grid, Header, read_grid, sheet_names
@@ -136,10 +136,11 @@ def _forced_anyway(path: Path, sheet: str | None, forced: str):
 def _read_all(path: Path, found, ctx: Context) -> LayoutRead:
     """A 2019 approval export has one sheet per form version: read every leave sheet.
     Sheets of the 补卡 (correction) form are not leave and are left out, with a note."""
-    reads, notes = [], []
+    reads, notes, skipped = [], [], []
     for name, sheet, header in found:
         if dingtalk_leave.is_correction_form(header):
             notes.append(f"sheet {sheet!r} is the 补卡 (punch correction) form, not leave: not read as leave")
+            skipped.append(Issue(str(path), sheet, None, None, None, notes[-1], "warning"))
             continue
         reads.append(LAYOUTS[name].read(read_grid(path, sheet), header, ctx))
     if not reads:
@@ -147,10 +148,11 @@ def _read_all(path: Path, found, ctx: Context) -> LayoutRead:
     first = reads[0]
     if len(reads) == 1:
         first.notes += notes
+        first.issues += skipped
         return first
     return LayoutRead(first.layout, first.table, path, None,
                       pd.concat([r.frame for r in reads], ignore_index=True),
-                      [i for r in reads for i in r.issues], sum(r.rows_read for r in reads), first.maps,
+                      [i for r in reads for i in r.issues] + skipped, sum(r.rows_read for r in reads), first.maps,
                       listed=pd.concat([r.listed for r in reads if r.listed is not None], ignore_index=True),
                       notes=notes + [f"sheets read: {', '.join(str(r.sheet) for r in reads)}"])
 

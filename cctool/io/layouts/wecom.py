@@ -46,6 +46,7 @@ def read_daily(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
             column(frame, header, "考勤结果").fillna("")
         maps.update({"time": "打卡时间记录", "direction": "none: first/last punch of each shift window"})
     maps["corrected"] = "(补卡) after a time or in 打卡状态"
+    issues += _unmarked_corrections(grid, frame, header, punches)
     keep = agent.notna() & day.notna()
     overall = column(frame, header, "考勤结果").astype("string").fillna("")
     words = (words.astype(str) + "; " + overall).str.strip("; ")
@@ -104,3 +105,16 @@ def read_detail(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
     return LayoutRead("wecom-detail", "punch_events", grid.path, grid.sheet,
                       punches[PUNCH_COLUMNS].reset_index(drop=True), issues, len(frame), maps,
                       verdicts=_verdicts(agent[ok], day[ok], status[ok]))
+
+
+def _unmarked_corrections(grid, frame, header, punches) -> list:
+    """WeCom's 补卡次数 of a day against the punches marked (补卡) on that row: a count the
+    punches do not show is reported (which punch was corrected is not guessed)."""
+    declared_raw = column(frame, header, "补卡次数(次)", "补卡次数")
+    declared = pd.to_numeric(declared_raw, errors="coerce").fillna(0)
+    marked = punches[punches["corrected"]].groupby("_row").size()
+    shown_marked = frame["_row"].map(marked).fillna(0)
+    short = declared > shown_marked
+    return bad_cells(grid, frame, short, shown(header, "补卡次数(次)", "补卡次数"), declared_raw,
+                     "WeCom counts more punch corrections (补卡) this day than punches marked (补卡); "
+                     "only the marked ones are counted as corrections", "warning")

@@ -14,7 +14,7 @@ DAYS = [  # newest day first, as WeCom writes them
     dict(name="李娜", no="A002", date="2026-02-27", in1="09:00(补卡)", st_in1="正常（补卡）", out1="18:09",
          record="09:00(补卡) 18:09", corrections=1),
     dict(name="李娜", no="A002", date="2026-02-26", in1=None, st_in1="缺卡（09:00）", out1="18:00",
-         record="18:00", result="缺卡"),
+         record="18:00", result="缺卡", corrections=1),
     dict(name="李娜", no="A002", date="2026-02-21", shift="休息", in1=None, out1=None, st_in1="--", st_out1="--"),
 ]
 
@@ -42,6 +42,9 @@ def test_wecom_daily_slots(tmp_path, people, resaved):
     assert v.loc["02-28", "clock_categories"] == "late"
     assert v.loc["02-26", "clock_categories"] == "missing_punch"
     assert v.loc["02-27", "clock_categories"] == ""
+    # 02-26: WeCom counts a correction no punch shows — reported, not guessed onto a punch.
+    (warn,) = [i for i in r.issues if "补卡" in i.problem]
+    assert warn.severity == "warning" and warn.row == (8 if resaved else 7)
 
 
 def test_wecom_daily_schedule_from_shift(tmp_path, people):
