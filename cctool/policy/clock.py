@@ -47,8 +47,10 @@ def policy_categories(s: pd.DataFrame) -> pd.Series:
         "absent": s["no_show"] | s["invalid_leave"] | s["half_no_show"],
         "leave": s["leave_taken"] > 0,
     }
-    cats = pd.concat([pd.Series(np.where(m.fillna(False), k, ""), index=s.index) for k, m in parts.items()], axis=1)
-    return cats.agg(lambda r: ",".join(x for x in r if x), axis=1) if len(s) else pd.Series(dtype=object)
+    joined = pd.Series("", index=s.index, dtype=object)
+    for name, hit in parts.items():
+        joined = joined + np.where(hit.fillna(False), name + ",", "")
+    return joined.str.rstrip(",")
 
 
 def clock_vs_policy(verdicts: pd.DataFrame | None, s: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:

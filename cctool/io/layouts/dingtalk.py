@@ -15,8 +15,8 @@ from cctool.errors import InputError, Issue
 from cctool.io.layouts.base import (PUNCH_COLUMNS, SCHEDULE_COLUMNS, Context, LayoutRead, bad_cells, column,
                                     empty_punches, identify, shown)
 from cctool.io.layouts.grid import Grid, Header, data_frame, find_header
-from cctool.io.layouts.values import (parse_day, parse_slot_time, parse_stamp, shift_periods, split_cell_times,
-                                      verdict_categories)
+from cctool.io.layouts.values import (join_words, parse_day, parse_slot_time, parse_stamp, shift_periods,
+                                      split_cell_times, verdict_categories)
 
 SLOT_SUBS = ("打卡时间", "打卡结果")
 IDS = dict(no=("工号",), uid=("UserId", "userid"), name=("姓名",))
@@ -121,8 +121,7 @@ def slot_punches(grid: Grid, frame: pd.DataFrame, header: Header, agent: pd.Seri
                                    "corrected": corrected, "_row": frame["_row"]})[ok])
         words.append(status.fillna(""))
     punches = pd.concat(parts, ignore_index=True)[PUNCH_COLUMNS] if parts else empty_punches()
-    joined = pd.concat(words, axis=1).agg(lambda r: "; ".join(x for x in r if x), axis=1) if words \
-        else pd.Series("", index=frame.index)
+    joined = join_words(words) if words else pd.Series("", index=frame.index)
     return punches.sort_values(["agent_id", "time"], kind="stable").reset_index(drop=True), joined
 
 

@@ -43,15 +43,13 @@ def match_people(frame: pd.DataFrame, roster: pd.DataFrame | None, product: str,
     name_counts = names["name"].value_counts()
     by_name = dict(zip(names["name"], names["agent_id"]))
 
-    distinct = keys.drop_duplicates()
-    out: dict[tuple, str | None] = {}
+    distinct = keys.drop_duplicates().reset_index(drop=True)
     issues: list[Issue] = []
-    for triple in zip(distinct["_no"], distinct["_uid"], distinct["_name"]):  # per person, not per row
-        key = tuple(_v(v) for v in triple)
-        out[key] = _one(*key, agent_ids, by_uid, by_name, name_counts)
-    resolved = pd.Series([out[(_v(a), _v(b), _v(c))] for a, b, c in
-                          zip(keys["_no"], keys["_uid"], keys["_name"])], index=frame.index, dtype=object)
-    resolved = resolved.astype("string")  # the canonical readers' text dtype (coerce.to_text), so frames join
+    distinct["agent_id"] = [_one(_v(no), _v(uid), _v(name), agent_ids, by_uid, by_name, name_counts)  # per person
+                            for no, uid, name in zip(distinct["_no"], distinct["_uid"], distinct["_name"])]
+    resolved = keys.merge(distinct, on=["_no", "_uid", "_name"], how="left")["agent_id"]
+    # the canonical readers' text dtype (coerce.to_text), so frames join
+    resolved = resolved.set_axis(frame.index).astype("string")
     unmatched = resolved.isna()
     issues.extend(_report_unmatched(frame, keys, unmatched, file, sheet, labels, None, name_counts))
     fallback = resolved.notna() & keys["_no"].notna() & ~keys["_no"].isin(agent_ids).fillna(False)

@@ -100,13 +100,22 @@ def verdict_categories(raw: pd.Series) -> pd.Series:
     `管理员…改为正常` is an administrator's override to normal."""
     text = _text(raw).fillna("")
     overridden = text.str.contains("改为正常", regex=False)
-    cats = []
+    joined = pd.Series("", index=raw.index, dtype=object)
     for name, pattern in VERDICT_PATTERNS:
         hit = text.str.contains(pattern, regex=True) & ~overridden
-        cats.append(pd.Series(np.where(hit, name, ""), index=raw.index))
-    joined = pd.concat(cats, axis=1).agg(lambda r: ",".join(x for x in r if x), axis=1) if len(raw) \
-        else pd.Series("", index=raw.index, dtype=object)
-    return joined
+        joined = joined + np.where(hit, name + ",", "")
+    return joined.str.rstrip(",")
+
+
+def join_words(columns: list[pd.Series], sep: str = "; ") -> pd.Series:
+    """Row-wise join of the non-blank texts of several columns, column-wise."""
+    if not columns:
+        return pd.Series(dtype=object)
+    out = pd.Series("", index=columns[0].index, dtype=object)
+    for col in columns:
+        text = col.astype("string").fillna("").astype(object)
+        out = out + np.where((out != "") & (text != ""), sep, "") + text
+    return out
 
 
 def duration_days(raw: pd.Series, hours_per_day: float) -> tuple[pd.Series, pd.Series]:

@@ -7,7 +7,7 @@ import pandas as pd
 from cctool.io.layouts.base import PUNCH_COLUMNS, Context, LayoutRead, bad_cells, column, identify, shown
 from cctool.io.layouts.dingtalk import _schedule, _verdicts, slot_punches
 from cctool.io.layouts.grid import Grid, Header, data_frame, find_header
-from cctool.io.layouts.values import parse_day, parse_slot_time, parse_stamp, split_cell_times
+from cctool.io.layouts.values import join_words, parse_day, parse_slot_time, parse_stamp, split_cell_times
 
 SUBS = ("部门", "职务", "工号", "所属规则", "班次", "打卡时间", "打卡状态", "最早", "最晚")
 IDS = dict(no=("工号",), uid=("账号",), name=("姓名",))
@@ -42,14 +42,13 @@ def read_daily(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
         punches, words = slot_punches(grid, frame, header, agent, day, issues)
         maps.update({"time": "上班N/下班N 打卡时间", "direction": "上班N = in, 下班N = out"})
     else:
-        punches, words = _record_punches(grid, frame, header, agent, day, issues), \
-            column(frame, header, "考勤结果").fillna("")
+        punches = _record_punches(grid, frame, header, agent, day, issues)
+        words = pd.Series("", index=frame.index, dtype=object)
         maps.update({"time": "打卡时间记录", "direction": "none: first/last punch of each shift window"})
     maps["corrected"] = "(补卡) after a time or in 打卡状态"
     issues += _unmarked_corrections(grid, frame, header, punches)
     keep = agent.notna() & day.notna()
-    overall = column(frame, header, "考勤结果").astype("string").fillna("")
-    words = (words.astype(str) + "; " + overall).str.strip("; ")
+    words = join_words([words, column(frame, header, "考勤结果")])
     return LayoutRead("wecom-daily", "punch_events", grid.path, grid.sheet, punches, issues, len(frame), maps,
                       verdicts=_verdicts(agent[keep], day[keep], words[keep]))
 
