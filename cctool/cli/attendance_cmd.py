@@ -21,11 +21,11 @@ from cctool.periods import parse_as_of, parse_month
 def attendance_audit(
     month: str = typer.Option(..., "--month", help="Month to audit: 2026-10, or 'last'."),
     roster: Path = ROSTER_OPTION,
-    schedule: Path = typer.Option(..., "--schedule", help="Schedule (排班表)."),
+    schedule: Path = typer.Option(..., "--schedule", help="Schedule (排班表), or DingTalk 每日统计 / WeCom 日报 (班次)."),
     punches: Path = typer.Option(..., "--punches", help="Punches (签到记录): paired sign-in/out or raw in/out events, "
                                  "or a DingTalk / WeCom / ZKTeco export."),
     punches_fmt: Optional[PunchesFormat] = PUNCHES_FORMAT_OPTION,
-    leave: Optional[Path] = typer.Option(None, "--leave", help="Leave requests (请假单)."),
+    leave: Optional[Path] = typer.Option(None, "--leave", help="Leave requests (请假单), or a DingTalk approval (审批) export."),
     excusals: Optional[Path] = typer.Option(None, "--excusals", help="Excusals for bad weather / force majeure (免责)."),
     swaps: Optional[Path] = typer.Option(None, "--swaps", help="Shift swaps (调班)."),
     rules: Optional[Path] = RULES_OPTION,

@@ -12,7 +12,6 @@ from cctool.io.layouts.people import match_people
 
 PUNCH_COLUMNS = ["agent_id", "time", "direction", "corrected", "_row"]
 SCHEDULE_COLUMNS = ["agent_id", "date", "shift_start", "shift_end", "_row"]
-VERDICT_COLUMNS = ["agent_id", "date", "clock_verdict", "clock_categories"]
 
 
 @dataclass(frozen=True)
