@@ -25,7 +25,8 @@ def attendance_audit(
     punches: Path = typer.Option(..., "--punches", help="Punches (签到记录): paired sign-in/out or raw in/out events, "
                                  "or a DingTalk / WeCom / ZKTeco export."),
     punches_fmt: Optional[PunchesFormat] = PUNCHES_FORMAT_OPTION,
-    leave: Optional[Path] = typer.Option(None, "--leave", help="Leave requests (请假单), or a DingTalk approval (审批) export."),
+    leave: Optional[Path] = typer.Option(None, "--leave",
+                                         help="Leave requests (请假单), or a DingTalk approval (审批) export."),
     excusals: Optional[Path] = typer.Option(None, "--excusals", help="Excusals for bad weather / force majeure (免责)."),
     swaps: Optional[Path] = typer.Option(None, "--swaps", help="Shift swaps (调班)."),
     rules: Optional[Path] = RULES_OPTION,

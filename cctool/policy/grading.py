@@ -29,7 +29,8 @@ REVIEW_DECISIONS = ("below_current", "trainee_overdue", "not_graded")
 PROMOTION_DECISIONS = ("promote", "eligible_for_regular")
 TRAINEE = "trainee"
 NO_GRADE = "no_grade"
-UNDIRECTED_GAP = pd.Timedelta(hours=10)  # punches without in/out: a longer break (a rest between shifts) starts a new shift
+# Punches without in/out: a longer break (a rest between shifts) starts a new shift.
+UNDIRECTED_GAP = pd.Timedelta(hours=10)
 SHIFT_GAP = pd.Timedelta(hours=16)  # raw punches further apart than this belong to different shifts  # Distribution bucket of agents without an earned grade
 OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
 FAILED_OP = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!="}

@@ -15,7 +15,8 @@ RECORD_COLUMNS = ["agent_id", "team", "month", "scheduled_days", "worked_days", 
                   "all_bonus_zero", "wage_withheld", "deemed_resigned", "rule_ids", "pending_days", "feed_gap_count"]
 EVENT_SHEET = ["agent_id", "name", "team", "date", "shift_start", "shift_end", "sign_in", "sign_out", "minutes",
                "kind_label", "rule_id", "reason"]
-LEAVE_SHEET = ["request_id", "agent_id", "leave_type", "leave_word", "start", "end", "days", "channel", "documents_complete",
+LEAVE_SHEET = ["request_id", "agent_id", "leave_type", "leave_word", "start", "end", "days", "channel",
+               "documents_complete",
                "required_chain", "approvals", "approved", "verdict", "rule_ids", "reason"]
 
 

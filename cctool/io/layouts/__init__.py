@@ -7,6 +7,7 @@ known layout returns None and goes to the generic reader.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -113,7 +114,10 @@ TEXT_COLUMNS = ("agent_id", "request_id", "leave_word", "approvals", "state")
 
 def _canonical_types(read: LayoutRead) -> LayoutRead:
     """Text columns as the generic reader types them (coerce.to_text: `string`), so an
-    export's table joins the canonical ones (merge keys must share a dtype)."""
+    export's table joins the canonical ones (merge keys must share a dtype); each issue on a
+    row of a known person carries that person (as the generic reader's do)."""
+    read.issues = [dataclasses.replace(i, agent_id=read.owners[(i.sheet, i.row)])
+                   if i.agent_id is None and (i.sheet, i.row) in read.owners else i for i in read.issues]
     for frame in (read.frame, read.verdicts, read.listed):
         if frame is None:
             continue
@@ -154,7 +158,8 @@ def _read_all(path: Path, found, ctx: Context) -> LayoutRead:
                       pd.concat([r.frame for r in reads], ignore_index=True),
                       [i for r in reads for i in r.issues] + skipped, sum(r.rows_read for r in reads), first.maps,
                       listed=pd.concat([r.listed for r in reads if r.listed is not None], ignore_index=True),
-                      notes=notes + [f"sheets read: {', '.join(str(r.sheet) for r in reads)}"])
+                      notes=notes + [f"sheets read: {', '.join(str(r.sheet) for r in reads)}"],
+                      owners={k: v for r in reads for k, v in r.owners.items()})
 
 
 @dataclass(frozen=True)

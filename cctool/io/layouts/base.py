@@ -38,6 +38,14 @@ class LayoutRead:
     verdicts: pd.DataFrame | None = None  # the clock's own verdict per person-day
     listed: pd.DataFrame | None = None  # leave requests listed but never counted (withdrawn, …)
     notes: list[str] = field(default_factory=list)
+    owners: dict[tuple[str | None, int], str] = field(default_factory=dict)  # (sheet, row) -> agent_id
+
+
+def owners(grid: Grid, frame: pd.DataFrame, agent: pd.Series) -> dict[tuple[str | None, int], str]:
+    """Whose each row is, so an issue about it is that person's (a split payroll file shows
+    only its own people's issues)."""
+    known = agent.notna()
+    return {(grid.sheet, int(r)): str(a) for r, a in zip(frame.loc[known, "_row"], agent[known])}
 
 
 def column(frame: pd.DataFrame, header: Header, *names: str) -> pd.Series:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from cctool.errors import InputError, Issue
 from cctool.io.layouts.base import (PUNCH_COLUMNS, SCHEDULE_COLUMNS, Context, LayoutRead, bad_cells, column,
-                                    empty_punches, identify, shown)
+                                    empty_punches, identify, owners, shown)
 from cctool.io.layouts.grid import Grid, Header, data_frame, find_header
 from cctool.io.layouts.values import (join_words, parse_day, parse_slot_time, parse_stamp, shift_periods,
                                       split_cell_times, verdict_categories)
@@ -80,7 +80,7 @@ def read_raw(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
             "corrected": f"打卡设备 = {CORRECTION_DEVICE} or 打卡结果 补卡审批通过",
             "ignored": f"{int(invalid.sum())} 打卡无效 row(s)"}
     return LayoutRead("dingtalk-raw", "punch_events", grid.path, grid.sheet, punches, issues, len(frame), maps,
-                      verdicts=verdicts)
+                      verdicts=verdicts, owners=owners(grid, frame, agent))
 
 
 def _verdicts(agent: pd.Series, day: pd.Series, words: pd.Series) -> pd.DataFrame:
@@ -143,7 +143,7 @@ def read_daily(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
     maps.update({"time": " / ".join(header.names[i] for _, i, _ in slot_columns(header)),
                  "direction": "上班N = in, 下班N = out", "corrected": "(补卡) or 补卡审批通过"})
     return LayoutRead("dingtalk-daily", "punch_events", grid.path, grid.sheet, punches, issues, len(frame), maps,
-                      verdicts=verdicts)
+                      verdicts=verdicts, owners=owners(grid, frame, agent))
 
 
 def _schedule(grid, frame, header, agent, day, issues, maps, layout) -> LayoutRead:
@@ -160,7 +160,8 @@ def _schedule(grid, frame, header, agent, day, issues, maps, layout) -> LayoutRe
     sched = sched.dropna(subset=["agent_id", "date"])[SCHEDULE_COLUMNS].reset_index(drop=True)
     sched["_row"] = sched["_row"].astype("int64")
     maps.update({"shift_start/shift_end": f"{col or '班次'}: each period is a shift; 休息 / 不在考勤组 are rest days"})
-    return LayoutRead(layout, "schedule", grid.path, grid.sheet, sched, issues, len(frame), maps)
+    return LayoutRead(layout, "schedule", grid.path, grid.sheet, sched, issues, len(frame), maps,
+                      owners=owners(grid, frame, agent))
 
 
 # ----------------------------------------------------------------------------- 打卡时间 grid
@@ -214,7 +215,8 @@ def read_grid(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
     punches = pd.concat(parts, ignore_index=True)[PUNCH_COLUMNS] if parts else empty_punches()
     maps = {"agent_id": "工号 → UserId → 姓名 (roster)", "time": "打卡时间 grid, dates from the title's period",
             "direction": "none in the export: first/last punch of each shift window"}
-    return LayoutRead("dingtalk-grid", "punch_events", grid.path, grid.sheet, punches, issues, len(frame), maps)
+    return LayoutRead("dingtalk-grid", "punch_events", grid.path, grid.sheet, punches, issues, len(frame), maps,
+                      owners=owners(grid, frame, agent))
 
 
 def first_col(header: Header) -> int:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from cctool.errors import Issue
-from cctool.io.layouts.base import Context, LayoutRead, bad_cells, column, identify, shown
+from cctool.io.layouts.base import Context, LayoutRead, bad_cells, column, identify, owners, shown
 from cctool.io.layouts.grid import Grid, Header, data_frame, find_header
 from cctool.io.layouts.values import duration_days, parse_day
 
@@ -127,7 +127,7 @@ def read_leave(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
             "documents_complete": "a link in 图片 / 假期相关证明图片", "counted": "审批状态 完成/已结束 + 审批结果 同意/审批通过"}
     return LayoutRead("dingtalk-leave", "leave", grid.path, grid.sheet,
                       out[usable & submitted].drop(columns="state").reset_index(drop=True), issues, len(frame),
-                      maps, listed=out[usable & ~submitted].reset_index(drop=True))
+                      maps, listed=out[usable & ~submitted].reset_index(drop=True), owners=owners(grid, frame, agent))
 
 
 def _approver_ids(grid, frame, header, names, shared, ctx, issues) -> pd.Series:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cctool.io.layouts.base import PUNCH_COLUMNS, Context, LayoutRead, bad_cells, column, identify, shown
+from cctool.io.layouts.base import PUNCH_COLUMNS, Context, LayoutRead, bad_cells, column, identify, owners, shown
 from cctool.io.layouts.dingtalk import _schedule, _verdicts, slot_punches
 from cctool.io.layouts.grid import Grid, Header, data_frame, find_header
 from cctool.io.layouts.values import join_words, parse_day, parse_slot_time, parse_stamp, split_cell_times
@@ -50,7 +50,7 @@ def read_daily(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
     keep = agent.notna() & day.notna()
     words = join_words([words, column(frame, header, "考勤结果")])
     return LayoutRead("wecom-daily", "punch_events", grid.path, grid.sheet, punches, issues, len(frame), maps,
-                      verdicts=_verdicts(agent[keep], day[keep], words[keep]))
+                      verdicts=_verdicts(agent[keep], day[keep], words[keep]), owners=owners(grid, frame, agent))
 
 
 def _record_punches(grid, frame, header, agent, day, issues) -> pd.DataFrame:
@@ -103,7 +103,7 @@ def read_detail(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
             "direction": "打卡类型 上班 = in, 下班 = out", "corrected": "打卡状态 (补卡)"}
     return LayoutRead("wecom-detail", "punch_events", grid.path, grid.sheet,
                       punches[PUNCH_COLUMNS].reset_index(drop=True), issues, len(frame), maps,
-                      verdicts=_verdicts(agent[ok], day[ok], status[ok]))
+                      verdicts=_verdicts(agent[ok], day[ok], status[ok]), owners=owners(grid, frame, agent))
 
 
 def _unmarked_corrections(grid, frame, header, punches) -> list:

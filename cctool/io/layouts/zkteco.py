@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from cctool.io.layouts.base import PUNCH_COLUMNS, Context, LayoutRead, bad_cells, column, identify, shown
+from cctool.io.layouts.base import PUNCH_COLUMNS, Context, LayoutRead, bad_cells, column, identify, owners, shown
 from cctool.io.layouts.grid import Grid, Header, data_frame, find_header
 from cctool.io.layouts.values import parse_stamp
 
@@ -37,7 +37,8 @@ def read_export(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
     maps = {"agent_id": ("No." if english else "考勤号码") + " → 姓名 (roster)",
             "time": "Date/Time (day first)" if english else "日期时间",
             "direction": "Status C/In, C/Out" if english else "none in the export: first/last punch of each shift"}
-    return LayoutRead("zkteco", "punch_events", grid.path, grid.sheet, punches, issues, len(frame), maps)
+    return LayoutRead("zkteco", "punch_events", grid.path, grid.sheet, punches, issues, len(frame), maps,
+                      owners=owners(grid, frame, agent))
 
 
 def is_dat(grid: Grid) -> bool:
@@ -64,4 +65,5 @@ def read_dat(grid: Grid, header: Header | None, ctx: Context) -> LayoutRead:
                             "_row": frame["_row"]})[keep][PUNCH_COLUMNS].reset_index(drop=True)
     maps = {"agent_id": "user number (1st field) = 工号", "time": "2nd field",
             "direction": "none in the file: first/last punch of each shift window"}
-    return LayoutRead("zkteco-dat", "punch_events", grid.path, None, punches, issues, len(frame), maps)
+    return LayoutRead("zkteco-dat", "punch_events", grid.path, None, punches, issues, len(frame), maps,
+                      owners=owners(grid, frame, agent))

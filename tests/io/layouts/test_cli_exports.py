@@ -120,7 +120,8 @@ def test_forced_format_and_other_products(centre):
     assert result.exit_code == 0, result.output
     assert zdoc["records"] == wecom["records"]
 
-    dat = attlog(centre / "1_attlog.dat", [(a, f"{d:%Y-%m-%d} {t}") for d in pd.bdate_range(f"{MONTH}-02", f"{MONTH}-06")
+    week = pd.bdate_range(f"{MONTH}-02", f"{MONTH}-06")
+    dat = attlog(centre / "1_attlog.dat", [(a, f"{d:%Y-%m-%d} {t}") for d in week
                                            for a in ("A001", "A002") for t in ("08:58:00", "18:01:00")])
     result, ddoc = run(centre, dat, "--punches-format", "zkteco-dat")
     assert result.exit_code == 0, result.output

@@ -51,6 +51,9 @@ def test_raw_records_are_punches_without_direction(tmp_path, people, resaved):
     first_data = 4
     assert f["_row"].iloc[0] == first_data  # R1 title, R2 report time, R3 header
     msgs = {(i.severity, i.problem.split(";")[0].split(":")[0]) for i in r.issues}
+    # An issue on a known person's row is that person's (a split payroll shows only its own).
+    invalid = next(i for i in r.issues if i.problem.startswith("invalid punch"))
+    assert invalid.agent_id == "A001" and invalid.row == (6 if resaved else 5)
     assert ("warning", "invalid punch (打卡无效)") in msgs
     ambiguous = next(i for i in r.issues if "王芳" in (i.value or ""))
     assert "2 people in the roster are called '王芳'" in ambiguous.problem and ambiguous.severity == "error"

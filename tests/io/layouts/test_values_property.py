@@ -48,7 +48,8 @@ def test_hours_become_days(hours, per_day):
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(["张伟", "李娜", "刘洋"]),
-                          st.datetimes(min_value=dt.datetime(2020, 11, 1), max_value=dt.datetime(2020, 11, 30, 23, 59))),
+                          st.datetimes(min_value=dt.datetime(2020, 11, 1),
+                                       max_value=dt.datetime(2020, 11, 30, 23, 59))),
                 min_size=1, max_size=25))
 def test_raw_punches_read_back(tmp_path, people, punches):
     rows = [dict(name=n, time=t.strftime("%Y-%m-%d %H:%M")) for n, t in punches]
