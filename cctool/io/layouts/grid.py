@@ -182,6 +182,15 @@ def _combine(top: list[str], below: list[str], sep: str = "") -> list[str]:
     return names
 
 
+def _text_column(col: pd.Series) -> pd.Series:
+    """cell_text over a column: column-wise for the usual all-text export column, cell by
+    cell only where a re-saved file holds numbers, dates or times."""
+    if pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
+        text = col.astype("string").str.strip()
+        return text.mask(text.isin(BLANK_WORDS)).astype(object).where(lambda t: t.notna(), None)
+    return col.map(cell_text)
+
+
 def data_frame(grid: Grid, header: Header) -> pd.DataFrame:
     """The data rows below the header as text cells (object), with `_row` the Excel row.
     Fully blank rows (inserted spacer rows) are dropped: they carry nothing."""
@@ -189,7 +198,8 @@ def data_frame(grid: Grid, header: Header) -> pd.DataFrame:
     width = len(header.names)
     body = [(r + [None] * (width - len(r)))[:width] for r in grid.rows[start:]]
     frame = pd.DataFrame(body, columns=range(width), dtype=object)
-    frame = frame.map(cell_text) if len(frame) else frame
+    for col in frame.columns:
+        frame[col] = _text_column(frame[col])
     frame["_row"] = range(start + 1, start + 1 + len(frame))
     blank = frame.drop(columns="_row").isna().all(axis=1)
     return frame[~blank].reset_index(drop=True)

@@ -34,6 +34,22 @@ def _text(raw: pd.Series) -> pd.Series:
     return raw.astype("string").str.strip()
 
 
+def _distinct(parse):
+    """Parse each distinct text once and spread it back (a month's export repeats its dates
+    and minute stamps across people), as the generic readers do."""
+    def wrapper(raw: pd.Series, *args, **kw):
+        text = _text(raw)
+        codes, uniques = pd.factorize(text, use_na_sentinel=False)
+        if len(uniques) * 2 > len(text):
+            return parse(text, *args, **kw)
+        values, bad = parse(pd.Series(uniques, dtype="string"), *args, **kw)
+        return (pd.Series(values.to_numpy()[codes], index=raw.index),
+                pd.Series(bad.to_numpy()[codes], index=raw.index))
+    wrapper.__doc__ = parse.__doc__
+    return wrapper
+
+
+@_distinct
 def parse_day(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Dates as the products write them (weekday suffix ignored). (dates, bad mask)"""
     text = _text(raw)
@@ -42,6 +58,7 @@ def parse_day(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return days, text.notna() & days.isna()
 
 
+@_distinct
 def parse_stamp(raw: pd.Series, dayfirst: bool = False) -> tuple[pd.Series, pd.Series]:
     """Date and time in one cell: `2020-11-09 08:26`, `2019/2/15 19:59:14`; with `dayfirst`
     the English ZKTeco export's `01/08/2025 06:43:19` (day/month/year)."""
