@@ -58,6 +58,13 @@ def clock_vs_policy(verdicts: pd.DataFrame | None, s: pd.DataFrame, events: pd.D
     has a verdict for). The clock's 正常 beside cctool's half-day absence is the typical row."""
     if verdicts is None or verdicts.empty or s.empty:
         return pd.DataFrame(columns=CLOCK_COLUMNS)
+    # Shifts cctool does not judge (not over by the as-of time, or a clock feed-gap day) are no
+    # verdict to compare.
+    unjudged = pd.Series(False, index=s.index)
+    for col in ("pending", "feed_gap"):
+        if col in s:
+            unjudged |= s[col].astype(bool)
+    s = s[~unjudged]
     ours = s[["agent_id", "date", "name", "team"]].assign(cctool_says=policy_categories(s))
     ours = ours.groupby(["agent_id", "date"], as_index=False).agg(
         name=("name", "first"), team=("team", "first"),
