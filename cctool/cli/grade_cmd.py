@@ -10,6 +10,7 @@ import typer
 from cctool.cli.common import (ALLOW_PARTIAL_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION,
                                RULES_OPTION, check_fail_on, check_lang, check_out, coverage_options, report_issues,
                                run_info, start, warn_partial, with_coverage, write_outputs)
+from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info
@@ -24,6 +25,7 @@ def grade_agents(
     calls: Path = typer.Option(..., "--calls", help="Call log (通话记录), CSV, Parquet or .xlsx; millions of rows are fine."),
     kpi: Path = typer.Option(..., "--kpi", help="Monthly KPI scores (月度绩效)."),
     punches: Optional[Path] = typer.Option(None, "--punches", help="Punches (签到记录): hours signed in for CPH."),
+    punches_fmt: Optional[PunchesFormat] = PUNCHES_FORMAT_OPTION,
     schedule: Optional[Path] = typer.Option(None, "--schedule", help="Schedule (排班表): scheduled hours where no punches."),
     rules: Optional[Path] = RULES_OPTION,
     out: Path = OUT_OPTION,
@@ -62,7 +64,7 @@ def grade_agents(
         calls_file = split_spec(calls)[0]  # book.xlsx#Sheet names a sheet of a workbook
         calls_sha = pool.submit(file_sha256, calls_file) if calls_file.is_file() else None
         kpi_df = inputs.load("kpi", kpi)
-        punches_df = inputs.load_optional("punches", punches)
+        punches_df = inputs.load_optional("punches", punches, punches_format(punches_fmt))
         schedule_df = inputs.load_optional("schedule", schedule)
         per_agent, call_issues = calls_job.result()
         # Grading needs calls in the quarter and an hours source (CPH); without them nobody is graded.

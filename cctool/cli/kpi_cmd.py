@@ -10,6 +10,7 @@ import typer
 from cctool.cli.common import (ALLOW_PARTIAL_OPTION, AS_OF_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION,
                                ROSTER_OPTION, RULES_OPTION, check_lang, check_out, coverage_options, report_issues,
                                run_info, start, warn_partial, with_coverage, write_outputs)
+from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import State, info, warn
@@ -24,7 +25,8 @@ LEAVE = typer.Option(None, "--leave", help="Leave requests (请假单): approved
 EXCUSALS = typer.Option(None, "--excusals", help="Excusals (免责) for bad weather / force majeure.")
 
 
-def _load(inputs, rules, start, end, *, roster, calls, schedule, punches, kpi=None, leave=None, excusals=None):
+def _load(inputs, rules, start, end, *, roster, calls, schedule, punches, kpi=None, leave=None, excusals=None,
+          punches_fmt=None):
     """Read every input of the period; the call log is aggregated per agent and day by DuckDB."""
     import pandas as pd
 
@@ -37,7 +39,7 @@ def _load(inputs, rules, start, end, *, roster, calls, schedule, punches, kpi=No
     frames = {"roster": inputs.load("roster", roster)}
     for name, path in (("schedule", schedule), ("punches", punches), ("kpi", kpi), ("leave", leave),
                        ("excusals", excusals)):
-        frames[name] = inputs.load_optional(name, path)
+        frames[name] = inputs.load_optional(name, path, punches_fmt if name == "punches" else None)
     roster_df = frames["roster"]
     windows = call_windows(frames["schedule"], roster_df, start, end, rules)
     daily, call_issues = daily_call_metrics(calls, start, end, set(roster_df["agent_id"]), windows=windows,
@@ -56,6 +58,7 @@ def kpi_report(
     roster: Path = ROSTER_OPTION,
     calls: Path = CALLS,
     punches: Optional[Path] = PUNCHES,
+    punches_fmt: Optional[PunchesFormat] = PUNCHES_FORMAT_OPTION,
     schedule: Optional[Path] = SCHEDULE,
     kpi: Optional[Path] = typer.Option(None, "--kpi", help="Monthly KPI scores (月度绩效), shown for --period month."),
     leave: Optional[Path] = LEAVE,
@@ -89,7 +92,7 @@ def kpi_report(
             frames, daily, call_issues, files = _load(
                 inputs, loaded.rules, lo, hi, roster=fill(roster, **f), calls=fill(calls, **f),
                 schedule=fill(schedule, **f), punches=fill(punches, **f), kpi=fill(kpi, **f),
-                leave=fill(leave, **f), excusals=fill(excusals, **f))
+                leave=fill(leave, **f), excusals=fill(excusals, **f), punches_fmt=punches_format(punches_fmt))
             as_of_ts = resolve_as_of(as_of_time, frames["punches"])
             cov = report_coverage(label, lo, hi, loaded.rules, inputs, calls_file=fill(calls, **f), calls_seen=daily,
                                   schedule=frames["schedule"], punches=frames["punches"], as_of=as_of_ts).done()

@@ -12,6 +12,7 @@ from rich.table import Table
 from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, \
     RULES_OPTION, check_fail_on, check_lang, check_out, coverage_options, report_issues, run_info, start, warn_partial, \
     with_coverage, write_outputs
+from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info, out_console
@@ -38,7 +39,8 @@ def monthly_payroll(
     month: str = typer.Option(..., "--month", help="Pay month: 2026-10, or 'last'."),
     roster: Path = typer.Option(..., "--roster", help="Roster file (grade, post, department, team)."),
     schedule: Path = typer.Option(..., "--schedule", help="Schedule (排班表), with overtime flags."),
-    punches: Path = typer.Option(..., "--punches", help="Punches (签到记录)."),
+    punches: Path = typer.Option(..., "--punches", help="Punches (签到记录), or a DingTalk / WeCom / ZKTeco export."),
+    punches_fmt: Optional[PunchesFormat] = PUNCHES_FORMAT_OPTION,
     leave: Optional[Path] = typer.Option(None, "--leave", help="Leave requests (请假单)."),
     excusals: Optional[Path] = typer.Option(None, "--excusals", help="Excusals (免责)."),
     calls: Optional[Path] = typer.Option(None, "--calls", help="Call log (CSV, Parquet or .xlsx), for commission and PAY-OT."),
@@ -76,7 +78,8 @@ def monthly_payroll(
             result, issues, _ = run_payroll(
                 period, loaded.rules, inputs, roster=fill(roster, **f), schedule=fill(schedule, **f),
                 punches=fill(punches, **f), leave=fill(leave, **f), excusals=fill(excusals, **f),
-                calls=fill(calls, **f), kpi=fill(kpi, **f), as_of=as_of_time, allow_partial=allow_partial)
+                calls=fill(calls, **f), kpi=fill(kpi, **f), as_of=as_of_time, allow_partial=allow_partial,
+                punches_format=punches_format(punches_fmt))
         cov = result.coverage
         run = run_info("monthly-payroll", period, loaded, inputs, split_by=split_by, lang=lang,
                        encrypted="yes" if password else None, **coverage_options(cov))

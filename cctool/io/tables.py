@@ -75,6 +75,9 @@ TABLES: dict[str, Table] = {
         C("new_hire_exam_passed", "bool", required=False, aliases=("通关考试",)),
         C("regular_exam_passed", "bool", required=False, aliases=("转正考试",)),
         C("status", "enum", required=False, aliases=("状态", "在职状态"), choices=("active", "standby", "left")),
+        # The clock products' own ids, for exports whose 工号 is blank (io/layouts/people.py).
+        C("dingtalk_userid", "text", required=False, aliases=("UserId", "钉钉UserId", "钉钉用户ID")),
+        C("wecom_account", "text", required=False, aliases=("账号", "企业微信账号")),
     ), key=("agent_id",), agent_column=None),
     "schedule": Table("schedule", "schedule (排班表)", (
         C("agent_id", "text", aliases=("工号", "员工编号", "employee_id")),

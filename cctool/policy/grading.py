@@ -29,6 +29,8 @@ REVIEW_DECISIONS = ("below_current", "trainee_overdue", "not_graded")
 PROMOTION_DECISIONS = ("promote", "eligible_for_regular")
 TRAINEE = "trainee"
 NO_GRADE = "no_grade"
+# Punches without in/out: a longer break (a rest between shifts) starts a new shift.
+UNDIRECTED_GAP = pd.Timedelta(hours=10)
 SHIFT_GAP = pd.Timedelta(hours=16)  # raw punches further apart than this belong to different shifts  # Distribution bucket of agents without an earned grade
 OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
 FAILED_OP = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!="}
@@ -126,9 +128,19 @@ def pair_punch_events(events: pd.DataFrame) -> pd.DataFrame:
     is_in = ev["direction"].eq("in")
     new_agent = ev["agent_id"].ne(ev["agent_id"].shift())
     prev_out = ev["direction"].shift().eq("out")
-    long_gap = (ev["time"] - ev["time"].shift()) > SHIFT_GAP
-    session = (new_agent | (is_in & (prev_out | long_gap))).cumsum()
+    gap = ev["time"] - ev["time"].shift()
+    long_gap = gap > SHIFT_GAP
+    # Punches without a direction (DingTalk 原始记录, ZKTeco): a shift is a run of punches
+    # with no break longer than UNDIRECTED_GAP; its first punch is the sign-in, its last the
+    # sign-out.
+    undirected = ev["direction"].isna()
+    session = (new_agent | (is_in & (prev_out | long_gap)) | (undirected & (gap > UNDIRECTED_GAP))).cumsum()
     ev["session"] = session
+    if undirected.any():
+        first = ~session.duplicated(keep="first")
+        keep = ~undirected | first | ~session.duplicated(keep="last")
+        is_in = (is_in | (undirected & first))[keep].reset_index(drop=True)
+        ev = ev[keep].reset_index(drop=True)
     ins = ev[is_in].groupby("session")["time"].min().rename("sign_in")
     outs = ev[~is_in].groupby("session")["time"].max().rename("sign_out")
     shifts = pd.concat([ev.groupby("session")["agent_id"].first(), ins, outs], axis=1).reset_index(drop=True)

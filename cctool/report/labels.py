@@ -10,6 +10,7 @@ SHEETS = {
     "Promotions": "晋级", "Review": "复核", "Payroll": "工资表", "Deductions": "扣款",
     "Totals": "合计", "Swaps": "调班", "Agents": "坐席", "Trend": "趋势", "Trend detail": "趋势明细",
 }
+SHEETS["Clock vs policy"] = "考勤机与制度对比"  # added with the clock exports (io/layouts)
 
 LABELS: dict[str, tuple[str, str]] = {
     "agent_id": ("Agent ID", "工号"),
@@ -28,6 +29,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "missing_punch_count": ("Missing punches", "漏打卡"),
     "feed_gap_count": ("Feed-gap shifts (review)", "考勤数据缺失班次（待核）"),
     "pending_days": ("Pending shifts (not over)", "未结束班次"),
+    "corrections": ("Punch corrections", "补卡次数"),
+    "leave_word": ("Leave type as written", "原请假类型"),
+    "clock_verdict": ("Clock's verdict", "考勤机结果"),
+    "clock_says": ("Clock says", "考勤机判定"),
+    "cctool_says": ("Rules say", "制度判定"),
+    "cctool_findings": ("Findings", "发现"),
     "absent_days": ("Absent days", "旷工天数"),
     "leave_days": ("Leave days", "请假天数"),
     "performance_bonus_stopped": ("Performance bonus stopped", "停发绩效奖金"),
@@ -167,6 +174,7 @@ KIND_LABELS = {
     "false_leave": ("false leave", "虚假请假"),
     "swap_limit_exceeded": ("swap limit exceeded", "调班超限"),
     "training_ended": ("training ended", "终止培训"),
+    "correction_over_cap": ("punch corrections over the cap", "补卡超限"),
     "performance_bonus_stopped": ("performance bonus stopped", "停发绩效奖金"),
     "performance_pay_zero": ("performance pay zero", "绩效为零"),
     "all_bonus_zero": ("all bonuses zero", "扣除所有奖金"),

@@ -108,6 +108,14 @@ class PunchPairing(Strict):
     after_minutes: int = Field(ge=0, le=720)
 
 
+class Corrections(Strict):
+    """ATT-CORRECTION: punch corrections (补卡) allowed per person per month; each one over
+    the cap is a finding. Absent from the rules file = no cap (corrections are only counted)."""
+
+    rule_id: str = RuleId
+    max_per_month: int = Field(ge=0)
+
+
 def _ascending(bands: list[Band], name: str) -> list[Band]:
     secs = [b.seconds for b in bands]
     if secs != sorted(secs) or len(set(secs)) != len(secs):
@@ -133,6 +141,7 @@ class Attendance(Strict):
     training: Training
     punch_pairing: PunchPairing
     feed_gap: FeedGap = Field(default_factory=FeedGap)
+    corrections: Corrections | None = None
 
     @field_validator("late")
     @classmethod
@@ -569,10 +578,20 @@ class CoverageLimits(Strict):
     max_unreadable_share: float = Field(default=0.2, ge=0, le=1)
 
 
+class Exports(Strict):
+    """How the product exports' own units read (docs/EXPORTS.md): a leave length in hours
+    (DingTalk 时长 `7.5小时`) is days × `hours_per_day`; a 上午 (AM) half day ends and a 下午
+    (PM) half day starts at `half_day_split`."""
+
+    hours_per_day: float = Field(default=8.0, gt=0, le=24)
+    half_day_split: str = Field(default="12:00", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
+
+
 class Rules(Strict):
     version: Literal[1]
     centre: str = ""
     columns: Columns = Field(default_factory=Columns)
+    exports: Exports = Field(default_factory=Exports)
     attendance: Attendance
     leave: Leave
     grading: Grading
