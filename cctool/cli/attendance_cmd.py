@@ -46,7 +46,7 @@ def attendance_audit(
         lang, fail_on = check_lang(lang), check_fail_on(fail_on)
         period = rec.period = parse_month(month)  # a bad --month is a usage error before any file is read
         as_of_time = parse_as_of(as_of)
-        f = dict(month=period)
+        f = dict(month=period, period=period)
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
         rec.lock(out, json_path)
         with step("Reading inputs and applying the attendance rules…"):

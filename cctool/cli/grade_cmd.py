@@ -45,7 +45,7 @@ def grade_agents(
     with report_run("grade-agents") as rec, ThreadPoolExecutor(max_workers=2) as pool:
         lang, fail_on = check_lang(lang), check_fail_on(fail_on)
         period = rec.period = parse_quarter(quarter)
-        f = dict(quarter=period)
+        f = dict(quarter=period, period=period)
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
         roster, calls, kpi = fill(roster, **f), fill(calls, **f), fill(kpi, **f)
         punches, schedule = fill(punches, **f), fill(schedule, **f)

@@ -37,7 +37,7 @@ def headcount(
     with report_run("headcount") as rec:
         lang = check_lang(lang)
         period = rec.period = parse_month(month)
-        f = dict(month=period)
+        f = dict(month=period, period=period)
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
         rec.lock(out, json_path)
         loaded, inputs = start(fill(rules, **f))

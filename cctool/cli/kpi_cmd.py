@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from cctool.cli.common import (ALLOW_PARTIAL_OPTION, AS_OF_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION,
+from cctool.cli.common import (ALLOW_PARTIAL_OPTION, AS_OF_OPTION, JSON_OPTION, LANG_OPTION,
                                ROSTER_OPTION, RULES_OPTION, check_lang, check_out, coverage_options, report_issues,
                                run_info, start, warn_partial, with_coverage, write_outputs)
 from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
@@ -15,7 +15,7 @@ from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import State, info, warn
 from cctool.errors import CctoolError
-from cctool.periods import PERIODS, parse_as_of, parse_date, period_bounds, period_label
+from cctool.periods import PERIODS, parse_as_of, parse_date, period_bounds, period_file_label, period_label
 
 CALLS = typer.Option(..., "--calls", help="Call log (通话记录), CSV, Parquet or .xlsx; millions of rows are fine.")
 PUNCHES = typer.Option(None, "--punches", help="Punches (签到记录): signed-in hours for CPH, and attendance.")
@@ -64,7 +64,9 @@ def kpi_report(
     leave: Optional[Path] = LEAVE,
     excusals: Optional[Path] = EXCUSALS,
     rules: Optional[Path] = RULES_OPTION,
-    out: Path = OUT_OPTION,
+    out: Path = typer.Option(Path("kpi-{period}.xlsx"), "--out",
+                             help="Excel report to write (.xlsx); {period} becomes day-2026-10-14, week-2026-W42 "
+                                  "or month-2026-10, so daily, weekly and monthly runs never overwrite each other."),
     json_path: Optional[Path] = JSON_OPTION,
     lang: str = LANG_OPTION,
     allow_partial: bool = ALLOW_PARTIAL_OPTION,
@@ -84,7 +86,7 @@ def kpi_report(
         as_of_time = parse_as_of(as_of)
         lo, hi = period_bounds(period, day)
         label = rec.period = period_label(period, day)
-        f = dict(date=day.isoformat(), month=f"{lo:%Y-%m}")
+        f = dict(date=day.isoformat(), month=f"{lo:%Y-%m}", period=period_file_label(period, day))
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
         rec.lock(out, json_path)
         with step("Reading inputs and aggregating the call log…"):
@@ -152,7 +154,7 @@ def daily_brief(
         day = parse_date(date)
         as_of_time = parse_as_of(as_of)
         rec.period = day.isoformat()
-        f = dict(date=day.isoformat(), month=f"{day:%Y-%m}")
+        f = dict(date=day.isoformat(), month=f"{day:%Y-%m}", period=period_file_label("day", day))
         out = fill(out, **f)
         rec.lock(out)
         d, _, week_before = compare_days(day)

@@ -69,7 +69,7 @@ def monthly_payroll(
             raise CctoolError(f"--split-by must be department or team, got {split_by!r}")
         period = rec.period = parse_month(month)
         as_of_time = parse_as_of(as_of)
-        f = dict(month=period)
+        f = dict(month=period, period=period)
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
         rec.lock(out, json_path)
         password = _password(password_env)
