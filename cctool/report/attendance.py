@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from cctool.policy.attendance import AttendanceResult
-from cctool.report.labels import KIND_LABELS
+from cctool.report.labels import KIND_LABELS, text_of
 from cctool.report.writer import Sheet, records
 
 SUMMARY_COLUMNS = ["agent_id", "name", "team", "month", "scheduled_days", "worked_days", "late_count",
@@ -36,7 +36,9 @@ def attendance_sheets(result: AttendanceResult, lang: str) -> list[Sheet]:
               note="Each leave request touching the month: the approval chain required, the approvals given, the verdict."),
         Sheet("Teams", teams, highlight="below_target", percent=("attendance_rate", "target"),
               note="Attendance rate = worked scheduled days ÷ scheduled days (leave and absence are not worked).",
-              chart={"type": "bar", "categories": "team", "series": ["attendance_rate"], "title": "Attendance rate"}),
+              chart={"type": "column", "categories": "team", "series": ["attendance_rate"], "target": "target",
+                     "percent": True, "title": text_of("attendance_rate_chart", lang), "x_title": "team_axis",
+                     "y_title": "rate_axis"}),
         Sheet("Leave caps", result.caps, highlight="over_cap",
               note="People on leave per day on one duty supervisor's approval (LV-DAILY-CAP)."),
     ] + clock_sheets(result)

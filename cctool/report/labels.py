@@ -9,6 +9,8 @@ SHEETS = {
     "Errors": "错误", "Run": "运行信息", "Grades": "评级", "Distribution": "级别分布",
     "Promotions": "晋级", "Review": "复核", "Payroll": "工资表", "Deductions": "扣款",
     "Totals": "合计", "Swaps": "调班", "Agents": "坐席", "Trend": "趋势", "Trend detail": "趋势明细",
+    "Overtime": "加班", "Headcount": "人数变动", "Joiners": "入职", "Leavers": "离职", "Transfers": "调动",
+    "Trainee milestones": "实习节点", "Exams": "考试",
 }
 SHEETS["Clock vs policy"] = "考勤机与制度对比"  # added with the clock exports (io/layouts)
 
@@ -160,6 +162,47 @@ LABELS: dict[str, tuple[str, str]] = {
     "success_met_count": ("Success rate met (agents)", "成功率达标人数"),
     "targets_met_count": ("All targets met (agents)", "全部达标人数"),
     "targets_met_share": ("Share meeting all targets", "达标率"),
+    "request_ids": ("Leave requests", "请假单号"),
+    "start_count": ("Start of month", "期初人数"),
+    "end_count": ("End of month", "期末人数"),
+    "to_team": ("To team", "调入班组"),
+    "with_agent_id": ("Swapped with", "调班对象"),
+    "exam_date": ("Exam date", "考试日期"),
+    "score": ("Exam score", "考试成绩"),
+    "exam_score": ("Exam score", "考试成绩"),
+    "exam_taken": ("Exam taken by the deadline", "按期考试"),
+    "not_applicable": ("n/a", "不适用"),
+    "lang": ("Language", "语言"),
+    "period_type": ("Period kind", "期间类型"),
+    "split_by": ("Split by", "拆分方式"),
+    "encrypted": ("Encrypted", "加密"),
+}
+
+# Texts of charts and the Run sheet (keys as the code names them).
+TEXTS: dict[str, tuple[str, str]] = {
+    "attendance_rate_chart": ("Attendance rate per team", "各班组出勤率"),
+    "earned_grades_chart": ("Earned grades", "评定级别"),
+    "cph_trend_chart": ("CPH per team", "各班组CPH"),
+    "team_axis": ("Team", "班组"),
+    "date_axis": ("Date", "日期"),
+    "agents_axis": ("Agents", "坐席数"),
+    "cph_axis": ("CPH", "CPH"),
+    "rate_axis": ("Attendance rate", "出勤率"),
+    "cph_suffix": ("CPH", "CPH"),
+    "success_suffix": ("success rate", "成功率"),
+    "centre": ("Centre", "全中心"),
+    # Run sheet keys
+    "tool": ("tool", "工具"),
+    "command": ("command", "命令"),
+    "period": ("period", "期间"),
+    "run at": ("run at", "运行时间"),
+    "rules file": ("rules file", "规则文件"),
+    "rules SHA-256": ("rules SHA-256", "规则文件SHA-256"),
+    "errors": ("errors", "错误数"),
+    "warnings": ("warnings", "警告数"),
+    "option": ("option", "选项"),
+    "input": ("input", "输入"),
+    "rows": ("rows", "行数"),
 }
 
 KIND_LABELS = {
@@ -192,3 +235,20 @@ def label(column: str, lang: str) -> str:
 
 def sheet_name(name: str, lang: str) -> str:
     return SHEETS.get(name, name) if lang == "zh" else name
+
+
+def text_of(key: str, lang: str) -> str:
+    """A chart or Run-sheet text by its key (the key itself when it has no entry)."""
+    pair = TEXTS.get(key)
+    if pair is None:
+        return key
+    return pair[1] if lang == "zh" else pair[0]
+
+
+TABLES = {"roster": "花名册", "schedule": "排班表", "punches": "签到记录", "leave": "请假单", "calls": "通话记录",
+          "kpi": "月度绩效", "excusals": "免责", "swaps": "调班", "previous_roster": "上月花名册", "exams": "考试成绩"}
+
+
+def sheet_name_of_table(table: str, lang: str) -> str:
+    """An input table's name as the Run sheet shows it (DATA.md names; the Chinese of the exports)."""
+    return TABLES.get(table, table) if lang == "zh" else table
