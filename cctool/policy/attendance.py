@@ -444,6 +444,23 @@ def shift_events(s: pd.DataFrame, rules: Rules) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- monthly roll-up
 
+def _say_missing_punches(summary: pd.DataFrame, rule_id: str) -> pd.DataFrame:
+    """A row highlighted for missing punches says so (rule ID and count) like every other finding:
+    a missing punch is a review item (ATT-MISSING-PUNCH), not a pass or an absence until checked."""
+    n = summary["missing_punch_count"]
+    has = n > 0
+    if not has.any():
+        return summary
+    out = summary.copy()
+    text = n[has].astype(str) + f" missing punch(es) to check ({rule_id}): not counted as a pass or an absence " \
+                                 "until checked"
+    old_text = out.loc[has, "explanation"].fillna("").astype(str)
+    out.loc[has, "explanation"] = (old_text + "; ").where(old_text != "", "") + text
+    old_ids = out.loc[has, "rule_ids"].fillna("").astype(str)
+    out.loc[has, "rule_ids"] = (old_ids + ", ").where(old_ids != "", "") + rule_id
+    return out
+
+
 def consecutive_full_absence(s: pd.DataFrame) -> pd.DataFrame:
     """Longest run of consecutive scheduled shifts with full-day absence, per person."""
     ordered = s.sort_values(["agent_id", "date"])[["agent_id", "date", "full_day_absent"]]
@@ -652,6 +669,7 @@ def audit_month(month: str, roster: pd.DataFrame, schedule: pd.DataFrame, punche
                     "deemed_resigned", "training_ended"]
     summary["attention"] = summary[consequences].any(axis=1) | (summary["missing_punch_count"] > 0) \
         | (summary["feed_gap_count"] > 0)
+    summary = _say_missing_punches(summary, rules.attendance.missing_punch.rule_id)
     summary = summary.reset_index().rename(columns={"index": "agent_id"})
     order = events["kind"].map(KIND_ORDER).fillna(len(KIND_ORDER))
     events = events.assign(_order=order).sort_values(["agent_id", "date", "_order"], kind="stable") \

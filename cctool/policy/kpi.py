@@ -383,8 +383,20 @@ def rank_teams(t: pd.DataFrame, a: pd.DataFrame) -> pd.DataFrame:
     return ordered[TEAM_COLUMNS]
 
 
+def centre_cph(frame: pd.DataFrame, is_tsr: pd.Series, g: Grading) -> float:
+    """The one definition of the centre's CPH, for kpi-report (RPT-KPI) and daily-brief (RPT-DAILY):
+    the telesales line's calls (or connected calls, as the GRD metrics say) over the telesales line's
+    hours. Customer-service agents make no outbound calls; their hours would dilute the figure.
+    NaN when no TSR agent has hours."""
+    tsr = frame[is_tsr.fillna(False).to_numpy(dtype=bool)]
+    numerator = tsr["calls"] if g.metrics.cph_calls == "all" else tsr["connected"]
+    hours = float(tsr["hours"].astype("float64").fillna(0).sum())
+    return float(numerator.sum()) / hours if hours > 0 else float("nan")
+
+
 def _centre(a: pd.DataFrame, g: Grading, no_agent: int = 0) -> pd.DataFrame:
     c = a.assign(team="centre")
     out = add_offered(_team_frame(c, g), no_agent)
+    out["cph"] = centre_cph(a, a["line"].eq("TSR"), g)
     out["rank"] = pd.NA
     return out[TEAM_COLUMNS]

@@ -33,9 +33,29 @@ def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _cph_where_it_applies(frame: pd.DataFrame, tsr_teams: set[str] | None = None) -> pd.DataFrame:
+    """CPH is a telesales (TSR) measure over hours: for a CSR line, a team with no TSR agent, or no
+    hours it does not apply, and the sheet shows n/a instead of 0 (charts leave it out)."""
+    out = frame.copy()
+    applies = out["hours"].fillna(0).gt(0) if "hours" in out else pd.Series(True, index=out.index)
+    if "line" in out:
+        applies &= out["line"].eq("TSR").fillna(False)
+    elif tsr_teams is not None and "team" in out:
+        is_centre = out["rank"].isna() if "rank" in out else pd.Series(False, index=out.index)
+        applies &= out["team"].isin(tsr_teams) | is_centre
+    for col in ("cph", "cph_gap"):
+        if col in out:
+            out[col] = out[col].astype("float64").where(applies)
+    return out
+
+
+def _tsr_teams(result: KpiResult) -> set[str]:
+    return set(result.agents.loc[result.agents["line"].eq("TSR").fillna(False), "team"])
+
+
 def trend_wide(result: KpiResult, lang: str = "en") -> pd.DataFrame:
     """One row per day, one CPH and one success-rate column per team (the chart's layout)."""
-    t = _rounded(result.trend)
+    t = _cph_where_it_applies(_rounded(result.trend), _tsr_teams(result))
     cph = t.pivot(index="date", columns="team", values="cph").add_suffix(" " + text_of("cph_suffix", lang))
     sr = t.pivot(index="date", columns="team", values="success_rate").add_suffix(" " + text_of("success_suffix", lang))
     wide = pd.concat([cph, sr], axis=1).reset_index().rename_axis(columns=None)
@@ -43,10 +63,10 @@ def trend_wide(result: KpiResult, lang: str = "en") -> pd.DataFrame:
 
 
 def kpi_sheets(result: KpiResult, lang: str) -> list[Sheet]:
-    agents = _rounded(result.agents)
+    agents = _cph_where_it_applies(_rounded(result.agents))
     agents["attention"] = agents["targets_met"].eq(False).fillna(False).astype(bool)
     teams = pd.concat([result.teams, result.centre], ignore_index=True)
-    teams = _rounded(teams)
+    teams = _cph_where_it_applies(_rounded(teams), _tsr_teams(result))
     teams["rank"] = teams["rank"].astype("Int64")
     centre_name = text_of("centre", lang)
     # The centre is the last row (an unranked team has no rank either: rank does not tell them apart).
@@ -73,7 +93,7 @@ def kpi_sheets(result: KpiResult, lang: str) -> list[Sheet]:
                             chart={"type": "line", "categories": "date", "series": series, "date_axis": True,
                                    "title": f"{text_of('cph_trend_chart', lang)}, {result.label}",
                                    "x_title": "date_axis", "y_title": "cph_axis"}))
-        sheets.append(Sheet("Trend detail", _rounded(result.trend), percent=PERCENT, not_applicable=CPH,
+        sheets.append(Sheet("Trend detail", _cph_where_it_applies(_rounded(result.trend), _tsr_teams(result)), percent=PERCENT, not_applicable=CPH,
                             note="One row per team and day; the days add up to the Teams sheet."))
     return sheets
 

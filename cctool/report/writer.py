@@ -278,7 +278,12 @@ def _encode_column(series: pd.Series, name: str, sheet: Sheet, fmt: "_Formats") 
         # seconds only where they matter (a sign-in at 08:11:04 is late by its seconds; a shift start is not)
         to_minute = bool((known == known.dt.floor("min")).all())
         cell_format = fmt.date if is_date else (fmt.datetime_minutes if to_minute else fmt.datetime)
-        return _number_column(_excel_serial(values), fmt.xf(cell_format), 12 if is_date else (17 if to_minute else 20))
+        column = _number_column(_excel_serial(values), fmt.xf(cell_format), 12 if is_date else (17 if to_minute else 20))
+        if not is_date:  # a leave from 2026-07-01 to 2026-07-03 12:00: the whole days show as dates
+            midnight = (values == values.dt.normalize()).to_numpy()
+            if midnight.any():
+                column.mid = np.where(midnight, f'" s="{fmt.xf(fmt.date)}"><v>', column.mid).astype(object)
+        return column
     if pd.api.types.is_integer_dtype(series):
         present = series.notna().to_numpy()
         ints = series.to_numpy(dtype="int64", na_value=0)
