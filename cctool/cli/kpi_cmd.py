@@ -23,6 +23,8 @@ SCHEDULE = typer.Option(None, "--schedule", help="Schedule (排班表): shifts (
                                                  "scheduled hours where no punches, and attendance.")
 LEAVE = typer.Option(None, "--leave", help="Leave requests (请假单): approved leave is not counted as absence.")
 EXCUSALS = typer.Option(None, "--excusals", help="Excusals (免责) for bad weather / force majeure.")
+EXAMS = typer.Option(None, "--exams", help="Monthly exam results (月度考试), --period month: each agent's score "
+                                           "and RPT-EXAM findings for no exam by the day the rules set.")
 
 
 def _load(inputs, rules, start, end, *, roster, calls, schedule, punches, kpi=None, leave=None, excusals=None,
@@ -51,6 +53,15 @@ def _load(inputs, rules, start, end, *, roster, calls, schedule, punches, kpi=No
     return frames, daily, call_issues, files
 
 
+def _exams(inputs, rules, month: str, roster, path):
+    """RPT-EXAM rows of the month when an exams table is given, else None."""
+    if path is None:
+        return None
+    from cctool.policy.exams import monthly_exams
+
+    return monthly_exams(month, roster, inputs.load("exams", path), rules.reports.exam)
+
+
 @app.command("kpi-report")
 def kpi_report(
     period: str = typer.Option(..., "--period", help="day, week (Monday to Sunday) or month containing --date."),
@@ -61,6 +72,7 @@ def kpi_report(
     punches_fmt: Optional[PunchesFormat] = PUNCHES_FORMAT_OPTION,
     schedule: Optional[Path] = SCHEDULE,
     kpi: Optional[Path] = typer.Option(None, "--kpi", help="Monthly KPI scores (月度绩效), shown for --period month."),
+    exams: Optional[Path] = EXAMS,
     leave: Optional[Path] = LEAVE,
     excusals: Optional[Path] = EXCUSALS,
     rules: Optional[Path] = RULES_OPTION,
@@ -82,6 +94,8 @@ def kpi_report(
         lang = check_lang(lang)
         if period not in PERIODS:
             raise CctoolError(f"--period must be one of {', '.join(PERIODS)}, got {period!r}")
+        if exams is not None and period != "month":
+            raise CctoolError("--exams applies to --period month only: the exam is monthly (RPT-EXAM)")
         day = parse_date(date)
         as_of_time = parse_as_of(as_of)
         lo, hi = period_bounds(period, day)
@@ -102,13 +116,20 @@ def kpi_report(
             result = compute_kpi(period, lo, hi, label, frames["roster"], daily, loaded.rules,
                                  schedule=frames["schedule"], punches=frames["punches"], kpi=frames["kpi"],
                                  leave=frames["leave"], excusals=frames["excusals"], files=files, as_of=as_of_ts)
+            exam_rows = _exams(inputs, loaded.rules, f"{lo:%Y-%m}", frames["roster"], fill(exams, **f))
         issues = inputs.issues + call_issues + result.issues
         run = run_info("kpi-report", label, loaded, inputs, period_type=period, date=day.isoformat(), lang=lang,
                        **coverage_options(cov))
         with step(f"Writing {out}…"):
-            outputs = [workbook_output(out, with_coverage(kpi_sheets(result, lang), cov), run, issues, lang=lang)]
+            sheets, extra = kpi_sheets(result, lang), {}
+            if exam_rows is not None:
+                from cctool.report.exams import exam_json, exam_sheet
+
+                sheets.append(exam_sheet(exam_rows, f"{lo:%Y-%m}", loaded.rules.reports.exam))
+                extra["exams"] = exam_json(exam_rows)
+            outputs = [workbook_output(out, with_coverage(sheets, cov), run, issues, lang=lang)]
             if json_path:
-                outputs.append(json_output(json_path, json_payload(run, issues, **kpi_json(result),
+                outputs.append(json_output(json_path, json_payload(run, issues, **kpi_json(result), **extra,
                                                                    coverage=cov.as_dict())))
             write_outputs(rec, outputs)
         a = result.agents

@@ -45,6 +45,8 @@ def monthly_payroll(
     excusals: Optional[Path] = typer.Option(None, "--excusals", help="Excusals (免责)."),
     calls: Optional[Path] = typer.Option(None, "--calls", help="Call log (CSV, Parquet or .xlsx), for commission and PAY-OT."),
     kpi: Optional[Path] = typer.Option(None, "--kpi", help="Monthly KPI scores, for the performance bonus."),
+    exams: Optional[Path] = typer.Option(None, "--exams", help="Monthly exam results (月度考试): each agent's score "
+                                                               "and RPT-EXAM findings on an Exams sheet."),
     rules: Optional[Path] = RULES_OPTION,
     out: Path = typer.Option(..., "--out", help="Excel payroll to write (.xlsx); readable by its owner only."),
     json_path: Optional[Path] = JSON_OPTION,
@@ -80,6 +82,14 @@ def monthly_payroll(
                 punches=fill(punches, **f), leave=fill(leave, **f), excusals=fill(excusals, **f),
                 calls=fill(calls, **f), kpi=fill(kpi, **f), as_of=as_of_time, allow_partial=allow_partial,
                 punches_format=punches_format(punches_fmt))
+            exam_rows = None
+            if exams is not None:
+                from cctool.policy.exams import monthly_exams
+
+                already = len(inputs.issues)
+                exam_rows = monthly_exams(period, inputs.roster, inputs.load("exams", fill(exams, **f)),
+                                          loaded.rules.reports.exam)
+                issues = issues + inputs.issues[already:]
         cov = result.coverage
         run = run_info("monthly-payroll", period, loaded, inputs, split_by=split_by, lang=lang,
                        encrypted="yes" if password else None, **coverage_options(cov))
@@ -92,12 +102,19 @@ def monthly_payroll(
         for unit, part in units.items():
             mine = issues if unit is None else unit_issues(issues, part, result)
             written.append(_unit_path(out, names.get(unit)))
-            outputs.append(workbook_output(written[-1], with_coverage(payroll_sheets(part), cov), run, mine,
+            sheets, extra = payroll_sheets(part), {}
+            if exam_rows is not None:  # the unit's own people only (PAY-CONFIDENTIAL)
+                from cctool.report.exams import exam_json, exam_sheet
+
+                exam_part = exam_rows[exam_rows["agent_id"].isin(set(part.payroll["agent_id"]))].reset_index(drop=True)
+                sheets.append(exam_sheet(exam_part, period, loaded.rules.reports.exam))
+                extra["exams"] = exam_json(exam_part)
+            outputs.append(workbook_output(written[-1], with_coverage(sheets, cov), run, mine,
                                            lang=lang, confidential=True, password=password))
             if json_path:
                 outputs.append(json_output(_unit_path(json_path, names.get(unit)),
-                                           json_payload(run, mine, **payroll_json(part), coverage=cov.as_dict()),
-                                           confidential=True))
+                                           json_payload(run, mine, **payroll_json(part), **extra,
+                                                        coverage=cov.as_dict()), confidential=True))
         with step("Writing the payroll…"):
             write_outputs(rec, outputs)
         no_wage = int((result.payroll["net"] == 0).sum()) if not result.payroll.empty else 0

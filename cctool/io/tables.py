@@ -125,6 +125,12 @@ TABLES: dict[str, Table] = {
         C("month", "month", aliases=("月份",)),
         C("kpi_score", "float", aliases=("绩效得分", "KPI得分", "绩效", "kpi")),
     ), key=("agent_id", "month")),
+    "exams": Table("exams", "monthly exam (月度考试)", (
+        C("agent_id", "text", aliases=("工号", "员工编号", "employee_id")),
+        C("month", "month", aliases=("月份",)),
+        C("exam_date", "date", aliases=("考试日期",)),
+        C("score", "float", aliases=("成绩", "考试成绩")),
+    ), key=("agent_id", "month")),
     "excusals": Table("excusals", "excusals (免责)", (
         C("date", "date", aliases=("日期",)),
         C("scope", "text", aliases=("范围",)),

@@ -20,7 +20,6 @@ from cctool.policy.kpi import (ATTENDANCE_COLUMNS, COUNT_COLUMNS, OFFERED_COLUMN
                                period_agents)
 from cctool.rules.model import Rules
 
-RULE_ID = "RPT-DAILY"
 CENTRE = "centre"
 FIGURES = ["calls", "connected", "successes", "success_rate", "cph", "hours", *ATTENDANCE_COLUMNS,
            *OFFERED_COLUMNS, "talk_s", "aht_s"]
@@ -90,7 +89,7 @@ def build_brief(date, roster: pd.DataFrame, daily_calls: pd.DataFrame | None, ru
         figures[f"cph_change_{name}"] = (figures["cph"] - earlier["cph"]).astype("float64")
     figures = figures.reset_index().rename(columns={"team": "scope"})
     figures.insert(1, "date", day)
-    figures["rule_id"] = RULE_ID
+    figures["rule_id"] = rules.reports.daily.rule_id
     return Brief(day, prev_day, prev_week, figures.reset_index(drop=True), attendance is not None, issues)
 
 

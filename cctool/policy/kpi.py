@@ -35,7 +35,6 @@ from cctool.policy.attendance import audit_month, build_shifts
 from cctool.policy.grading import agent_hours, criterion_holds
 from cctool.rules.model import Criterion, Grading, Rules
 
-RULE_ID = "RPT-KPI"
 TARGET_METRICS = ("cph", "success_rate", "kpi_mean")
 # talk_calls: connected calls with a duration (the AHT denominator); talk_s their talk time.
 COUNT_COLUMNS = ["calls", "connected", "successes", "talk_calls"]
@@ -328,13 +327,14 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
     elif kpi is not None:
         notes.append("KPI scores are monthly: shown for --period month only.")
     a = apply_targets(a, g, with_kpi=period == "month")
-    a["rule_ids"] = np.where(a["target_rule"].notna(), RULE_ID + ", " + a["target_rule"].fillna(""), RULE_ID)
+    rule_id = rules.reports.kpi.rule_id
+    a["rule_ids"] = np.where(a["target_rule"].notna(), rule_id + ", " + a["target_rule"].fillna(""), rule_id)
     a["note"] = a["hours_note"].fillna("")
     a.loc[a["line"].ne("TSR").fillna(True), "note"] = (a["note"] + "; ").where(a["note"] != "", "") + \
         "no grade targets (the grade scheme covers TSR agents)"
     a = a.sort_values(["team", "agent_id"]).reset_index(drop=True)[AGENT_COLUMNS]
-    teams = rank_teams(_team_frame(a, g), a)  # from unrounded hours
-    centre = _centre(a, g, int(no_agent_calls(daily_calls, start, end).sum()))
+    teams = rank_teams(_team_frame(a, g, rule_id), a)  # from unrounded hours
+    centre = _centre(a, g, rule_id, int(no_agent_calls(daily_calls, start, end).sum()))
     a["hours"] = a["hours"].round(2)
     trend = pd.DataFrame(columns=TREND_COLUMNS)
     if period != "day":
@@ -350,7 +350,7 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
     return KpiResult(period, label, start, end, a, teams, centre, trend, notes, issues)
 
 
-def _team_frame(a: pd.DataFrame, g: Grading) -> pd.DataFrame:
+def _team_frame(a: pd.DataFrame, g: Grading, rule_id: str) -> pd.DataFrame:
     grouped = a.groupby("team")
     t = pd.DataFrame({"agents": grouped.size()})
     sums = grouped[[*COUNT_COLUMNS, "hours", TALK]].sum()
@@ -366,7 +366,7 @@ def _team_frame(a: pd.DataFrame, g: Grading) -> pd.DataFrame:
     for col in ("with_targets", "cph_met_count", "success_met_count", "targets_met_count"):
         t[col] = t[col].astype("int64")
     t["hours"] = t["hours"].round(2)
-    t["rule_ids"] = RULE_ID
+    t["rule_ids"] = rule_id
     return t
 
 
@@ -394,9 +394,9 @@ def centre_cph(frame: pd.DataFrame, is_tsr: pd.Series, g: Grading) -> float:
     return float(numerator.sum()) / hours if hours > 0 else float("nan")
 
 
-def _centre(a: pd.DataFrame, g: Grading, no_agent: int = 0) -> pd.DataFrame:
+def _centre(a: pd.DataFrame, g: Grading, rule_id: str, no_agent: int = 0) -> pd.DataFrame:
     c = a.assign(team="centre")
-    out = add_offered(_team_frame(c, g), no_agent)
+    out = add_offered(_team_frame(c, g, rule_id), no_agent)
     out["cph"] = centre_cph(a, a["line"].eq("TSR"), g)
     out["rank"] = pd.NA
     return out[TEAM_COLUMNS]

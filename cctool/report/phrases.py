@@ -257,6 +257,13 @@ PHRASES: list[tuple[str, str]] = [
     (r"the quarter mean uses (?P<n>\d+) month\(s\), the missing month is not counted as zero",
      "季度平均按{n}个月计，缺失月份不按零计"),
     (r"not counted", "不计"),
+    # --- monthly exam (policy.exams)
+    (r"no exam by (?P<d>[\d-]+) \((?P<rule>[A-Z0-9-]+)\)", "截至 {d} 未参加考试（{rule}）"),
+    (r"exam on (?P<d>[\d-]+), after the deadline (?P<e>[\d-]+) \((?P<rule>[A-Z0-9-]+)\)",
+     "{d} 考试，晚于截止日 {e}（{rule}）"),
+    (r"Monthly exam (?P<m>[\d-]+) \((?P<rule>[A-Z0-9-]+)\): one row per agent who had to sit it; highlighted: no "
+     r"exam by day (?P<n>\d+) of the month\.", "月度考试 {m}（{rule}）：每名应参加考试的坐席一行；高亮：截至当月{n}日未参加考试。"),
+    (r"--exams applies to --period month only\.", "--exams 只适用于 --period month。"),
     # --- sheet notes (cctool.report.*)
     (r"Attendance (?P<m>[\d-]+): one row per person scheduled this month; highlighted rows need action\.",
      "出勤 {m}：每位本月有排班的人员一行；高亮行需处理。"),

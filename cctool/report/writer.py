@@ -385,7 +385,7 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, lang: str, fmt: _Forma
         ws.conditional_format(top + 1, 0, top + n, len(frame.columns) - 1,
                               {"type": "formula", "criteria": f'=${letter}{top + 2}="{yes_text(lang)}"',
                                "format": fmt.highlight})
-    if sheet.chart and n:
+    if sheet.chart and n and sheet.chart.get("series"):  # no series to draw (e.g. no CPH anywhere): no chart
         _add_chart(book, ws, sheet, top, lang, headers, columns)
     heights = np.minimum(lines * LINE_HEIGHT, MAX_ROW_HEIGHT) if (lines > 1).any() else None
     return ws.index, _data_rows(frame, columns, top + 1, heights)

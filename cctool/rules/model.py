@@ -365,10 +365,38 @@ class Pay(Strict):
     confidential: Confidential
 
 
+# ----------------------------------------------------------------------------- reporting duties
+
+class DailyReport(Strict):
+    """RPT-DAILY: yesterday's operating metrics to the director before 10:00 (daily-brief)."""
+
+    rule_id: str = Field("RPT-DAILY", pattern=RULE_ID)
+
+
+class KpiReport(Strict):
+    """RPT-KPI: KPI attainment per agent and team, daily / weekly / monthly; the headcount sheet."""
+
+    rule_id: str = Field("RPT-KPI", pattern=RULE_ID)
+
+
+class MonthlyExam(Strict):
+    """RPT-EXAM: the monthly exam, taken by `by_day` of the month, is part of the monthly assessment."""
+
+    rule_id: str = Field("RPT-EXAM", pattern=RULE_ID)
+    by_day: int = Field(25, ge=1, le=31)
+
+
+class Reports(Strict):
+    # Defaults are the manual's, so a rules file written before this section still loads.
+    daily: DailyReport = Field(default_factory=DailyReport)
+    kpi: KpiReport = Field(default_factory=KpiReport)
+    exam: MonthlyExam = Field(default_factory=MonthlyExam)
+
+
 # ----------------------------------------------------------------------------- whole file
 
 MAPPED_TABLES = ("roster", "schedule", "punches", "leave", "calls", "kpi", "excusals", "swaps")
-TableName = Literal["roster", "schedule", "punches", "leave", "calls", "kpi", "excusals", "swaps"]
+TableName = Literal["roster", "schedule", "punches", "leave", "calls", "kpi", "excusals", "swaps", "exams"]
 NAMED_FORMATS = ("dayfirst", "monthfirst", "epoch_ms", "duration")
 # Which formats suit which column kinds (cctool.io.tables): a format the field cannot use is a
 # rules error, not a run that reads every row as unreadable.
@@ -597,6 +625,7 @@ class Rules(Strict):
     grading: Grading
     pay: Pay
     coverage: CoverageLimits = Field(default_factory=CoverageLimits)
+    reports: Reports = Field(default_factory=Reports)
 
     def rule_table(self) -> list[tuple[str, str, str]]:
         """(rule_id, YAML path, setting) for every entry that carries a rule ID."""
