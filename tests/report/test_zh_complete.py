@@ -26,7 +26,7 @@ def invoke(*args: str) -> None:
 def all_reports(data: Path, out: Path, month: str, quarter: str, day: str, calls: str, lang: str) -> list[Path]:
     """Every workbook-writing command on one centre's files."""
     d = {name: str(data / name) for name in ("roster.xlsx", "schedule.csv", "punches.csv", "leave.xlsx",
-                                              "excusals.csv", "swaps.csv", "kpi.csv", calls)}
+                                              "excusals.csv", "swaps.csv", "kpi.csv", "exams.csv", calls)}
     common = ["--roster", d["roster.xlsx"], "--lang", lang]
     att = ["--schedule", d["schedule.csv"], "--punches", d["punches.csv"], "--leave", d["leave.xlsx"],
            "--excusals", d["excusals.csv"]]
@@ -35,10 +35,11 @@ def all_reports(data: Path, out: Path, month: str, quarter: str, day: str, calls
     invoke("grade-agents", "--quarter", quarter, *common, "--calls", d[calls], "--kpi", d["kpi.csv"],
            "--punches", d["punches.csv"], "--schedule", d["schedule.csv"], "--out", str(out / "grades.xlsx"))
     invoke("monthly-payroll", "--month", month, *common, *att, "--calls", d[calls], "--kpi", d["kpi.csv"],
-           "--out", str(out / "payroll.xlsx"))
+           "--exams", d["exams.csv"], "--out", str(out / "payroll.xlsx"))
     for period in ("day", "week", "month"):
+        exams = ["--exams", d["exams.csv"]] if period == "month" else []
         invoke("kpi-report", "--period", period, "--date", day, *common, "--calls", d[calls], *att,
-               "--kpi", d["kpi.csv"], "--out", str(out / f"kpi-{period}.xlsx"))
+               "--kpi", d["kpi.csv"], *exams, "--out", str(out / f"kpi-{period}.xlsx"))
     invoke("headcount", "--month", month, *common, "--previous-roster", d["roster.xlsx"],
            "--out", str(out / "headcount.xlsx"))
     return sorted(out.glob("*.xlsx"))
@@ -68,7 +69,7 @@ def test_every_zh_workbook_is_chinese(centre, other_centre, tmp_path):
     english = {book.name: english_in_workbook(book) for book in books}
     assert {name: found[:5] for name, found in english.items() if found} == {}
     names = {ws.title for book in books for ws in openpyxl.load_workbook(book).worksheets}
-    assert {"加班", "人数变动", "入职", "离职", "调动", "实习节点", "运行信息", "错误"} <= names
+    assert {"加班", "人数变动", "入职", "离职", "调动", "实习节点", "考试", "运行信息", "错误"} <= names
 
 
 def test_the_scan_finds_english_it_should(tmp_path):
