@@ -43,6 +43,9 @@ MAX_WIDTH = 60
 WRAP_WIDTH = 70  # long texts (explanations, reasons) wrap at this width instead of being cut off
 LINE_HEIGHT = 15.0  # points per wrapped line (Excel's default row height for 11-point Calibri)
 MAX_ROW_HEIGHT = 409.0  # Excel's limit
+# Columns holding dates, or date-times for half days (DATA.md leave `start`/`end`): a midnight there is a
+# whole day and shows as a date; elsewhere (a sign-in at 00:00:00) it keeps its time.
+DAY_OR_TIME = frozenset({"start", "end"})
 
 
 @dataclass
@@ -279,7 +282,7 @@ def _encode_column(series: pd.Series, name: str, sheet: Sheet, fmt: "_Formats") 
         to_minute = bool((known == known.dt.floor("min")).all())
         cell_format = fmt.date if is_date else (fmt.datetime_minutes if to_minute else fmt.datetime)
         column = _number_column(_excel_serial(values), fmt.xf(cell_format), 12 if is_date else (17 if to_minute else 20))
-        if not is_date:  # a leave from 2026-07-01 to 2026-07-03 12:00: the whole days show as dates
+        if not is_date and name in DAY_OR_TIME:  # leave from 2026-07-01 to 2026-07-03 12:00: whole days as dates
             midnight = (values == values.dt.normalize()).to_numpy()
             if midnight.any():
                 column.mid = np.where(midnight, f'" s="{fmt.xf(fmt.date)}"><v>', column.mid).astype(object)
