@@ -33,16 +33,18 @@ def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _cph_where_it_applies(frame: pd.DataFrame, tsr_teams: set[str] | None = None) -> pd.DataFrame:
+def _cph_where_it_applies(frame: pd.DataFrame, tsr_teams: set[str] | None = None,
+                          is_centre: pd.Series | None = None) -> pd.DataFrame:
     """CPH is a telesales (TSR) measure over hours: for a CSR line, a team with no TSR agent, or no
-    hours it does not apply, and the sheet shows n/a instead of 0 (charts leave it out)."""
+    hours it does not apply, and the sheet shows n/a instead of 0 (charts leave it out). The centre
+    row keeps its CPH (policy.kpi.centre_cph: the TSR line's)."""
     out = frame.copy()
     applies = out["hours"].fillna(0).gt(0) if "hours" in out else pd.Series(True, index=out.index)
     if "line" in out:
         applies &= out["line"].eq("TSR").fillna(False)
     elif tsr_teams is not None and "team" in out:
-        is_centre = out["rank"].isna() if "rank" in out else pd.Series(False, index=out.index)
-        applies &= out["team"].isin(tsr_teams) | is_centre
+        centre = is_centre if is_centre is not None else pd.Series(False, index=out.index)
+        applies &= out["team"].isin(tsr_teams) | centre
     for col in ("cph", "cph_gap"):
         if col in out:
             out[col] = out[col].astype("float64").where(applies)
@@ -66,11 +68,11 @@ def kpi_sheets(result: KpiResult, lang: str) -> list[Sheet]:
     agents = _cph_where_it_applies(_rounded(result.agents))
     agents["attention"] = agents["targets_met"].eq(False).fillna(False).astype(bool)
     teams = pd.concat([result.teams, result.centre], ignore_index=True)
-    teams = _cph_where_it_applies(_rounded(teams), _tsr_teams(result))
-    teams["rank"] = teams["rank"].astype("Int64")
-    centre_name = text_of("centre", lang)
     # The centre is the last row (an unranked team has no rank either: rank does not tell them apart).
     is_centre = pd.Series(teams.index >= len(result.teams), index=teams.index)
+    teams = _cph_where_it_applies(_rounded(teams), _tsr_teams(result), is_centre)
+    teams["rank"] = teams["rank"].astype("Int64")
+    centre_name = text_of("centre", lang)
     teams["team"] = teams["team"].where(~is_centre, centre_name)
     notes = " ".join(result.notes)
     sheets = [

@@ -176,6 +176,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "period_type": ("Period kind", "期间类型"),
     "split_by": ("Split by", "拆分方式"),
     "encrypted": ("Encrypted", "加密"),
+    "as_of": ("As of", "截止时间"),
+    "pending_shifts": ("Pending shifts", "未判定班次"),
+    "partial": ("Partial", "部分报告"),
 }
 
 # Texts of charts and the Run sheet (keys as the code names them).

@@ -38,6 +38,11 @@ VALUES: dict[str, str] = {
     "standby training": "待岗培训", "performance pay zero": "绩效为零", "performance bonus stopped": "停发绩效奖金",
     "personal leave": "事假", "sick leave": "病假", "wage withheld": "不发当月工资",
     "all bonus zero": "扣除所有奖金",
+    "wage": "工资", "performance bonus": "绩效奖金", "commission": "提成", "overtime pay": "加班费",
+    "deducted": "已扣除", "not paid": "未发放",
+    # what an input holds (coverage nouns)
+    "shift": "班次", "punch": "打卡记录", "call": "通话记录", "KPI score": "KPI得分", "leave request": "请假单",
+    "excusal": "免责记录", "swap": "调班记录", "row": "数据",
     # leave verdicts, issue severities, period kinds, payroll totals
     "approved": "批准", "not approved: counts as absence": "未批准：按旷工计",
     "error": "错误", "warning": "警告", "day": "日", "week": "周", "month": "月", "(all)": "（全部）",
@@ -237,6 +242,15 @@ PHRASES: list[tuple[str, str]] = [
     (r"arranged overtime below the centre's average CPH: commission only", "安排的加班，低于中心平均CPH：只计提成"),
     (r"no call log given: the shift CPH cannot be checked against the average", "未提供通话记录：无法与平均CPH比较"),
     (r"commission only", "只计提成"),
+    (r"(?P<t_item>performance bonus|commission|overtime pay|wage) (?P<a>[\d.,]+) stopped by (?P<rule>[A-Z0-9-]+): "
+     r"(?P<t_why>.+)", "{t_item} {a} 被 {rule} 停发：{t_why}"),
+    (r"(?P<n>[\d.]+) absent days, every bonus of the month is zero \((?P<rule>[A-Z0-9-]+)\)",
+     "旷工{n}天，当月所有奖金为零（{rule}）"),
+    (r"(?P<n>[\d.]+) absent day\(s\), the month's performance pay is zero \((?P<rule>[A-Z0-9-]+)\)",
+     "旷工{n}天，当月绩效为零（{rule}）"),
+    (r"(?P<n>\d+) lates and early leaves", "迟到和早退{n}次"),
+    (r"(?P<t_x>.+): no wage is paid for the month \((?P<w_parts>.+)\)", "{t_x}：当月不发工资（{w_parts}）"),
+    (r"sales amount below zero: commission (?P<a>[\d.,-]+) counted as 0", "成交金额为负：提成 {a} 按0计"),
     # --- kpi-report (policy.kpi)
     (r"no grade targets \(the grade scheme covers TSR agents\)", "无级别目标（级别体系只适用于TSR坐席）"),
     (r"Attendance \(late, early leave, absent\) needs both --schedule and --punches: not shown\.",
@@ -291,6 +305,30 @@ PHRASES: list[tuple[str, str]] = [
      r"Gap = value − target\.(?: (?P<n_rest>.+))?", "KPI达成 {p}（{rule}）：每名坐席一行；高亮：未达到级别目标。差距 = 实际值 − 目标。{n_rest?}"),
     (r"Teams ranked by the share of agents meeting every grade target, then success rate, then CPH; the last row is "
      r"the centre\.", "班组按全部达标坐席占比排名，其次按成功率，再按CPH；最后一行为全中心。"),
+    (r"Teams ranked by the share of agents meeting every grade target, then success rate, then CPH; teams whose "
+     r"share is unknown \(no calls or hours\) are not ranked; the last row is the centre\.",
+     "班组按全部达标坐席占比排名，其次按成功率，再按CPH；占比未知（无通话或工时）的班组不排名；最后一行为全中心。"),
+    (r"Payroll (?P<m>[\d-]+) — CONFIDENTIAL \((?P<rule>[A-Z0-9-]+)\)\. Each earning is the amount paid; withheld = "
+     r"earnings stopped by a rule \(not paid, not in gross\); gross = base \+ bonus \+ commission \+ overtime; "
+     r"net = gross − deductions\.", "工资表 {m} — 保密（{rule}）。各项收入均为实发金额；停发 = 被规则停发的收入（不发放，"
+                                    "不计入应发）；应发 = 底薪 + 奖金 + 提成 + 加班费；实发 = 应发 − 扣款。"),
+    (r"One row per deduction \(status deducted: taken from earned pay\) and per stopped earning \(status not paid: "
+     r"withheld by the rule named\), with the rule that made it\.",
+     "每笔扣款一行（状态“已扣除”：从应得工资中扣除），每项停发收入一行（状态“未发放”：被所列规则停发），并注明依据的规则。"),
+    # --- partial runs and time-clock feed gaps (cctool.coverage, policy.attendance)
+    (r"PARTIAL REPORT \(--allow-partial\): (?P<t_gaps>.+)", "部分报告（--allow-partial）：{t_gaps}"),
+    (r"(?P<f>\S+) has no (?P<t_noun>[\w ]+) in (?P<p>.+?) \((?P<span>.+)\)", "{f} 在 {p} 内没有{t_noun}（{span}）"),
+    (r"(?P<f>\S+): (?P<a>\d+) of (?P<b>\d+) rows unreadable \((?P<p>\d+%), more than (?P<l>\d+%)\): not trusted",
+     "{f}：{b}行中{a}行无法读取（{p}，超过{l}）：不可信"),
+    (r"(?P<p>\S+) is not over: (?P<n>\d+) shift\(s\) end after the as-of time (?P<t>[\d: -]+) \(the latest punch "
+     r"unless --as-of is given\) and are not judged", "{p} 尚未结束：{n}个班次在截止时间 {t} 之后结束（未指定 --as-of 时为最后一次打卡），不作判定"),
+    (r"no punch at all in the centre on (?P<d>.+) although shifts were scheduled \((?P<n>\d+) day\(s\); a gap in "
+     r"the time-clock feed\?\): those shifts are (?P<rule>[A-Z0-9-]+) review items",
+     "{d} 全中心无任何打卡但有排班（{n}天；考勤机数据缺失？）：这些班次为 {rule} 待核查项"),
+    (r"scheduled (?P<s>[\d:]+)–(?P<e>[\d:]+), but nobody in the centre punched that day: a gap in the time-clock feed, "
+     r"not a no-show; review before anyone is judged", "排班 {s}–{e}，但当日全中心无人打卡：考勤机数据缺失，不是旷工；判定前请核查"),
+    (r"sign-out (?P<o>[\d:]+) before the sign-in (?P<i>[\d:]+): a review item, not counted as a pass or an absence "
+     r"until checked", "签出 {o} 早于签入 {i}：待核查，核查前不计出勤也不计旷工"),
     (r"Daily CPH and success rate per team \(calls on the day of their shift\)\.",
      "各班组每日CPH和成功率（通话计入其班次所在日）。"),
     (r"One row per team and day; the days add up to the Teams sheet\.", "每个班组每天一行；各日之和等于班组表。"),
@@ -323,6 +361,16 @@ def _render(name: str, value: str | None) -> str:
         return _grade(value)
     if kind == "r_":
         return _roles(value)
+    if kind == "w_":  # "base 3,500.00 less 482.76 for unpaid days, performance bonus 600.00"
+        out = []
+        for part in value.split(", "):
+            m = re.fullmatch(r"base ([\d.,]+)(?: less ([\d.,]+) for unpaid days)?", part)
+            if m:
+                out.append(f"底薪 {m[1]}" + (f" 减不计薪天数 {m[2]}" if m[2] else ""))
+                continue
+            m = re.fullmatch(r"(performance bonus|commission|overtime pay) ([\d.,]+)", part)
+            out.append(f"{VALUES[m[1]]} {m[2]}" if m else to_zh(part))
+        return "，".join(out)
     if kind == "n_":  # sentences of notes joined by spaces
         return "".join(to_zh(sentence) for sentence in re.split(r"(?<=\.) (?=[A-Z])", value))
     if kind == "p_":
