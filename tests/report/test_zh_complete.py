@@ -84,3 +84,17 @@ def test_the_scan_finds_english_it_should(tmp_path):
 
 def test_every_sheet_name_has_a_chinese_name():
     assert all(zh and not english_words(zh) for zh in SHEETS.values())
+
+
+def test_partial_run_banner_and_withheld_wage_read_in_chinese():
+    from cctool.report.phrases import to_zh
+
+    banner = ("PARTIAL REPORT (--allow-partial): data/punches.csv has no punch in 2026-08 (2026-07-01..2026-07-31); "
+              "2026-08 is not over: 3 shift(s) end after the as-of time 2026-08-03 08:00 (the latest punch unless "
+              "--as-of is given) and are not judged")
+    wage = ("wage 3,017.24 stopped by PAY-NONE: 3 absent days (ATT-ABS-3); 3 consecutive days absent: deemed resigned "
+            "(ATT-QUIT-3): no wage is paid for the month (base 3,500.00 less 482.76 for unpaid days, "
+            "performance bonus 600.00)")
+    for text in (banner, wage):
+        assert english_words(to_zh(text)) == [], to_zh(text)
+    assert "3,017.24" in to_zh(wage) and "PAY-NONE" in to_zh(wage) and "482.76" in to_zh(wage)
