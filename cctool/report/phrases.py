@@ -40,6 +40,8 @@ VALUES: dict[str, str] = {
     "all bonus zero": "扣除所有奖金",
     "wage": "工资", "performance bonus": "绩效奖金", "commission": "提成", "overtime pay": "加班费",
     "deducted": "已扣除", "not paid": "未发放",
+    # Clock vs policy (policy.clock): categories of a day as the clock and as cctool see it
+    "normal": "正常", "absent": "旷工", "leave": "请假", "leave_taken": "请假", "corrected": "已更正",
     # what an input holds (coverage nouns)
     "shift": "班次", "punch": "打卡记录", "call": "通话记录", "KPI score": "KPI得分", "leave request": "请假单",
     "excusal": "免责记录", "swap": "调班记录", "row": "数据",
@@ -315,6 +317,10 @@ PHRASES: list[tuple[str, str]] = [
     (r"One row per deduction \(status deducted: taken from earned pay\) and per stopped earning \(status not paid: "
      r"withheld by the rule named\), with the rule that made it\.",
      "每笔扣款一行（状态“已扣除”：从应得工资中扣除），每项停发收入一行（状态“未发放”：被所列规则停发），并注明依据的规则。"),
+    (r"Person-days where the time clock's own verdict differs from the centre's rules applied to the punch times\. "
+     r"The clock's verdict is not used to judge: check these before payroll\.",
+     "考勤机自身结论与按中心规则判定打卡时间的结果不一致的人日。考勤机结论不用于判定：发工资前请核查。"),
+    (r"(?P<v_k>[a-z_]+) \((?P<rule>[A-Z][A-Z0-9-]+)\)", "{v_k}（{rule}）"),
     # --- partial runs and time-clock feed gaps (cctool.coverage, policy.attendance)
     (r"PARTIAL REPORT \(--allow-partial\): (?P<t_gaps>.+)", "部分报告（--allow-partial）：{t_gaps}"),
     (r"(?P<f>\S+) has no (?P<t_noun>[\w ]+) in (?P<p>.+?) \((?P<span>.+)\)", "{f} 在 {p} 内没有{t_noun}（{span}）"),
@@ -361,6 +367,8 @@ def _render(name: str, value: str | None) -> str:
         return _grade(value)
     if kind == "r_":
         return _roles(value)
+    if kind == "v_":  # a coded value
+        return VALUES.get(value, value)
     if kind == "w_":  # "base 3,500.00 less 482.76 for unpaid days, performance bonus 600.00"
         out = []
         for part in value.split(", "):
@@ -393,6 +401,8 @@ def _match(text: str, patterns=None) -> str | None:
 
 
 def _sentence(text: str) -> str:
+    if "," in text and all(part in VALUES for part in text.split(",")):  # "late,early_leave"
+        return "、".join(VALUES[part] for part in text.split(","))
     found = _match(text)
     return _roles(text) if found is None else found
 

@@ -134,3 +134,13 @@ def test_wrong_forced_format_is_bad_input_and_unknown_format_is_usage(centre):
     assert result.exit_code == 3 and "does not look like WeCom" in result.output
     result, _ = run(centre, path, "--punches-format", "kronos")
     assert result.exit_code == 2
+
+
+def test_clock_vs_policy_in_chinese(centre):
+    from zh_scan import english_in_workbook
+
+    result, _ = run(centre, raw_month(centre, late_minutes=20), "--lang", "zh")
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(centre / "out.xlsx")
+    assert "考勤机与制度对比" in book.sheetnames
+    assert english_in_workbook(centre / "out.xlsx") == []
