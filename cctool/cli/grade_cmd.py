@@ -12,7 +12,7 @@ from cctool.cli.common import (ALLOW_PARTIAL_OPTION, FAIL_ON_OPTION, JSON_OPTION
                                run_info, start, warn_partial, with_coverage, write_outputs)
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
-from cctool.cli.terminal import info
+from cctool.cli.terminal import info, user
 from cctool.errors import EXIT_FINDINGS
 from cctool.periods import parse_quarter
 
@@ -83,7 +83,7 @@ def grade_agents(
         counts = result.grades["decision"].value_counts()
         rec.counts.update(agents=len(result.grades), **{str(d): int(counts[d]) for d in counts.index})
         summary = ", ".join(f"{counts[d]} {d}" for d in counts.index)
-        info(f"[green]Wrote[/green] {out}: {len(result.grades)} agents graded for {period} ({summary})")
+        info(f"[green]Wrote[/green] {user(out)}: {len(result.grades)} agents graded for {period} ({user(summary)})")
         review = {"below_current", "trainee_overdue", "not_graded"}
         if fail_on and (result.grades["decision"].isin(review).any() or cov.partial):
             raise typer.Exit(EXIT_FINDINGS)

@@ -11,7 +11,7 @@ from cctool.cli.common import (ALLOW_PARTIAL_OPTION, JSON_OPTION, LANG_OPTION, O
                                with_coverage, write_outputs)
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run
-from cctool.cli.terminal import info
+from cctool.cli.terminal import info, user
 from cctool.periods import parse_month
 
 
@@ -73,5 +73,5 @@ def headcount(
                           transfers=len(result.transfers), milestones=len(result.milestones))
         report_issues(inputs.issues)
         warn_partial(cov)
-        info(f"[green]Wrote[/green] {out}: {len(result.joiners)} joiners, {len(result.leavers)} leavers, "
+        info(f"[green]Wrote[/green] {user(out)}: {len(result.joiners)} joiners, {len(result.leavers)} leavers, "
              f"{len(result.transfers)} transfers, {len(result.milestones)} trainee milestones")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-from cctool.cli.terminal import State, err_console, guard
+from cctool.cli.terminal import State, err_console, guard, user
 from cctool.errors import CctoolError
 
 CONFIG_NAME = "cctool.toml"
@@ -152,7 +152,7 @@ def _log_line(rec: RunRecord, code: int, seconds: float) -> None:
         with open(path, "a", encoding="utf-8") as fh:
             fh.write(line)
     except OSError as exc:
-        err_console.print(f"Warning: cannot append to the log file {State.log_file}: {exc.strerror}")
+        err_console.print(f"Warning: cannot append to the log file {user(State.log_file)}: {user(exc.strerror)}")
 
 
 @contextlib.contextmanager

@@ -77,9 +77,19 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     neither stop the run with the byte offset.
     """
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+        # The BOM promises UTF-8: other bytes after it (a GB18030 export with a BOM glued on)
+        # are a broken file, not a guess to make.
+        try:
+            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise _encoding_error(path, data, exc.start + len(codecs.BOM_UTF8),
+                                  "starts with a UTF-8 byte-order mark but is not UTF-8") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise _encoding_error(path, data, exc.start, "starts with a UTF-16 byte-order mark but is not UTF-16") \
+                from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -87,10 +97,16 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
-        raise InputError(
-            f"{path}: cannot read the text encoding (not UTF-8, not GB18030/GBK); "
-            f"first bad byte at offset {first_error.start}. Save it as UTF-8 CSV or .xlsx."
-        ) from None
+        raise _encoding_error(path, data, first_error.start, "cannot read the text encoding (not UTF-8, not GB18030/GBK)") \
+            from None
+
+
+def _encoding_error(path: Path, data: bytes, offset: int, what: str) -> InputError:
+    """The user finds a bad byte by its line (header = line 1), not by a byte offset alone."""
+    line = data.count(b"\n", 0, offset) + 1
+    where = f"{path}, line {line}"
+    return InputError(f"{where}: {what}; first bad byte at offset {offset}. Save it as UTF-8 CSV or .xlsx.",
+                      [Issue(str(path), None, line, None, None, what)])
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
@@ -218,13 +234,34 @@ def map_headers(headers: list[str], table: Table, extra_aliases: dict[str, list[
     return found
 
 
-def detect_punch_table(headers: list[str], extra_aliases: dict | None) -> str:
-    """Punches come paired (sign_in/sign_out per day) or as raw in/out events."""
-    events = TABLES["punch_events"]
+# The forms a punch file may take, tried in order: (table, columns that identify it, what the
+# user is told it needs). A new form (e.g. a clock that records undirected punches, agent_id +
+# time only) is one more entry here plus its table in io/tables.py.
+PUNCH_FORMS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("punch_events", ("time", "direction"), "raw events need time and direction"),
+    ("punches", ("sign_in", "sign_out"), "paired punches need sign_in and sign_out"),
+)
+
+
+def detect_punch_table(headers: list[str], extra_aliases: dict | None, where: str = "punches") -> str:
+    """Punches come paired (sign_in/sign_out per day) or as raw in/out events. A file that is
+    neither stops the run with what each form needs (exit 3), never a KeyError later."""
     folded = {fold_header(h) for h in headers}
-    names = {fold_header(a) for a in (events.column("direction").name, *events.column("direction").aliases,
-                                      *(extra_aliases or {}).get("direction", []))}
-    return "punch_events" if folded & names else "punches"
+
+    def present(table: str, column: str) -> bool:
+        col = TABLES[table].column(column)
+        names = (col.name, *col.aliases, *(extra_aliases or {}).get(column, []))
+        return bool(folded & {fold_header(a) for a in names})
+
+    for table, columns, _ in PUNCH_FORMS:
+        if all(present(table, c) for c in columns):
+            return table
+    needs = "; ".join(need for _, _, need in PUNCH_FORMS)
+    shown = ", ".join(repr(h) for h in headers[:20])
+    raise InputError(
+        f"{where}: neither paired punches nor raw punch events: {needs}. Headers found: {shown}. "
+        "Rename the headers, or add aliases under columns.aliases.punches in the rules file.",
+        [Issue(where, None, 1, None, None, f"punch file of unknown form ({needs})")])
 
 
 # ---------------------------------------------------------------------------- coercion
@@ -300,7 +337,8 @@ def read_table(
     """Read, map, coerce and check one input table. Bad rows are reported and excluded."""
     raw, path, sheet, encoding, offset = read_raw(spec)
     if table == "punches":
-        table = detect_punch_table(list(map(str, raw.columns)), (extra_aliases or {}).get("punches"))
+        where = f"{path}" + (f", sheet {sheet!r}" if sheet else "")
+        table = detect_punch_table(list(map(str, raw.columns)), (extra_aliases or {}).get("punches"), where)
     spec_t = TABLES[table]
     where = f"{path}" + (f", sheet {sheet!r}" if sheet else "")
     aliases = (extra_aliases or {}).get(spec_t.name if table != "punch_events" else "punches", {})
@@ -344,6 +382,8 @@ def read_table(
                 issues.append(Issue(fname, sheet, int(rows[idx]), header, None, "required value is blank; row excluded"))
             excluded |= missing
 
+    excluded |= _check_required_for(spec_t, out, headers, excluded, rows, issues, fname, sheet)
+
     if table == "punches":
         out = _combine_punch_times(out)
         neither = out["sign_in"].isna() & out["sign_out"].isna() & ~excluded
@@ -386,6 +426,29 @@ def read_table(
     issues = _with_agents(issues, raw, rows, headers.get(spec_t.agent_column or "agent_id"))
     issues.sort(key=lambda i: (i.row or 0))
     return LoadedTable(table, path, sheet, frame, issues, int((~empty).sum()), file_sha256(path), headers, encoding)
+
+
+def _check_required_for(spec_t: Table, out: pd.DataFrame, headers: dict[str, str], excluded: pd.Series,
+                        rows: pd.Series, issues: list[Issue], fname: str, sheet: str | None) -> pd.Series:
+    """Columns required on some rows only (`Column.required_for`): a blank there excludes the
+    row. An absent column is added as all-blank, so later code can rely on it."""
+    missing = pd.Series(False, index=out.index)
+    for col in spec_t.columns:
+        if col.required_for is None:
+            continue
+        other, values = col.required_for
+        if col.name not in out:
+            out[col.name] = pd.Series(pd.NA, index=out.index, dtype="string")
+        if other not in out:
+            continue
+        blank = out[col.name].isna() & out[other].isin(values).fillna(False).astype(bool) & ~excluded
+        header = headers.get(col.name)
+        why = "required value is blank" if header else f"no {col.name} column"
+        for idx in blank[blank].index:
+            issues.append(Issue(fname, sheet, int(rows[idx]), header, None,
+                                f"{why}: {col.name} is required when {other} is {out.at[idx, other]}; row excluded"))
+        missing |= blank
+    return missing
 
 
 def _combine_punch_times(out: pd.DataFrame) -> pd.DataFrame:

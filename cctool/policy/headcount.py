@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cctool.frames import team_or_none
 from cctool.policy.attendance import month_bounds
 from cctool.policy.grading import tenure_months
 from cctool.rules.model import Rules
@@ -68,10 +69,13 @@ def headcount_month(month: str, roster: pd.DataFrame, rules: Rules,
         old_team = previous.set_index("agent_id")["team"]
         start_staff["team"] = start_staff["agent_id"].map(old_team).fillna(start_staff["team"])
     end_staff = r[_on_staff(r, last) & ~(r["exit_date"] == last)]
+    # Staff without a team are counted under NO_TEAM, so the table adds up to the whole roster.
+    start_staff, joiners_t, leavers_t, end_staff = (
+        f.assign(team=team_or_none(f["team"])) for f in (start_staff, joiners, leavers, end_staff))
     teams = pd.DataFrame({
         "start": start_staff.groupby("team").size(),
-        "joiners": joiners.groupby("team").size(),
-        "leavers": leavers.groupby("team").size(),
+        "joiners": joiners_t.groupby("team").size(),
+        "leavers": leavers_t.groupby("team").size(),
         "transfers_in": transfers.groupby("team").size() if not transfers.empty else pd.Series(dtype="int64"),
         "transfers_out": transfers.groupby("from_team").size() if not transfers.empty else pd.Series(dtype="int64"),
         "end": end_staff.groupby("team").size(),

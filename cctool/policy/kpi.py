@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from cctool.errors import Issue
+from cctool.frames import team_or_none
 from cctool.policy.attendance import audit_month, build_shifts
 from cctool.policy.grading import agent_hours, criterion_holds
 from cctool.rules.model import Criterion, Grading, Rules
@@ -78,7 +79,7 @@ def period_agents(roster: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) 
         if c not in out:
             out[c] = pd.NA
     out["agent_id"] = out["agent_id"].astype(object)
-    out["team"] = out["team"].astype(object).fillna("(no team)")
+    out["team"] = team_or_none(out["team"])
     return out.reset_index(drop=True)
 
 
