@@ -94,7 +94,8 @@ def run_payroll(month: str, rules: Rules, inputs: InputSet, *, roster: Path, sch
 
         lo, hi = month_bounds(period)
         known = set(inputs.roster["agent_id"])
-        calls_by_agent, call_issues = call_metrics(calls, lo, hi, known, aliases=rules.columns.aliases.get("calls"))
+        calls_by_agent, call_issues = call_metrics(calls, lo, hi, known, aliases=rules.columns.aliases.get("calls"),
+                                                   amount_range=rules.limits.amount.bounds)
         check.calls(str(calls), calls_by_agent)
         inputs.extra_records.append(InputRecord("calls", str(calls), _sha(calls),
                                                 int(calls_by_agent.attrs.get("rows_read", 0))))

@@ -56,7 +56,8 @@ def grade_agents(
         q_start, q_end = quarter_bounds(period)
         calls_job = pool.submit(
             call_metrics, calls, q_start, q_end, set(roster_df["agent_id"]), cph_calls=g.metrics.cph_calls,
-            success_denominator=g.metrics.success_denominator, aliases=loaded.rules.columns.aliases.get("calls"))
+            success_denominator=g.metrics.success_denominator, aliases=loaded.rules.columns.aliases.get("calls"),
+            amount_range=loaded.rules.limits.amount.bounds)
         calls_sha = pool.submit(file_sha256, calls) if calls.is_file() else None
         kpi_df = inputs.load("kpi", kpi)
         punches_df = inputs.load_optional("punches", punches)

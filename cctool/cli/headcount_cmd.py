@@ -44,7 +44,8 @@ def headcount(
         roster_df = inputs.load("roster", fill(roster, **f))
         before = None
         if previous_roster is not None:
-            prev = read_table(fill(previous_roster, **f), "roster", extra_aliases=loaded.rules.columns.aliases)
+            prev = read_table(fill(previous_roster, **f), "roster", extra_aliases=loaded.rules.columns.aliases,
+                              limits=loaded.rules.limits)
             inputs.tables["previous_roster"] = prev
             inputs.issues.extend(prev.issues)
             before = prev.frame

@@ -41,7 +41,8 @@ def _load(inputs, rules, start, end, *, roster, calls, schedule, punches, kpi=No
     roster_df = frames["roster"]
     windows = call_windows(frames["schedule"], roster_df, start, end, rules)
     daily, call_issues = daily_call_metrics(calls, start, end, set(roster_df["agent_id"]), windows=windows,
-                                            aliases=rules.columns.aliases.get("calls"))
+                                            aliases=rules.columns.aliases.get("calls"),
+                                            amount_range=rules.limits.amount.bounds)
     inputs.extra_records.append(InputRecord("calls", str(calls), file_sha256(Path(calls)),
                                             int(daily.attrs.get("rows_read", 0))))
     files = {name: str(t.path) for name, t in inputs.tables.items()}

@@ -24,7 +24,8 @@ class InputSet:
 
     def load(self, name: str, spec: str | Path) -> pd.DataFrame:
         known = set(self.roster["agent_id"]) if self.roster is not None and name != "roster" else None
-        loaded = read_table(spec, name, extra_aliases=self.rules.columns.aliases, known_agents=known)
+        loaded = read_table(spec, name, extra_aliases=self.rules.columns.aliases, known_agents=known,
+                            limits=self.rules.limits)
         self.tables[name] = loaded
         self.issues.extend(loaded.issues)
         if name == "roster":

@@ -19,6 +19,7 @@ import pandas as pd
 from cctool.errors import InputError, Issue
 from cctool.io import coerce
 from cctool.io.tables import TABLES, Table
+from cctool.rules.model import Limits
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -128,7 +129,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
     return frame, encoding
 
 
-def _read_excel(path: Path, sheet: str | None) -> tuple[pd.DataFrame, str]:
+def _read_excel(path: Path, sheet: str | None, limits: Limits) -> tuple[pd.DataFrame, str]:
     with open(path, "rb") as fh:
         head = fh.read(8)
     if not (head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC)):
@@ -175,7 +176,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         raise InputError(f"{path}: cannot read the Parquet file ({exc})") from None
 
 
-def read_raw(spec: str | Path) -> tuple[pd.DataFrame, Path, str | None, str | None, int]:
+def read_raw(spec: str | Path, limits: Limits | None = None) -> tuple[pd.DataFrame, Path, str | None, str | None, int]:
     """Read a file as the user wrote it. Returns frame, path, sheet, encoding, row offset.
 
     Row offset turns a 0-based data index into the number the user sees: 2 for a sheet or
@@ -188,7 +189,7 @@ def read_raw(spec: str | Path) -> tuple[pd.DataFrame, Path, str | None, str | No
         raise InputError(f"{path}: is a folder, not a file")
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        frame, sheet = _read_excel(path, sheet)
+        frame, sheet = _read_excel(path, sheet, limits or Limits())
         return frame, path, sheet, None, 2
     if suffix in CSV_SUFFIXES:
         frame, encoding = _read_csv(path)
@@ -333,9 +334,13 @@ def read_table(
     *,
     extra_aliases: dict[str, dict[str, list[str]]] | None = None,
     known_agents: set[str] | None = None,
+    limits: Limits | None = None,
 ) -> LoadedTable:
-    """Read, map, coerce and check one input table. Bad rows are reported and excluded."""
-    raw, path, sheet, encoding, offset = read_raw(spec)
+    """Read, map, coerce and check one input table. Bad rows are reported and excluded.
+    `limits` (the rules file's plausible ranges and workbook size limits) default to the
+    model's defaults."""
+    limits = limits or Limits()
+    raw, path, sheet, encoding, offset = read_raw(spec, limits)
     if table == "punches":
         where = f"{path}" + (f", sheet {sheet!r}" if sheet else "")
         table = detect_punch_table(list(map(str, raw.columns)), (extra_aliases or {}).get("punches"), where)
@@ -362,6 +367,15 @@ def read_table(
         header = headers[col.name]
         values, bad = _coerce(raw[header], col)
         bad = bad & ~empty
+        implausible = _implausible(spec_t.name, col, values, limits) & ~bad & ~empty
+        if implausible.any():
+            fate = "row excluded" if col.required else "value ignored"
+            for idx in implausible[implausible].index:
+                issues.append(Issue(fname, sheet, int(rows[idx]), header, _show(raw.at[idx, header]),
+                                    f"{_plausible_text(spec_t.name, col, limits)}; {fate}"))
+            values = _blank_where(values, implausible)
+            if col.required:
+                excluded |= implausible
         if bad.any():
             fate = "row excluded" if col.required else "value ignored"
             for idx in bad[bad].index:
@@ -377,7 +391,7 @@ def read_table(
             out[col.name] = values
             blank = values.isna()
         if col.required:
-            missing = blank & ~bad & ~empty
+            missing = blank & ~bad & ~empty & ~implausible
             for idx in missing[missing].index:
                 issues.append(Issue(fname, sheet, int(rows[idx]), header, None, "required value is blank; row excluded"))
             excluded |= missing
@@ -399,6 +413,12 @@ def read_table(
             issues.append(Issue(fname, sheet, int(rows[idx]), headers["end"], _show(raw.at[idx, headers["end"]]),
                                 "leave ends before it starts; row excluded"))
         excluded |= backwards.fillna(False)
+        too_long = ((out["end"] - out["start"]) > pd.Timedelta(days=limits.leave_max_span_days)).fillna(False)
+        for idx in too_long[too_long & ~excluded].index:
+            issues.append(Issue(fname, sheet, int(rows[idx]), headers["end"], _show(raw.at[idx, headers["end"]]),
+                                f"leave longer than {limits.leave_max_span_days} days "
+                                "(limits.leave_max_span_days in the rules file); row excluded"))
+        excluded |= too_long
 
     if spec_t.key:
         key_frame = out.loc[~excluded, list(spec_t.key)]
@@ -426,6 +446,48 @@ def read_table(
     issues = _with_agents(issues, raw, rows, headers.get(spec_t.agent_column or "agent_id"))
     issues.sort(key=lambda i: (i.row or 0))
     return LoadedTable(table, path, sheet, frame, issues, int((~empty).sum()), file_sha256(path), headers, encoding)
+
+
+# Numeric columns with a plausible range in the rules file (`limits`): (table, column) -> field.
+RANGED_COLUMNS = {("kpi", "kpi_score"): "kpi_score", ("calls", "amount"): "amount",
+                  ("calls", "duration_s"): "duration_s", ("leave", "days"): "leave_days"}
+DATE_KINDS = ("date", "datetime", "date_or_datetime", "datetime_or_time")
+EXCEL_TIME_DAYS = pd.to_datetime(["1899-12-30", "1899-12-31", "1900-01-01"])
+
+
+def _implausible(table: str, col, values, limits: Limits) -> pd.Series:
+    """Read values outside their plausible range (numbers: `limits.<field>`; every date and
+    time: earliest_date..latest_date). NaN/inf and far-off years never reach the arithmetic."""
+    field_name = RANGED_COLUMNS.get((table, col.name))
+    if field_name is not None:
+        rng = getattr(limits, field_name)
+        number = values.astype("float64")
+        return number.notna() & ~number.between(rng.min, rng.max)
+    if col.kind in DATE_KINDS:
+        stamp = values["stamp"] if isinstance(values, pd.DataFrame) else values
+        if col.kind == "datetime_or_time":  # a bare Excel time reads as 1899-12-30 + time: not a date
+            epoch = stamp.dt.normalize().isin(EXCEL_TIME_DAYS)
+            stamp = stamp.where(~epoch)
+        lo = pd.Timestamp(limits.earliest_date)
+        hi = pd.Timestamp(limits.latest_date) + pd.Timedelta(days=1)
+        return stamp.notna() & ((stamp < lo) | (stamp >= hi))
+    return pd.Series(False, index=values.index)
+
+
+def _plausible_text(table: str, col, limits: Limits) -> str:
+    field_name = RANGED_COLUMNS.get((table, col.name))
+    if field_name is not None:
+        return (f"outside the plausible range {getattr(limits, field_name).describe()} "
+                f"(limits.{field_name} in the rules file)")
+    return (f"date outside {limits.earliest_date:%Y-%m-%d} to {limits.latest_date:%Y-%m-%d} "
+            "(limits.earliest_date/latest_date in the rules file)")
+
+
+def _blank_where(values, mask: pd.Series):
+    """`values` with the masked cells blank, so nothing downstream uses them."""
+    if isinstance(values, pd.DataFrame):
+        return values.mask(mask, axis=0)
+    return values.mask(mask)
 
 
 def _check_required_for(spec_t: Table, out: pd.DataFrame, headers: dict[str, str], excluded: pd.Series,

@@ -66,6 +66,11 @@ _STRPTIME_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y.%m.%d %H:%M:%S",
                      "%Y-%m-%d %H:%M:%S.%f", "%Y/%m/%d")
 
 
+# limits.amount of the packaged rules: an amount outside it (1e300, inf, negative) is ignored and
+# reported like an unreadable one, so it never reaches a Decimal (PAY-ALL-BONUS commission).
+AMOUNT_RANGE = (0.0, 10_000_000.0)
+
+
 @dataclass
 class _Source:
     """The call file as DuckDB will read it."""
@@ -79,6 +84,7 @@ class _Source:
     headers: dict[str, str] = field(default_factory=dict)  # canonical -> user's header
     fast_ok: bool = False
     tmpdir: Path | None = None
+    amount_range: tuple[float, float] = AMOUNT_RANGE  # the rules file's limits.amount
 
     def cleanup(self) -> None:
         if self.tmpdir is not None:
@@ -208,13 +214,14 @@ def _first_line(exc: Exception) -> str:
 
 
 @contextlib.contextmanager
-def _opened(path: Path, aliases: dict[str, list[str]] | None):
+def _opened(path: Path, aliases: dict[str, list[str]] | None, amount_range: tuple[float, float] | None = None):
     """A DuckDB connection and the call file opened on it, for one pass; closed and its
     temporary UTF-8 copy removed afterwards. A DuckDB failure becomes an InputError."""
     con = _connect()
     src = None
     try:
         src = _open_source(path, aliases, con)
+        src.amount_range = amount_range or AMOUNT_RANGE
         yield con, src
     except duckdb.Error as exc:
         raise InputError(f"{path}: not a readable call log ({_first_line(exc)})") from None
@@ -319,12 +326,15 @@ def _bool_expr(col: str, kind: str, path: Path, header: str) -> str:
     raise InputError(f"{path}: column {header!r} holds {kind} values, not yes/no")
 
 
-def _amount_expr(col: str | None, kind: str | None) -> str:
+def _amount_expr(col: str | None, kind: str | None, plausible: tuple[float, float] = AMOUNT_RANGE) -> str:
     if col is None:
         return "CAST(NULL AS DOUBLE)"
     if _is_number(kind):
-        return f"CAST({col} AS DOUBLE)"
-    return f"coalesce(TRY_CAST({col} AS DOUBLE), TRY_CAST(replace(CAST({col} AS VARCHAR), ',', '') AS DOUBLE))"
+        value = f"CAST({col} AS DOUBLE)"
+    else:
+        value = f"coalesce(TRY_CAST({col} AS DOUBLE), TRY_CAST(replace(CAST({col} AS VARCHAR), ',', '') AS DOUBLE))"
+    lo, hi = plausible  # NaN sorts above every number in DuckDB, so it falls outside too
+    return f"(CASE WHEN {value} BETWEEN {float(lo)!r} AND {float(hi)!r} THEN {value} END)"
 
 
 def _select_sql(src: _Source, careful: bool, start: pd.Timestamp, end: pd.Timestamp) -> tuple[str, str]:
@@ -338,7 +348,7 @@ def _select_sql(src: _Source, careful: bool, start: pd.Timestamp, end: pd.Timest
         f"{_time_expr(_ident(h['start_time']), kinds[h['start_time']], src.path, h['start_time'])} AS ts, "
         f"{_bool_expr(_ident(h['connected']), kinds[h['connected']], src.path, h['connected'])} AS is_connected, "
         f"{_bool_expr(_ident(h['success']), kinds[h['success']], src.path, h['success'])} AS is_success, "
-        f"{_amount_expr(_ident(amount_h) if amount_h else None, kinds.get(amount_h))} AS amount"
+        f"{_amount_expr(_ident(amount_h) if amount_h else None, kinds.get(amount_h), src.amount_range)} AS amount"
         + (f", {_ident(amount_h)} AS amount_raw" if amount_h else ", NULL AS amount_raw")
         + f", {_ident(h['start_time'])} AS ts_raw, {_ident(h['connected'])} AS connected_raw, "
         f"{_ident(h['success'])} AS success_raw "
@@ -424,7 +434,9 @@ def _bad_value_issues(con, src: _Source, scan: str, groups: pd.DataFrame) -> lis
     bad_amount = int(groups["bad_amount"].sum())
     if bad_amount and "amount" in src.headers:
         issues.append(Issue(str(src.path), None, None, src.headers["amount"], None,
-                            f"{bad_amount} call record(s) with an unreadable amount; amount ignored", "warning"))
+                            f"{bad_amount} call record(s) with an unreadable amount or one outside "
+                            f"{src.amount_range[0]:,.10g} to {src.amount_range[1]:,.10g} (limits.amount in the "
+                            "rules file); amount ignored", "warning"))
     return issues
 
 
@@ -480,8 +492,8 @@ def _tidy_ids(groups: pd.DataFrame) -> pd.DataFrame:
 
 
 def call_metrics(calls_path: str | Path, period_start, period_end, known_agents, *, cph_calls: str = "all",
-                 success_denominator: str = "connected",
-                 aliases: dict[str, list[str]] | None = None) -> tuple[pd.DataFrame, list[Issue]]:
+                 success_denominator: str = "connected", aliases: dict[str, list[str]] | None = None,
+                 amount_range: tuple[float, float] | None = None) -> tuple[pd.DataFrame, list[Issue]]:
     """Per-agent call counts of the period [period_start, period_end) from a CSV or Parquet call log.
 
     Returns (per_agent, issues). per_agent has one row per roster agent with at least one usable
@@ -496,7 +508,7 @@ def call_metrics(calls_path: str | Path, period_start, period_end, known_agents,
     path = Path(calls_path)
     start, end = pd.Timestamp(period_start), pd.Timestamp(period_end)
     known = set(known_agents)
-    with _opened(path, aliases) as (con, src):
+    with _opened(path, aliases, amount_range) as (con, src):
         groups, scan, careful = _run(con, src, start, end)
         span = _span(groups)
         groups = _tidy_ids(groups)
@@ -588,8 +600,8 @@ def _run_daily(con, src: _Source, start, end, has_windows: bool) -> tuple[pd.Dat
 
 
 def daily_call_metrics(calls_path: str | Path, period_start, period_end, known_agents, *,
-                       windows: pd.DataFrame | None = None,
-                       aliases: dict[str, list[str]] | None = None) -> tuple[pd.DataFrame, list[Issue]]:
+                       windows: pd.DataFrame | None = None, aliases: dict[str, list[str]] | None = None,
+                       amount_range: tuple[float, float] | None = None) -> tuple[pd.DataFrame, list[Issue]]:
     """Call counts per agent and day of the period [period_start, period_end) (RPT-KPI, RPT-DAILY).
 
     Which day a call counts on: with `windows` (agent_id, date, win_start, win_end: one row per
@@ -604,7 +616,7 @@ def daily_call_metrics(calls_path: str | Path, period_start, period_end, known_a
     start = pd.Timestamp(period_start).normalize()
     end = pd.Timestamp(period_end).normalize()
     known = set(known_agents)
-    with _opened(path, aliases) as (con, src):
+    with _opened(path, aliases, amount_range) as (con, src):
         has_windows = windows is not None and not windows.empty
         if has_windows:
             w = pd.DataFrame({"agent_id": windows["agent_id"].astype(str).to_numpy(),

@@ -2,6 +2,7 @@
 rules file is an error naming its YAML path, not a silently ignored setting."""
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
@@ -353,6 +354,53 @@ class Pay(Strict):
     confidential: Confidential
 
 
+# ----------------------------------------------------------------------------- limits
+
+class Plausible(Strict):
+    """The plausible range of one input field: a value outside it is a bad value for its row
+    (reported, never used), so one absurd cell cannot overflow a sum or a date range."""
+
+    min: float = Field(strict=True, allow_inf_nan=False)
+    max: float = Field(strict=True, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.max < self.min:
+            raise ValueError("max must not be less than min")
+        return self
+
+    def describe(self) -> str:
+        return f"{self.min:,.10g} to {self.max:,.10g}"
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        return self.min, self.max
+
+
+class Limits(Strict):
+    """What inputs may hold before they are refused (issue 9 §1). Every field has a default, so
+    a rules file without a `limits:` section keeps working."""
+
+    kpi_score: Plausible = Plausible(min=0, max=100)
+    amount: Plausible = Plausible(min=0, max=10_000_000)  # one call's sale amount
+    duration_s: Plausible = Plausible(min=0, max=86_400)  # one call: at most a day
+    leave_days: Plausible = Plausible(min=0, max=366)  # the `days` column of a leave request
+    leave_max_span_days: int = Field(default=366, ge=1, le=3660, strict=True)  # start to end of one request
+    earliest_date: dt.date = dt.date(1950, 1, 1)  # any date or time in any input
+    latest_date: dt.date = dt.date(2100, 12, 31)
+    # An .xlsx is checked before it is read: its declared sheet size and the uncompressed size
+    # of its parts (a 9 KB file can declare a cell at XFD1048576; a zip bomb inflates to GBs).
+    xlsx_max_rows: int = Field(default=2_000_000, ge=1, strict=True)
+    xlsx_max_columns: int = Field(default=200, ge=1, strict=True)
+    xlsx_max_uncompressed_bytes: int = Field(default=2_000_000_000, ge=1, strict=True)
+
+    @model_validator(mode="after")
+    def _dates(self):
+        if self.latest_date <= self.earliest_date:
+            raise ValueError("latest_date must be after earliest_date")
+        return self
+
+
 # ----------------------------------------------------------------------------- whole file
 
 class Columns(Strict):
@@ -376,6 +424,7 @@ class Rules(Strict):
     grading: Grading
     pay: Pay
     coverage: CoverageLimits = Field(default_factory=CoverageLimits)
+    limits: Limits = Field(default_factory=Limits)
 
     def rule_table(self) -> list[tuple[str, str, str]]:
         """(rule_id, YAML path, setting) for every entry that carries a rule ID."""
