@@ -19,6 +19,7 @@ import pandas as pd
 from cctool.errors import InputError, Issue
 from cctool.io import coerce
 from cctool.io.tables import TABLES, Table
+from cctool.io.xlsx_guard import check_xlsx
 from cctool.rules.model import Limits
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -137,6 +138,7 @@ def _read_excel(path: Path, sheet: str | None, limits: Limits) -> tuple[pd.DataF
         hint = " (it looks like a CSV text file: rename it to .csv)" if looks_text else ""
         raise InputError(f"{path}: not an Excel workbook{hint}")
     if head.startswith(ZIP_MAGIC):
+        check_xlsx(path, limits)  # sizes, DTDs and sheet extents before any parser sees the file
         try:
             with zipfile.ZipFile(path) as zf:
                 bad = zf.testzip()
@@ -157,7 +159,10 @@ def _read_excel(path: Path, sheet: str | None, limits: Limits) -> tuple[pd.DataF
         sheet = names[0]
     elif sheet not in names:
         raise InputError(f"{path}: no sheet named {sheet!r}; sheets are: {', '.join(names)}")
-    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    try:
+        rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine's own errors for a sheet it cannot parse
+        raise InputError(f"{path}, sheet {sheet!r}: cannot read the sheet ({type(exc).__name__}: {exc})") from None
     if not rows:
         raise InputError(f"{path}, sheet {sheet!r}: the sheet is empty (no header row)")
     header = [str(h).strip() if h not in (None, "") else f"Unnamed: {i}" for i, h in enumerate(rows[0])]
