@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -16,8 +16,35 @@ ApproverRole = Literal["team_lead", "supervisor", "deputy_manager", "manager", "
 Money = Decimal
 
 
+def _bool_for_number(annotation, value) -> bool:
+    """Whether `value` holds a bool where `annotation` wants a number (inside lists and dicts too)."""
+    if annotation is bool or annotation is None:
+        return False
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (list, tuple):
+        return isinstance(value, list) and any(_bool_for_number(args[0], v) for v in value) if args else False
+    if origin is dict:
+        return isinstance(value, dict) and any(_bool_for_number(args[1], v) for v in value.values())
+    if args and origin is not Literal:  # Optional / Union: only when no member takes a bool
+        if bool in args:
+            return False
+        return any(_bool_for_number(a, value) for a in args if a is not type(None))
+    return isinstance(value, bool) and annotation in (int, float, Decimal)
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, data):
+        """pydantic reads `true` as 1 for a number; in a rules file that is always a slip
+        (`hourly_rate: yes`), so a boolean where a number belongs is an error."""
+        if isinstance(data, dict):
+            for name, field in cls.model_fields.items():
+                if name in data and _bool_for_number(field.annotation, data[name]):
+                    raise ValueError(f"{name}: a number is required, not a boolean (true/false/yes/no)")
+        return data
 
 
 # ----------------------------------------------------------------------------- attendance
@@ -109,10 +136,19 @@ class PunchPairing(Strict):
     after_minutes: int = Field(ge=0, le=720)
 
 
+# How grave each attendance kind is: a longer delay never gives a milder kind.
+SEVERITY = {"late": 0, "early_leave": 0, "absent_half_day": 1, "absent_full_day": 2}
+CONSEQUENCE_SEVERITY = {"performance_pay_zero": 0, "all_bonus_zero": 1, "wage_withheld": 2}
+
+
 def _ascending(bands: list[Band], name: str) -> list[Band]:
     secs = [b.seconds for b in bands]
     if secs != sorted(secs) or len(set(secs)) != len(secs):
         raise ValueError(f"{name} bands must be in increasing order of minutes")
+    ranks = [SEVERITY[b.kind] for b in bands]
+    if ranks != sorted(ranks):
+        raise ValueError(f"{name} bands are in inverted severity order: a longer time gives a milder kind "
+                         f"({' -> '.join(b.kind for b in bands)})")
     return bands
 
 
@@ -151,6 +187,18 @@ class Attendance(Strict):
         days = [t.at_least_days for t in v]
         if days != sorted(days):
             raise ValueError("monthly_absence tiers must be in increasing order of days")
+        ranks = [CONSEQUENCE_SEVERITY[t.consequence] for t in v]
+        if ranks != sorted(ranks):
+            raise ValueError("monthly_absence tiers are in inverted severity order: more absence gives a milder "
+                             f"consequence ({' -> '.join(t.consequence for t in v)})")
+        return v
+
+    @field_validator("absence_weight")
+    @classmethod
+    def _weights(cls, v):
+        negative = [k for k, w in v.items() if not w >= 0]
+        if negative:
+            raise ValueError(f"absence weights must not be negative ({', '.join(negative)})")
         return v
 
 
@@ -277,6 +325,15 @@ class Rounding(Strict):
     quantum: Money = Field(gt=0)
     mode: Literal["half_up", "half_even"]
 
+    @field_validator("quantum")
+    @classmethod
+    def _power_of_ten(cls, v):
+        # 0.01 rounds to the cent, 1 to the yuan; 0.05 or 0.03 would make totals that no
+        # payslip reproduces
+        if not v.is_finite() or v.normalize().as_tuple().digits != (1,):
+            raise ValueError("the rounding quantum must be a power of ten (0.01, 0.1, 1, 10 …)")
+        return v
+
 
 class Unpaid(Strict):
     personal: Money = Field(ge=0, le=1)
@@ -317,6 +374,9 @@ class PerformanceBonus(Strict):
         lows = [b.at_least for b in v]
         if lows != sorted(lows, reverse=True):
             raise ValueError("bonus bands must be in decreasing order of at_least")
+        amounts = [b.amount for b in v]
+        if amounts != sorted(amounts, reverse=True):
+            raise ValueError("bonus bands are in inverted order: a higher KPI band pays less than a lower one")
         return v
 
 
@@ -340,6 +400,16 @@ class RuleRef(Strict):
 class Confidential(Strict):
     rule_id: str = RuleId
     file_mode: str = Field(pattern=r"^0?[0-7]{3}$")
+
+    @field_validator("file_mode")
+    @classmethod
+    def _owner_only(cls, v):
+        mode = int(v, 8)
+        # PAY-CONFIDENTIAL: payroll files are for their owner only; 0644 would hand them to
+        # every account on the machine
+        if mode & 0o077 or not mode & 0o400:
+            raise ValueError(f"file_mode {v} is not owner-only: use 0600 (or 0400); group and others get nothing")
+        return v
 
 
 class Pay(Strict):
