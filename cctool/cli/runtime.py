@@ -179,6 +179,8 @@ def output_lock(out: Path | None, wait: float, made: list | None = None):
         raise LockedError(f"{out}: another cctool run is writing this report right now; "
                           f"try again later, or pass --wait SECONDS to wait for it") from None
     except OSError as exc:
+        # e.g. a symlink planted at the lock path: filelock (>= 3.20.1) refuses to follow it
+        # rather than truncate its target
         remove_empty(created)
         raise OutputError(f"{out}: cannot create the lock file {lock_file} ({reason(exc, lock_file)})") from None
     if made is not None:
