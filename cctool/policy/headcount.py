@@ -38,6 +38,11 @@ def headcount_month(month: str, roster: pd.DataFrame, rules: Rules,
     for col in ("grade", "exit_date", "status"):
         if col not in r:
             r[col] = pd.NA
+    # Staff without a team are counted under NO_TEAM, so the table adds up to the whole roster
+    # and a move into or out of a team is a transfer like any other.
+    r["team"] = team_or_none(r["team"])
+    if previous is not None:
+        previous = previous.assign(team=team_or_none(previous["team"]))
     joiners = r[(r["hire_date"] >= lo) & (r["hire_date"] <= last)]
     joiners = joiners[PEOPLE + ["hire_date"]].assign(rule_id="RPT-KPI")
     left = (r["exit_date"] >= lo) & (r["exit_date"] <= last)
@@ -69,13 +74,10 @@ def headcount_month(month: str, roster: pd.DataFrame, rules: Rules,
         old_team = previous.set_index("agent_id")["team"]
         start_staff["team"] = start_staff["agent_id"].map(old_team).fillna(start_staff["team"])
     end_staff = r[_on_staff(r, last) & ~(r["exit_date"] == last)]
-    # Staff without a team are counted under NO_TEAM, so the table adds up to the whole roster.
-    start_staff, joiners_t, leavers_t, end_staff = (
-        f.assign(team=team_or_none(f["team"])) for f in (start_staff, joiners, leavers, end_staff))
     teams = pd.DataFrame({
         "start": start_staff.groupby("team").size(),
-        "joiners": joiners_t.groupby("team").size(),
-        "leavers": leavers_t.groupby("team").size(),
+        "joiners": joiners.groupby("team").size(),
+        "leavers": leavers.groupby("team").size(),
         "transfers_in": transfers.groupby("team").size() if not transfers.empty else pd.Series(dtype="int64"),
         "transfers_out": transfers.groupby("from_team").size() if not transfers.empty else pd.Series(dtype="int64"),
         "end": end_staff.groupby("team").size(),

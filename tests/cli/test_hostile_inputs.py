@@ -191,3 +191,20 @@ def test_bom_then_gb18030_is_exit_3_with_file_and_line(tmp_path):
     result = audit(files, tmp_path / "audit.xlsx")
     assert result.exit_code == 3, result.output
     assert "schedule.csv, line 3" in result.output and "byte-order mark" in result.output
+
+
+def test_headcount_transfer_out_of_a_team_reconciles(tmp_path):
+    files = centre(tmp_path)
+    previous = tmp_path / "previous.csv"
+    # E2 was in the team last month; now the roster has E2 as QA without a team
+    previous.write_text(ROSTER, encoding="utf-8")
+    files["roster"].write_text(ROSTER.replace("E2,Zhao Zi,TSR [/bold] 1,agent,TSR,operations,C,T1",
+                                              "E2,Zhao Zi,,qa,,operations,,D1"), encoding="utf-8")
+    result = runner.invoke(app, ["headcount", "--month", "2026-10", "--roster", str(files["roster"]),
+                                 "--previous-roster", str(previous), "--out", str(tmp_path / "hc.xlsx"),
+                                 "--json", str(tmp_path / "hc.json")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "hc.json").read_text(encoding="utf-8"))
+    for t in doc["records"]:
+        assert t["start"] + t["joiners"] - t["leavers"] + t["transfers_in"] - t["transfers_out"] == t["end"], t
+    assert [(t["from_team"], t["team"]) for t in doc["transfers"]] == [("TSR [/bold] 1", "(no team)")]
