@@ -242,8 +242,9 @@ def apply_targets(frame: pd.DataFrame, g: Grading, *, with_kpi: bool = True) -> 
     prefixes = [p for p in ("cph", "success", "kpi")]
     met = pd.concat([frame[f"{p}_met"] for p in prefixes], axis=1)
     applies = pd.concat([frame[f"{p}_target"].notna() for p in prefixes], axis=1).to_numpy()
-    missed = (met.eq(False).fillna(False).to_numpy() & applies).any(axis=1)
-    unknown = (met.isna().to_numpy() & applies).any(axis=1)
+    # dtype=bool: pandas 2.2 gives an object array here, on which ~True is -2 (truthy)
+    missed = (met.eq(False).fillna(False).to_numpy(dtype=bool) & applies).any(axis=1)
+    unknown = (met.isna().to_numpy(dtype=bool) & applies).any(axis=1)
     has_target = frame["target_rule"].notna() & applies.any(axis=1)
     result = pd.Series(pd.NA, index=frame.index, dtype="boolean")
     result[has_target & missed] = False
