@@ -94,3 +94,13 @@ def parse_as_of(text: str | None) -> dt.datetime | None:
     except ValueError:
         pass
     raise CctoolError(f"--as-of must look like \"2026-11-27 08:00\" (or 2026-11-27), got {text!r}")
+
+
+def period_file_label(period: str, date: dt.date) -> str:
+    """The `{period}` of a kpi-report file name: the kind and the period, e.g. day-2026-10-14,
+    week-2026-W42, month-2026-10 — so daily, weekly and monthly runs write different files."""
+    start, _ = period_bounds(period, date)
+    if period == "week":
+        year, week, _ = start.isocalendar()
+        return f"week-{year}-W{week:02d}"
+    return f"{period}-{period_label(period, date)}"

@@ -48,12 +48,15 @@ def report_coverage(label: str, lo, hi, rules: Rules, inputs: InputSet, *, calls
 def run_attendance(month: str, rules: Rules, inputs: InputSet, *, roster: Path, schedule: Path, punches: Path,
                    leave: Path | None = None, excusals: Path | None = None,
                    swaps: Path | None = None, as_of: pd.Timestamp | None = None,
-                   allow_partial: bool = False) -> tuple[AttendanceResult, list[Issue], str]:
+                   allow_partial: bool = False,
+                   punches_format: str | None = None) -> tuple[AttendanceResult, list[Issue], str]:
     """The audit of `month`; stops (exit 3) when the inputs do not cover it, unless `allow_partial`.
-    `result.coverage` says what the inputs covered and the as-of time used."""
+    `result.coverage` says what the inputs covered and the as-of time used. `punches_format`
+    forces the layout of a clock export given as punches (io/layouts)."""
     period = parse_month(month)
     roster_df = inputs.load("roster", roster)
-    frames = {"schedule": inputs.load("schedule", schedule), "punches": inputs.load("punches", punches),
+    frames = {"schedule": inputs.load("schedule", schedule),
+              "punches": inputs.load("punches", punches, punches_format),
               "leave": inputs.load_optional("leave", leave), "excusals": inputs.load_optional("excusals", excusals),
               "swaps": inputs.load_optional("swaps", swaps)}
     lo, hi = month_bounds(period)
@@ -62,19 +65,28 @@ def run_attendance(month: str, rules: Rules, inputs: InputSet, *, roster: Path, 
     check.cov.require(allow_partial)
     files = {name: str(t.path) for name, t in inputs.tables.items()}
     result = audit_month(period, roster_df, frames["schedule"], frames["punches"], rules, leave=frames["leave"],
-                         excusals=frames["excusals"], swaps=frames["swaps"], files=files, as_of=as_of)
+                         excusals=frames["excusals"], swaps=frames["swaps"], files=files, as_of=as_of,
+                         **_from_exports(inputs))
     result.coverage = check.pending(as_of, result.pending_shifts).done()
     return result, inputs.issues + result.issues, period
+
+
+def _from_exports(inputs: InputSet) -> dict:
+    """What a clock or approval export adds beside its canonical table (io/layouts)."""
+    punches, leave = inputs.layouts.get("punches"), inputs.layouts.get("leave")
+    return {"clock_verdicts": punches.verdicts if punches is not None else None,
+            "leave_listed": leave.listed if leave is not None else None}
 
 
 def run_payroll(month: str, rules: Rules, inputs: InputSet, *, roster: Path, schedule: Path, punches: Path,
                 leave: Path | None = None, excusals: Path | None = None, calls: Path | None = None,
                 kpi: Path | None = None, as_of: pd.Timestamp | None = None,
-                allow_partial: bool = False) -> tuple[PayrollResult, list[Issue], str]:
+                allow_partial: bool = False, punches_format: str | None = None) -> tuple[PayrollResult, list[Issue], str]:
     """Pay for `month`. Besides the attendance coverage, a month with shifts not yet over (after
     the as-of time) stops the run: paying a month that is not over is guessing."""
     att, issues, period = run_attendance(month, rules, inputs, roster=roster, schedule=schedule, punches=punches,
-                                         leave=leave, excusals=excusals, as_of=as_of, allow_partial=allow_partial)
+                                         leave=leave, excusals=excusals, as_of=as_of, allow_partial=allow_partial,
+                                         punches_format=punches_format)
     cov = att.coverage
     if att.pending_shifts:
         cov.gaps.append(f"{period} is not over: {att.pending_shifts} shift(s) end after the as-of time "
@@ -95,14 +107,17 @@ def run_payroll(month: str, rules: Rules, inputs: InputSet, *, roster: Path, sch
         lo, hi = month_bounds(period)
         known = set(inputs.roster["agent_id"])
         calls_by_agent, call_issues = call_metrics(calls, lo, hi, known, aliases=rules.columns.aliases.get("calls"),
-                                                   amount_range=rules.limits.amount.bounds)
+                                                   field_map=rules.columns.mapping("calls"),
+                                                   amount_range=rules.limits.amount.bounds,
+                                                   duration_range=rules.limits.duration_s.bounds)
         check.calls(str(calls), calls_by_agent)
         inputs.extra_records.append(InputRecord("calls", str(calls), _sha(calls),
                                                 int(calls_by_agent.attrs.get("rows_read", 0))))
         issues = issues + call_issues
     cov.require(allow_partial)
     if calls is not None:
-        shift_calls, centre_cph = shift_call_counts(calls, att.shifts, rules, aliases=rules.columns.aliases.get("calls"))
+        shift_calls, centre_cph = shift_call_counts(calls, att.shifts, rules, aliases=rules.columns.aliases.get("calls"),
+                                                    field_map=rules.columns.mapping("calls"))
     result = compute_payroll(period, inputs.roster, att, rules, kpi=kpi_df, calls_by_agent=calls_by_agent,
                              shift_calls=shift_calls, centre_cph=centre_cph)
     result.coverage = cov
@@ -110,6 +125,6 @@ def run_payroll(month: str, rules: Rules, inputs: InputSet, *, roster: Path, sch
 
 
 def _sha(path: Path) -> str:
-    from cctool.io.readers import file_sha256
+    from cctool.io.readers import file_sha256, split_spec
 
-    return file_sha256(Path(path))
+    return file_sha256(split_spec(path)[0])

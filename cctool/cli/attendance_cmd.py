@@ -7,8 +7,9 @@ from typing import Optional
 import typer
 
 from cctool.cli.common import (ALLOW_PARTIAL_OPTION, AS_OF_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION,
-                               ROSTER_OPTION, RULES_OPTION, check_fail_on, check_lang, check_out, coverage_options,
-                               report_issues, run_info, start, warn_partial, with_coverage, write_outputs)
+                               PUNCHES_FORMAT_OPTION, ROSTER_OPTION, RULES_OPTION, PunchesFormat, check_fail_on,
+                               check_lang, check_out, coverage_options, punches_format, report_issues, run_info, start,
+                               warn_partial, with_coverage, write_outputs)
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info, user
@@ -20,9 +21,12 @@ from cctool.periods import parse_as_of, parse_month
 def attendance_audit(
     month: str = typer.Option(..., "--month", help="Month to audit: 2026-10, or 'last'."),
     roster: Path = ROSTER_OPTION,
-    schedule: Path = typer.Option(..., "--schedule", help="Schedule (排班表)."),
-    punches: Path = typer.Option(..., "--punches", help="Punches (签到记录): paired sign-in/out or raw in/out events."),
-    leave: Optional[Path] = typer.Option(None, "--leave", help="Leave requests (请假单)."),
+    schedule: Path = typer.Option(..., "--schedule", help="Schedule (排班表), or DingTalk 每日统计 / WeCom 日报 (班次)."),
+    punches: Path = typer.Option(..., "--punches", help="Punches (签到记录): paired sign-in/out or raw in/out events, "
+                                 "or a DingTalk / WeCom / ZKTeco export."),
+    punches_fmt: Optional[PunchesFormat] = PUNCHES_FORMAT_OPTION,
+    leave: Optional[Path] = typer.Option(None, "--leave",
+                                         help="Leave requests (请假单), or a DingTalk approval (审批) export."),
     excusals: Optional[Path] = typer.Option(None, "--excusals", help="Excusals for bad weather / force majeure (免责)."),
     swaps: Optional[Path] = typer.Option(None, "--swaps", help="Shift swaps (调班)."),
     rules: Optional[Path] = RULES_OPTION,
@@ -42,7 +46,7 @@ def attendance_audit(
         lang, fail_on = check_lang(lang), check_fail_on(fail_on)
         period = rec.period = parse_month(month)  # a bad --month is a usage error before any file is read
         as_of_time = parse_as_of(as_of)
-        f = dict(month=period)
+        f = dict(month=period, period=period)
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
         rec.lock(out, json_path)
         with step("Reading inputs and applying the attendance rules…"):
@@ -50,7 +54,8 @@ def attendance_audit(
             result, issues, _ = run_attendance(
                 period, loaded.rules, inputs, roster=fill(roster, **f), schedule=fill(schedule, **f),
                 punches=fill(punches, **f), leave=fill(leave, **f), excusals=fill(excusals, **f),
-                swaps=fill(swaps, **f), as_of=as_of_time, allow_partial=allow_partial)
+                swaps=fill(swaps, **f), as_of=as_of_time, allow_partial=allow_partial,
+                punches_format=punches_format(punches_fmt))
         cov = result.coverage
         run = run_info("attendance-audit", period, loaded, inputs, lang=lang, **coverage_options(cov))
         with step(f"Writing {out}…"):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+from enum import Enum
 from pathlib import Path
 
 import typer
@@ -9,6 +10,7 @@ import typer
 from cctool.cli.terminal import info, warn
 from cctool.errors import Issue
 from cctool.io.inputs import InputSet
+from cctool.io.layouts import PUNCH_FORMATS
 from cctool.report.writer import RunInfo, Sheet
 from cctool.rules import load_rules
 from cctool.rules.load import LoadedRules
@@ -18,6 +20,11 @@ LANG_OPTION = typer.Option("en", "--lang", help="Workbook language: en or zh (JS
 JSON_OPTION = typer.Option(None, "--json", help="Also write the results as JSON (DATA.md contract).")
 ROSTER_OPTION = typer.Option(..., "--roster", help="Roster file (.xlsx/.csv/.parquet; book.xlsx#Sheet for a sheet).")
 OUT_OPTION = typer.Option(..., "--out", help="Excel report to write (.xlsx).")
+# The clock exports --punches reads (io/layouts); detected from the sheet unless forced.
+PunchesFormat = Enum("PunchesFormat", {name: name for name in PUNCH_FORMATS}, type=str)
+PUNCHES_FORMAT_OPTION = typer.Option(
+    None, "--punches-format", case_sensitive=False,
+    help="Force the layout of a clock export given as --punches (default: detected from its title and header).")
 FAIL_ON_OPTION = typer.Option(None, "--fail-on", help="'findings': exit 6 when findings need attention (for cron).")
 ALLOW_PARTIAL_OPTION = typer.Option(False, "--allow-partial",
                                     help="Report even when the inputs do not cover the period (otherwise exit 3); "
@@ -99,3 +106,7 @@ def coverage_options(coverage) -> dict:
 def warn_partial(coverage) -> None:
     if coverage is not None and coverage.partial:
         warn(coverage.banner())
+
+
+def punches_format(value) -> str | None:
+    return None if value is None else getattr(value, "value", value)

@@ -10,6 +10,7 @@ import typer
 from cctool.cli.common import (ALLOW_PARTIAL_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION,
                                RULES_OPTION, check_fail_on, check_lang, check_out, coverage_options, report_issues,
                                run_info, start, warn_partial, with_coverage, write_outputs)
+from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info, user
@@ -21,9 +22,10 @@ from cctool.periods import parse_quarter
 def grade_agents(
     quarter: str = typer.Option(..., "--quarter", help="Quarter to grade: 2026Q3, or 'last'."),
     roster: Path = ROSTER_OPTION,
-    calls: Path = typer.Option(..., "--calls", help="Call log (通话记录), CSV or Parquet; millions of rows are fine."),
+    calls: Path = typer.Option(..., "--calls", help="Call log (通话记录), CSV, Parquet or .xlsx; millions of rows are fine."),
     kpi: Path = typer.Option(..., "--kpi", help="Monthly KPI scores (月度绩效)."),
     punches: Optional[Path] = typer.Option(None, "--punches", help="Punches (签到记录): hours signed in for CPH."),
+    punches_fmt: Optional[PunchesFormat] = PUNCHES_FORMAT_OPTION,
     schedule: Optional[Path] = typer.Option(None, "--schedule", help="Schedule (排班表): scheduled hours where no punches."),
     rules: Optional[Path] = RULES_OPTION,
     out: Path = OUT_OPTION,
@@ -33,7 +35,7 @@ def grade_agents(
     allow_partial: bool = ALLOW_PARTIAL_OPTION,
 ) -> None:
     """Quarterly TSR grading: earned grade, promotions with their approval chain, trainees ready to be regular, and why."""
-    from cctool.io.readers import file_sha256
+    from cctool.io.readers import file_sha256, split_spec
     from cctool.pipelines import report_coverage
     from cctool.policy.calls import call_metrics
     from cctool.policy.grading import grade_quarter, quarter_bounds
@@ -43,7 +45,7 @@ def grade_agents(
     with report_run("grade-agents") as rec, ThreadPoolExecutor(max_workers=2) as pool:
         lang, fail_on = check_lang(lang), check_fail_on(fail_on)
         period = rec.period = parse_quarter(quarter)
-        f = dict(quarter=period)
+        f = dict(quarter=period, period=period)
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
         roster, calls, kpi = fill(roster, **f), fill(calls, **f), fill(kpi, **f)
         punches, schedule = fill(punches, **f), fill(schedule, **f)
@@ -57,10 +59,13 @@ def grade_agents(
         calls_job = pool.submit(
             call_metrics, calls, q_start, q_end, set(roster_df["agent_id"]), cph_calls=g.metrics.cph_calls,
             success_denominator=g.metrics.success_denominator, aliases=loaded.rules.columns.aliases.get("calls"),
-            amount_range=loaded.rules.limits.amount.bounds)
-        calls_sha = pool.submit(file_sha256, calls) if calls.is_file() else None
+            field_map=loaded.rules.columns.mapping("calls"),
+            success_optional=g.calls_without_success == "grade_other_criteria",
+            amount_range=loaded.rules.limits.amount.bounds, duration_range=loaded.rules.limits.duration_s.bounds)
+        calls_file = split_spec(calls)[0]  # book.xlsx#Sheet names a sheet of a workbook
+        calls_sha = pool.submit(file_sha256, calls_file) if calls_file.is_file() else None
         kpi_df = inputs.load("kpi", kpi)
-        punches_df = inputs.load_optional("punches", punches)
+        punches_df = inputs.load_optional("punches", punches, punches_format(punches_fmt))
         schedule_df = inputs.load_optional("schedule", schedule)
         per_agent, call_issues = calls_job.result()
         # Grading needs calls in the quarter and an hours source (CPH); without them nobody is graded.

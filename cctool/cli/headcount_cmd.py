@@ -37,7 +37,7 @@ def headcount(
     with report_run("headcount") as rec:
         lang = check_lang(lang)
         period = rec.period = parse_month(month)
-        f = dict(month=period)
+        f = dict(month=period, period=period)
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
         rec.lock(out, json_path)
         loaded, inputs = start(fill(rules, **f))
@@ -45,7 +45,7 @@ def headcount(
         before = None
         if previous_roster is not None:
             prev = read_table(fill(previous_roster, **f), "roster", extra_aliases=loaded.rules.columns.aliases,
-                              limits=loaded.rules.limits)
+                              field_map=loaded.rules.columns.mapping("roster"), limits=loaded.rules.limits)
             inputs.tables["previous_roster"] = prev
             inputs.issues.extend(prev.issues)
             before = prev.frame

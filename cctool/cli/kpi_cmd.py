@@ -7,28 +7,32 @@ from typing import Optional
 
 import typer
 
-from cctool.cli.common import (ALLOW_PARTIAL_OPTION, AS_OF_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION,
+from cctool.cli.common import (ALLOW_PARTIAL_OPTION, AS_OF_OPTION, JSON_OPTION, LANG_OPTION,
                                ROSTER_OPTION, RULES_OPTION, check_lang, check_out, coverage_options, report_issues,
                                run_info, start, warn_partial, with_coverage, write_outputs)
+from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import State, info, strip_controls, user, warn
 from cctool.errors import CctoolError
-from cctool.periods import PERIODS, parse_as_of, parse_date, period_bounds, period_label
+from cctool.periods import PERIODS, parse_as_of, parse_date, period_bounds, period_file_label, period_label
 
-CALLS = typer.Option(..., "--calls", help="Call log (通话记录), CSV or Parquet; millions of rows are fine.")
+CALLS = typer.Option(..., "--calls", help="Call log (通话记录), CSV, Parquet or .xlsx; millions of rows are fine.")
 PUNCHES = typer.Option(None, "--punches", help="Punches (签到记录): signed-in hours for CPH, and attendance.")
 SCHEDULE = typer.Option(None, "--schedule", help="Schedule (排班表): shifts (night shifts keep their calls), "
                                                  "scheduled hours where no punches, and attendance.")
 LEAVE = typer.Option(None, "--leave", help="Leave requests (请假单): approved leave is not counted as absence.")
 EXCUSALS = typer.Option(None, "--excusals", help="Excusals (免责) for bad weather / force majeure.")
+EXAMS = typer.Option(None, "--exams", help="Monthly exam results (月度考试), --period month: each agent's score "
+                                           "and RPT-EXAM findings for no exam by the day the rules set.")
 
 
-def _load(inputs, rules, start, end, *, roster, calls, schedule, punches, kpi=None, leave=None, excusals=None):
+def _load(inputs, rules, start, end, *, roster, calls, schedule, punches, kpi=None, leave=None, excusals=None,
+          punches_fmt=None):
     """Read every input of the period; the call log is aggregated per agent and day by DuckDB."""
     import pandas as pd
 
-    from cctool.io.readers import file_sha256
+    from cctool.io.readers import file_sha256, split_spec
     from cctool.policy.calls import daily_call_metrics
     from cctool.policy.kpi import call_windows
     from cctool.report.writer import InputRecord
@@ -37,16 +41,27 @@ def _load(inputs, rules, start, end, *, roster, calls, schedule, punches, kpi=No
     frames = {"roster": inputs.load("roster", roster)}
     for name, path in (("schedule", schedule), ("punches", punches), ("kpi", kpi), ("leave", leave),
                        ("excusals", excusals)):
-        frames[name] = inputs.load_optional(name, path)
+        frames[name] = inputs.load_optional(name, path, punches_fmt if name == "punches" else None)
     roster_df = frames["roster"]
     windows = call_windows(frames["schedule"], roster_df, start, end, rules)
     daily, call_issues = daily_call_metrics(calls, start, end, set(roster_df["agent_id"]), windows=windows,
                                             aliases=rules.columns.aliases.get("calls"),
-                                            amount_range=rules.limits.amount.bounds)
-    inputs.extra_records.append(InputRecord("calls", str(calls), file_sha256(Path(calls)),
+                                            field_map=rules.columns.mapping("calls"),
+                                            amount_range=rules.limits.amount.bounds,
+                                            duration_range=rules.limits.duration_s.bounds)
+    inputs.extra_records.append(InputRecord("calls", str(calls), file_sha256(split_spec(calls)[0]),
                                             int(daily.attrs.get("rows_read", 0))))
     files = {name: str(t.path) for name, t in inputs.tables.items()}
     return frames, daily, call_issues, files
+
+
+def _exams(inputs, rules, month: str, roster, path):
+    """RPT-EXAM rows of the month when an exams table is given, else None."""
+    if path is None:
+        return None
+    from cctool.policy.exams import monthly_exams
+
+    return monthly_exams(month, roster, inputs.load("exams", path), rules.reports.exam)
 
 
 @app.command("kpi-report")
@@ -56,12 +71,16 @@ def kpi_report(
     roster: Path = ROSTER_OPTION,
     calls: Path = CALLS,
     punches: Optional[Path] = PUNCHES,
+    punches_fmt: Optional[PunchesFormat] = PUNCHES_FORMAT_OPTION,
     schedule: Optional[Path] = SCHEDULE,
     kpi: Optional[Path] = typer.Option(None, "--kpi", help="Monthly KPI scores (月度绩效), shown for --period month."),
+    exams: Optional[Path] = EXAMS,
     leave: Optional[Path] = LEAVE,
     excusals: Optional[Path] = EXCUSALS,
     rules: Optional[Path] = RULES_OPTION,
-    out: Path = OUT_OPTION,
+    out: Path = typer.Option(Path("kpi-{period}.xlsx"), "--out",
+                             help="Excel report to write (.xlsx); {period} becomes day-2026-10-14, week-2026-W42 "
+                                  "or month-2026-10, so daily, weekly and monthly runs never overwrite each other."),
     json_path: Optional[Path] = JSON_OPTION,
     lang: str = LANG_OPTION,
     allow_partial: bool = ALLOW_PARTIAL_OPTION,
@@ -77,11 +96,13 @@ def kpi_report(
         lang = check_lang(lang)
         if period not in PERIODS:
             raise CctoolError(f"--period must be one of {', '.join(PERIODS)}, got {period!r}")
+        if exams is not None and period != "month":
+            raise CctoolError("--exams applies to --period month only: the exam is monthly (RPT-EXAM)")
         day = parse_date(date)
         as_of_time = parse_as_of(as_of)
         lo, hi = period_bounds(period, day)
         label = rec.period = period_label(period, day)
-        f = dict(date=day.isoformat(), month=f"{lo:%Y-%m}")
+        f = dict(date=day.isoformat(), month=f"{lo:%Y-%m}", period=period_file_label(period, day))
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
         rec.lock(out, json_path)
         with step("Reading inputs and aggregating the call log…"):
@@ -89,7 +110,7 @@ def kpi_report(
             frames, daily, call_issues, files = _load(
                 inputs, loaded.rules, lo, hi, roster=fill(roster, **f), calls=fill(calls, **f),
                 schedule=fill(schedule, **f), punches=fill(punches, **f), kpi=fill(kpi, **f),
-                leave=fill(leave, **f), excusals=fill(excusals, **f))
+                leave=fill(leave, **f), excusals=fill(excusals, **f), punches_fmt=punches_format(punches_fmt))
             as_of_ts = resolve_as_of(as_of_time, frames["punches"])
             cov = report_coverage(label, lo, hi, loaded.rules, inputs, calls_file=fill(calls, **f), calls_seen=daily,
                                   schedule=frames["schedule"], punches=frames["punches"], as_of=as_of_ts).done()
@@ -97,13 +118,20 @@ def kpi_report(
             result = compute_kpi(period, lo, hi, label, frames["roster"], daily, loaded.rules,
                                  schedule=frames["schedule"], punches=frames["punches"], kpi=frames["kpi"],
                                  leave=frames["leave"], excusals=frames["excusals"], files=files, as_of=as_of_ts)
+            exam_rows = _exams(inputs, loaded.rules, f"{lo:%Y-%m}", frames["roster"], fill(exams, **f))
         issues = inputs.issues + call_issues + result.issues
         run = run_info("kpi-report", label, loaded, inputs, period_type=period, date=day.isoformat(), lang=lang,
                        **coverage_options(cov))
         with step(f"Writing {out}…"):
-            outputs = [workbook_output(out, with_coverage(kpi_sheets(result, lang), cov), run, issues, lang=lang)]
+            sheets, extra = kpi_sheets(result, lang), {}
+            if exam_rows is not None:
+                from cctool.report.exams import exam_json, exam_sheet
+
+                sheets.append(exam_sheet(exam_rows, f"{lo:%Y-%m}", loaded.rules.reports.exam))
+                extra["exams"] = exam_json(exam_rows)
+            outputs = [workbook_output(out, with_coverage(sheets, cov), run, issues, lang=lang)]
             if json_path:
-                outputs.append(json_output(json_path, json_payload(run, issues, **kpi_json(result),
+                outputs.append(json_output(json_path, json_payload(run, issues, **kpi_json(result), **extra,
                                                                    coverage=cov.as_dict())))
             write_outputs(rec, outputs)
         a = result.agents
@@ -149,7 +177,7 @@ def daily_brief(
         day = parse_date(date)
         as_of_time = parse_as_of(as_of)
         rec.period = day.isoformat()
-        f = dict(date=day.isoformat(), month=f"{day:%Y-%m}")
+        f = dict(date=day.isoformat(), month=f"{day:%Y-%m}", period=period_file_label("day", day))
         out = fill(out, **f)
         rec.lock(out)
         d, _, week_before = compare_days(day)

@@ -43,16 +43,19 @@ def main(
                                                                      "the same report (default 0: stop at once)."),
 ) -> None:
     """cctool: auditable reports from a call centre's rosters, punches, leave, calls and KPI."""
-    from cctool.cli.runtime import default_map, load_config
+    from cctool.cli.runtime import default_map, load_config, option_names
     from cctool.cli.terminal import guard
 
     State.quiet = quiet
+    group = typer.main.get_group(app) if ctx.command is None else ctx.command
+    # Sections name the report commands (not the `rules`/`samples` groups); keys their options.
+    commands = {name: option_names(cmd) for name, cmd in getattr(group, "commands", {}).items()
+                if not hasattr(cmd, "commands")}
     with guard():
-        settings, per_command = load_config(config)
+        settings, per_command = load_config(config, commands)
     State.log_file = str(log_file) if log_file else settings.get("log_file")
     State.wait = float(wait if wait is not None else settings.get("wait", 0))
     if per_command:
-        group = typer.main.get_group(app) if ctx.command is None else ctx.command
         ctx.default_map = default_map(per_command, list(getattr(group, "commands", {})))
 
 
@@ -81,3 +84,4 @@ from cctool.cli import grade_cmd  # noqa: E402,F401
 from cctool.cli import payroll_cmd  # noqa: E402,F401
 from cctool.cli import headcount_cmd  # noqa: E402,F401
 from cctool.cli import kpi_cmd  # noqa: E402,F401
+from cctool.cli import inspect_cmd  # noqa: E402,F401

@@ -11,6 +11,7 @@ from rich.table import Table
 from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, \
     RULES_OPTION, check_fail_on, check_lang, check_out, coverage_options, report_issues, run_info, start, warn_partial, \
     with_coverage, write_outputs
+from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info, out_console, user
@@ -37,11 +38,14 @@ def monthly_payroll(
     month: str = typer.Option(..., "--month", help="Pay month: 2026-10, or 'last'."),
     roster: Path = typer.Option(..., "--roster", help="Roster file (grade, post, department, team)."),
     schedule: Path = typer.Option(..., "--schedule", help="Schedule (排班表), with overtime flags."),
-    punches: Path = typer.Option(..., "--punches", help="Punches (签到记录)."),
+    punches: Path = typer.Option(..., "--punches", help="Punches (签到记录), or a DingTalk / WeCom / ZKTeco export."),
+    punches_fmt: Optional[PunchesFormat] = PUNCHES_FORMAT_OPTION,
     leave: Optional[Path] = typer.Option(None, "--leave", help="Leave requests (请假单)."),
     excusals: Optional[Path] = typer.Option(None, "--excusals", help="Excusals (免责)."),
-    calls: Optional[Path] = typer.Option(None, "--calls", help="Call log (CSV or Parquet), for commission and PAY-OT."),
+    calls: Optional[Path] = typer.Option(None, "--calls", help="Call log (CSV, Parquet or .xlsx), for commission and PAY-OT."),
     kpi: Optional[Path] = typer.Option(None, "--kpi", help="Monthly KPI scores, for the performance bonus."),
+    exams: Optional[Path] = typer.Option(None, "--exams", help="Monthly exam results (月度考试): each agent's score "
+                                                               "and RPT-EXAM findings on an Exams sheet."),
     rules: Optional[Path] = RULES_OPTION,
     out: Path = typer.Option(..., "--out", help="Excel payroll to write (.xlsx); readable by its owner only."),
     json_path: Optional[Path] = JSON_OPTION,
@@ -66,7 +70,7 @@ def monthly_payroll(
             raise CctoolError(f"--split-by must be department or team, got {split_by!r}")
         period = rec.period = parse_month(month)
         as_of_time = parse_as_of(as_of)
-        f = dict(month=period)
+        f = dict(month=period, period=period)
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
         rec.lock(out, json_path)
         password = _password(password_env)
@@ -75,7 +79,16 @@ def monthly_payroll(
             result, issues, _ = run_payroll(
                 period, loaded.rules, inputs, roster=fill(roster, **f), schedule=fill(schedule, **f),
                 punches=fill(punches, **f), leave=fill(leave, **f), excusals=fill(excusals, **f),
-                calls=fill(calls, **f), kpi=fill(kpi, **f), as_of=as_of_time, allow_partial=allow_partial)
+                calls=fill(calls, **f), kpi=fill(kpi, **f), as_of=as_of_time, allow_partial=allow_partial,
+                punches_format=punches_format(punches_fmt))
+            exam_rows = None
+            if exams is not None:
+                from cctool.policy.exams import monthly_exams
+
+                already = len(inputs.issues)
+                exam_rows = monthly_exams(period, inputs.roster, inputs.load("exams", fill(exams, **f)),
+                                          loaded.rules.reports.exam)
+                issues = issues + inputs.issues[already:]
         cov = result.coverage
         run = run_info("monthly-payroll", period, loaded, inputs, split_by=split_by, lang=lang,
                        encrypted="yes" if password else None, **coverage_options(cov))
@@ -88,12 +101,19 @@ def monthly_payroll(
         for unit, part in units.items():
             mine = issues if unit is None else unit_issues(issues, part, result)
             written.append(_unit_path(out, names.get(unit)))
-            outputs.append(workbook_output(written[-1], with_coverage(payroll_sheets(part), cov), run, mine,
+            sheets, extra = payroll_sheets(part), {}
+            if exam_rows is not None:  # the unit's own people only (PAY-CONFIDENTIAL)
+                from cctool.report.exams import exam_json, exam_sheet
+
+                exam_part = exam_rows[exam_rows["agent_id"].isin(set(part.payroll["agent_id"]))].reset_index(drop=True)
+                sheets.append(exam_sheet(exam_part, period, loaded.rules.reports.exam))
+                extra["exams"] = exam_json(exam_part)
+            outputs.append(workbook_output(written[-1], with_coverage(sheets, cov), run, mine,
                                            lang=lang, confidential=True, password=password))
             if json_path:
                 outputs.append(json_output(_unit_path(json_path, names.get(unit)),
-                                           json_payload(run, mine, **payroll_json(part), coverage=cov.as_dict()),
-                                           confidential=True))
+                                           json_payload(run, mine, **payroll_json(part), **extra,
+                                                        coverage=cov.as_dict()), confidential=True))
         with step("Writing the payroll…"):
             write_outputs(rec, outputs)
         no_wage = int((result.payroll["net"] == 0).sum()) if not result.payroll.empty else 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import os
 import re
 import sys
@@ -45,12 +46,66 @@ def _param_key(key: str) -> str:
     return _ALIASES.get(key, key)
 
 
-def load_config(explicit: Path | None) -> tuple[dict, dict[str, dict]]:
+TOP_SETTINGS = ("log_file", "wait")
+PLACEHOLDERS = ("month", "quarter", "date", "period")
+
+
+def _closest(word: str, valid) -> str:
+    """' (did you mean X?)' for the nearest valid name, or ' (valid: …)' when none is near."""
+    valid = sorted(set(valid))
+    near = difflib.get_close_matches(word, valid, n=1, cutoff=0.6)
+    if near:
+        return f" (did you mean {near[0]!r}?)"
+    return f" (valid: {', '.join(valid)})" if valid else ""
+
+
+def option_names(command) -> set[str]:
+    """The names a config key may use for a click command's options: `previous-roster`, `json`
+    (as on the command line, without dashes in front; `_` is read as `-`)."""
+    names = set()
+    for param in getattr(command, "params", []):
+        for opt in getattr(param, "opts", []):
+            if opt.startswith("--"):
+                names.add(opt[2:])
+    return names
+
+
+def check_config(path: Path, doc: dict, commands: dict[str, set[str]]) -> None:
+    """Every section names a command (or `defaults`), every key one of its options, every top-level
+    setting a known one with a value of the right type: a typo in a cron config stops the run with
+    the closest valid name (exit 2) instead of being silently ignored."""
+    for key, value in doc.items():
+        if isinstance(value, dict):
+            if key != "defaults" and key not in commands:
+                raise CctoolError(f"{path}: unknown section [{key}]{_closest(key, [*commands, 'defaults'])}")
+            valid = set().union(*commands.values()) if key == "defaults" else commands[key]
+            for option in value:
+                if option.replace("_", "-") not in valid:
+                    where = "[defaults]" if key == "defaults" else f"[{key}]"
+                    raise CctoolError(f"{path}: unknown key {option!r} in {where}"
+                                      f"{_closest(option.replace('_', '-'), valid)}")
+        elif key not in TOP_SETTINGS:
+            raise CctoolError(f"{path}: unknown top-level setting {key!r}"
+                              f"{_closest(key, [*TOP_SETTINGS, 'defaults', *commands])}")
+    _check_top(path, doc)
+
+
+def _check_top(path: Path, doc: dict) -> None:
+    if "wait" in doc:
+        wait = doc["wait"]
+        if isinstance(wait, bool) or not isinstance(wait, (int, float)) or wait < 0 or wait != wait:
+            raise CctoolError(f"{path}: wait must be a number of seconds, 0 or more, got {wait!r}")
+    if "log_file" in doc and (not isinstance(doc["log_file"], str) or not doc["log_file"].strip()):
+        raise CctoolError(f"{path}: log_file must be a file path in quotes, got {doc['log_file']!r}")
+
+
+def load_config(explicit: Path | None, commands: dict[str, set[str]] | None = None) -> tuple[dict, dict[str, dict]]:
     """(top-level settings, default_map per command) from `--config` or ./cctool.toml.
 
     Layout: top-level `log_file`, `wait`; a `[defaults]` table applied to every command; one
     table per command (`[attendance-audit]`) whose keys are that command's option names.
-    Paths may hold `{month}`, `{quarter}` or `{date}`, filled in once the period is known.
+    Paths may hold `{month}`, `{quarter}`, `{date}` or `{period}`, filled in once the period is known;
+    unknown sections and keys, and values of the wrong type, are usage errors (exit 2).
     """
     path = explicit or Path(CONFIG_NAME)
     if not path.exists():
@@ -58,9 +113,12 @@ def load_config(explicit: Path | None) -> tuple[dict, dict[str, dict]]:
             raise CctoolError(f"{path}: config file not found")
         return {}, {}
     doc = _toml_load(path)
+    if commands is not None:
+        check_config(path, doc, commands)
+    _check_top(path, doc)
     base = path.parent
     top = {k: v for k, v in doc.items() if not isinstance(v, dict)}
-    unknown = set(top) - {"log_file", "wait"}
+    unknown = set(top) - set(TOP_SETTINGS)
     if unknown:
         raise CctoolError(f"{path}: unknown top-level setting(s): {', '.join(sorted(unknown))} "
                           "(allowed: log_file, wait, [defaults], [<command>])")
@@ -93,15 +151,31 @@ def default_map(per_command: dict[str, dict], commands: list[str]) -> dict:
     return {name: per_command.get(name, defaults) for name in commands}
 
 
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
 def fill(value: Path | None, **period) -> Path | None:
-    """Expand {month}/{quarter}/{date} in a path from the config (or the command line)."""
+    """Expand {month}/{quarter}/{date}/{period} in a path from the config (or the command line).
+
+    Plain name substitution, not str.format: `{month.__class__}` or `{0}` is refused, never
+    evaluated (a config file is data)."""
     if value is None or "{" not in str(value):
         return value
-    try:
-        return Path(str(value).format(**period))
-    except (KeyError, IndexError, ValueError) as exc:
-        raise CctoolError(f"{value}: cannot fill the path pattern ({exc!r}); "
-                          f"this command knows {', '.join('{' + k + '}' for k in period)}") from None
+    text = str(value)
+    known = {k: v for k, v in period.items() if k in PLACEHOLDERS}
+
+    def one(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in known:
+            allowed = ", ".join("{" + k + "}" for k in known) or "none"
+            kind = "is not a placeholder" if name not in PLACEHOLDERS else "is not known to this command"
+            raise CctoolError(f"{text}: {{{name}}} {kind}; this command fills {allowed}")
+        return str(known[name])
+
+    filled = _PLACEHOLDER.sub(one, text)
+    if "{" in filled or "}" in filled:
+        raise CctoolError(f"{text}: unbalanced braces in the path pattern")
+    return Path(filled)
 
 
 # ----------------------------------------------------------------------------- one run
@@ -222,5 +296,5 @@ def step(text: str):
     if State.quiet or not err_console.is_terminal:
         yield
         return
-    with err_console.status(text):
+    with err_console.status(user(text)):  # the text is plain (no markup) and may name a user's path
         yield

@@ -206,3 +206,95 @@ def to_idlist(raw: pd.Series):
     text = _as_text(raw)
     norm = text.str.replace(r"\s*[;,，；、|/]\s*", ";", regex=True).str.strip(";")
     return norm.mask(norm == ""), pd.Series(False, index=raw.index)
+
+
+# ----------------------------------------------------------------------------- declared formats
+# A `format` from the rules file's column mapping (README "Column mapping"): the column is read
+# with that format only, never guessed.
+
+_DATE_ORDERS = {"dayfirst": ("%d", "%m"), "monthfirst": ("%m", "%d")}
+_TIME_PARTS = (" %H:%M:%S", " %H:%M", " %H:%M:%S.%f", "", "T%H:%M:%S")
+
+
+def ordered_date_formats(order: str) -> tuple[str, ...]:
+    """Every spelling of a day-first (or month-first) date, with or without a time: `/`, `-`
+    and `.` separators, four- or two-digit years (1/8/2025, 01-08-2025 06:43:19, 1.8.25 6:43)."""
+    a, b = _DATE_ORDERS[order]
+    out = []
+    for year in ("%Y", "%y"):
+        for sep in ("/", "-", "."):
+            for time in _TIME_PARTS:
+                out.append(f"{a}{sep}{b}{sep}{year}{time}")
+    return tuple(out)
+
+
+def _has_date_part(fmt: str) -> bool:
+    return any(code in fmt for code in ("%d", "%m", "%Y", "%y", "%b", "%B", "%j"))
+
+
+def _epoch_ms(numbers: pd.Series, tz: str | None) -> pd.Series:
+    """Milliseconds since 1970-01-01 UTC, shown on the centre's clock (`timezone`, default UTC)."""
+    ok = numbers.notna() & numbers.between(0, 4.1e12)  # up to the year 2100
+    stamp = pd.to_datetime(numbers.where(ok), unit="ms", utc=True)
+    if tz:
+        stamp = stamp.dt.tz_convert(tz)
+    return stamp.dt.tz_localize(None).astype("datetime64[ns]")
+
+
+def to_datetime_formatted(raw: pd.Series, fmt: str, tz: str | None = None) -> tuple[pd.Series, pd.Series]:
+    """Date-times read with a declared format: a strptime pattern, dayfirst, monthfirst or
+    epoch_ms. Native Excel dates are taken as they are (they have no spelling to read)."""
+    native, numbers, text = _split_objects(raw)
+    if fmt == "epoch_ms":
+        numbers = numbers.fillna(pd.to_numeric(text, errors="coerce").astype("float64"))
+        parsed = _epoch_ms(numbers, tz)
+        out = native.fillna(parsed)
+    else:
+        formats = ordered_date_formats(fmt) if fmt in _DATE_ORDERS else (fmt,)
+        numeric_text = _numbers_in_text(text) if fmt in _DATE_ORDERS else pd.Series(np.nan, index=text.index)
+        serial, _ = _serial_to_datetime(numbers.fillna(numeric_text))
+        out = native.fillna(_parse_text_datetimes(text, formats)).fillna(serial)
+    present = native.notna() | numbers.notna() | (text.notna() & (text != ""))
+    bad = present.fillna(False) & out.isna()
+    return out.astype("datetime64[ns]"), bad
+
+
+def to_time_formatted(raw: pd.Series, fmt: str) -> tuple[pd.Series, pd.Series]:
+    """Time of day (seconds since midnight) read with a strptime pattern such as '%I:%M %p'."""
+    native, numbers, text = _split_objects(raw)
+    parsed = _parse_text_datetimes(text, (fmt,))
+    secs = (parsed - parsed.dt.normalize()).dt.total_seconds()
+    from_native = (native - native.dt.normalize()).dt.total_seconds()
+    out = secs.fillna(from_native)
+    present = native.notna() | numbers.notna() | (text.notna() & (text != ""))
+    bad = present.fillna(False) & out.isna()
+    return out.round().astype("Int64"), bad
+
+
+_DURATION_RE = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)\s*$")
+
+
+def to_duration_seconds(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A duration in seconds: `00:02:23` (h:mm:ss), `2:23` (m:ss) or `143` (seconds). Excel
+    time cells count from midnight; a number is seconds."""
+    native, numbers, text = _split_objects(raw)
+    if raw.dtype == object:
+        deltas = raw.map(lambda v: v.total_seconds() if isinstance(v, dt.timedelta) else np.nan).astype("float64")
+        text = text.mask(deltas.notna())
+    else:
+        deltas = pd.Series(np.nan, index=raw.index)
+    plain = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce").astype("float64")
+    parts = text.str.extract(_DURATION_RE)
+    h = pd.to_numeric(parts[0], errors="coerce").astype("float64").fillna(0)
+    m = pd.to_numeric(parts[1], errors="coerce").astype("float64")
+    s = pd.to_numeric(parts[2], errors="coerce").astype("float64")
+    clock = (h * 3600 + m * 60 + s).where((m < 60) & (s < 60))
+    from_native = (native - native.dt.normalize()).dt.total_seconds()
+    parts = [p.astype("float64") for p in (plain, clock, numbers, from_native, deltas)]
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.fillna(part)
+    out = out.where(out >= 0)
+    present = native.notna() | numbers.notna() | deltas.notna() | (text.notna() & (text != ""))
+    bad = present.fillna(False) & out.isna()
+    return out.astype("float64"), bad

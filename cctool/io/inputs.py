@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from cctool.errors import Issue
-from cctool.io.readers import LoadedTable, read_table
+from cctool.io.readers import LoadedTable, file_sha256, read_table
 from cctool.report.writer import InputRecord
 from cctool.rules.model import Rules
 
@@ -21,11 +21,22 @@ class InputSet:
         self.issues: list[Issue] = []
         self.roster: pd.DataFrame | None = None
         self.extra_records: list[InputRecord] = []  # inputs read outside pandas (call logs via DuckDB)
+        self.layouts: dict = {}  # table -> LayoutRead, for inputs that were a product's export
 
-    def load(self, name: str, spec: str | Path) -> pd.DataFrame:
+    def load(self, name: str, spec: str | Path, layout: str | None = None) -> pd.DataFrame:
+        """Read one input; a DingTalk / WeCom / ZKTeco export (detected, or forced by
+        `layout`) goes through its adapter in cctool.io.layouts, anything else the generic reader."""
+        from cctool.io.layouts import LAYOUT_TABLES, Context, read_layout
+
+        if name in LAYOUT_TABLES:
+            ctx = Context(name, self.roster, self.rules.exports.hours_per_day, self.rules.exports.half_day_split,
+                          self.rules.limits)
+            read = read_layout(spec, name, ctx, layout)
+            if read is not None:
+                return self._take_layout(name, read)
         known = set(self.roster["agent_id"]) if self.roster is not None and name != "roster" else None
         loaded = read_table(spec, name, extra_aliases=self.rules.columns.aliases, known_agents=known,
-                            limits=self.rules.limits)
+                            field_map=self.rules.columns.mapping(name), limits=self.rules.limits)
         self.tables[name] = loaded
         self.issues.extend(loaded.issues)
         if name == "roster":
@@ -33,8 +44,15 @@ class InputSet:
             self.issues.extend(check_roster(loaded))
         return loaded.frame
 
-    def load_optional(self, name: str, spec: str | Path | None) -> pd.DataFrame | None:
-        return None if spec is None else self.load(name, spec)
+    def _take_layout(self, name: str, read) -> pd.DataFrame:
+        self.layouts[name] = read
+        self.tables[name] = LoadedTable(read.table, read.path, read.sheet, read.frame, read.issues, read.rows_read,
+                                        file_sha256(read.path), dict(read.maps))
+        self.issues.extend(read.issues)
+        return read.frame
+
+    def load_optional(self, name: str, spec: str | Path | None, layout: str | None = None) -> pd.DataFrame | None:
+        return None if spec is None else self.load(name, spec, layout)
 
     def with_owners(self, issues: list[Issue]) -> list[Issue]:
         """Issues on a kept row of a loaded table (found by the policy, e.g. a punch outside

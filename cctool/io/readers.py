@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from cctool.errors import InputError, Issue
-from cctool.io import coerce
+from cctool.io import coerce, mapping
 from cctool.io.tables import TABLES, Table
-from cctool.io.xlsx_guard import check_xlsx
+from cctool.io.xlsx_guard import check_workbook
 from cctool.rules.model import Limits
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -138,7 +138,7 @@ def _read_excel(path: Path, sheet: str | None, limits: Limits) -> tuple[pd.DataF
         hint = " (it looks like a CSV text file: rename it to .csv)" if looks_text else ""
         raise InputError(f"{path}: not an Excel workbook{hint}")
     if head.startswith(ZIP_MAGIC):
-        check_xlsx(path, limits)  # sizes, DTDs and sheet extents before any parser sees the file
+        check_workbook(path, limits)  # sizes, DTDs and sheet extents before any parser sees the file
         try:
             with zipfile.ZipFile(path) as zf:
                 bad = zf.testzip()
@@ -207,51 +207,32 @@ def read_raw(spec: str | Path, limits: Limits | None = None) -> tuple[pd.DataFra
 # ---------------------------------------------------------------------------- header mapping
 
 def map_headers(headers: list[str], table: Table, extra_aliases: dict[str, list[str]] | None, where: str) -> dict[str, str]:
-    """canonical column -> the user's header. Raises InputError for missing or ambiguous columns."""
-    lookup: dict[str, str] = {}
-    for col in table.columns:
-        for alias in (col.name, *col.aliases, *((extra_aliases or {}).get(col.name, []))):
-            lookup.setdefault(fold_header(alias), col.name)
-    found: dict[str, str] = {}
-    clashes = []
-    for header in headers:
-        canonical = lookup.get(fold_header(header))
-        if canonical is None:
-            continue
-        if canonical in found:
-            clashes.append(f"{found[canonical]!r} and {header!r} both mean {canonical}")
-            continue
-        found[canonical] = header
-    missing = [c.name for c in table.columns if c.required and c.name not in found]
-    if table.name == "calls" and not ({"duration_s", "end_time"} & set(found)):
-        missing.append("duration_s (or end_time)")
-    problems = []
-    if missing:
-        problems.append("missing required column(s): " + ", ".join(missing))
-    if clashes:
-        problems.append("ambiguous columns: " + "; ".join(clashes))
-    if problems:
-        shown = ", ".join(repr(h) for h in headers[:20])
-        raise InputError(
-            f"{where}: {'; '.join(problems)}. Headers found: {shown}. "
-            f"Rename the header, or add an alias under columns.aliases.{table.name} in the rules file.",
-            [Issue(where, None, 1, None, None, p) for p in problems],
-        )
-    return found
+    """canonical column -> the user's header, by header name and alias only (no rules-file
+    mapping: see `mapping.resolve`). Raises InputError for missing or ambiguous columns."""
+    res = mapping.resolve(headers, table, None, extra_aliases)
+    res.raise_if_incomplete(where)
+    return res.header_of()
 
 
 # The forms a punch file may take, tried in order: (table, columns that identify it, what the
-# user is told it needs). A new form (e.g. a clock that records undirected punches, agent_id +
-# time only) is one more entry here plus its table in io/tables.py.
+# user is told it needs). A new form is one more entry here (plus its table in io/tables.py
+# when it reads other columns). Raw events without a direction (agent_id + time only, as some
+# clocks record them) are paired first in / last out per shift (policy/attendance.py), so a
+# file with `time` and neither `direction` nor sign_in/sign_out is read as such.
 PUNCH_FORMS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("punch_events", ("time", "direction"), "raw events need time and direction"),
     ("punches", ("sign_in", "sign_out"), "paired punches need sign_in and sign_out"),
+    ("punch_events", ("time",), "raw events without a direction need time"),
 )
 
 
-def detect_punch_table(headers: list[str], extra_aliases: dict | None, where: str = "punches") -> str:
-    """Punches come paired (sign_in/sign_out per day) or as raw in/out events. A file that is
-    neither stops the run with what each form needs (exit 3), never a KeyError later."""
+def detect_punch_table(headers: list[str], extra_aliases: dict | None, field_map: dict | None = None,
+                       where: str = "punches") -> str:
+    """Punches come paired (sign_in/sign_out per day) or as raw events (in/out, or without a
+    direction). A rules-file mapping of `time` or `direction` says raw events. A file of no
+    form stops the run with what each form needs (exit 3), never a KeyError later."""
+    if field_map and {"time", "direction"} & set(field_map):
+        return "punch_events"
     folded = {fold_header(h) for h in headers}
 
     def present(table: str, column: str) -> bool:
@@ -271,6 +252,87 @@ def detect_punch_table(headers: list[str], extra_aliases: dict | None, where: st
 
 
 # ---------------------------------------------------------------------------- coercion
+
+def _coerce_source(cells: pd.Series, col, src: mapping.Source, where: str,
+                   table_key: str) -> tuple[pd.Series | pd.DataFrame, pd.Series, pd.Series]:
+    """Typed values, unreadable mask, and the mask of values outside the `values` map, of one
+    field read as its Source says (value map, declared format, or the built-in spellings)."""
+    outside = pd.Series(False, index=cells.index)
+    if src.values:
+        cells, outside = mapping.mapped_values(cells, src)
+        values, bad = _coerce(cells, col)
+        return values, (bad.astype(bool) | outside), outside
+    if src.format:
+        values, bad = _coerce_formatted(cells, col, src)
+        return values, bad.astype(bool), outside
+    values, bad = _coerce(cells, col)
+    if col.kind in coerce_date_kinds():
+        values, bad = _slash_dates(cells, col, src, values, bad.astype(bool), where, table_key)
+    return values, bad.astype(bool), outside
+
+
+def coerce_date_kinds() -> set[str]:
+    return {"date", "datetime", "date_or_datetime", "datetime_or_time"}
+
+
+def _coerce_formatted(cells: pd.Series, col, src: mapping.Source):
+    kind, fmt = col.kind, src.format
+    if fmt == "duration":
+        if kind == "time":
+            secs, bad = coerce.to_duration_seconds(cells)
+            return secs.round().astype("Int64"), bad
+        secs, bad = coerce.to_duration_seconds(cells)
+        if kind == "int":
+            frac = secs.notna() & (secs % 1 != 0)
+            return secs.mask(frac).round().astype("Int64"), bad | frac
+        return secs, bad
+    if kind == "time":
+        return coerce.to_time_formatted(cells, fmt)
+    stamp, bad = coerce.to_datetime_formatted(cells, fmt, src.timezone)
+    if kind == "date":
+        has_time = stamp.notna() & (stamp != stamp.dt.normalize())
+        return stamp.dt.normalize().mask(has_time), bad | has_time
+    if kind == "month":
+        return stamp.dt.strftime("%Y-%m").astype("string"), bad
+    if kind == "datetime_or_time":
+        # A pattern without a date (e.g. '%H:%M') gives 1900-01-01: a bare time of the row's date.
+        bare = stamp.notna() & (stamp.dt.year <= 1900)
+        secs = (stamp - stamp.dt.normalize()).dt.total_seconds().where(bare).round().astype("Int64")
+        return pd.DataFrame({"stamp": stamp.mask(bare), "secs": secs}), bad
+    return stamp, bad
+
+
+def _slash_dates(cells: pd.Series, col, src: mapping.Source, values, bad: pd.Series, where: str, table_key: str):
+    """A slash date (01/02/2026) in a column without a declared format is read only when the
+    column's own values prove the order (a 13 or more in one position); else the run stops
+    and asks for `format`. Never guessed."""
+    if not bad.any():
+        return values, bad
+    distinct = mapping.as_text(pd.Series(pd.unique(cells[bad]), dtype=object))
+    order, count, example = mapping.slash_date_order(distinct)
+    if order is None:
+        return values, bad
+    if order == "ambiguous":
+        raise mapping.ambiguous_date_error(where, src, table_key, example, count,
+                                           mixed=_both_orders(distinct))
+    fixed = mapping.Source(src.field, src.headers, src.yaml_path, format=order)
+    again, still_bad = _coerce_formatted(cells[bad], col, fixed)
+    if isinstance(values, pd.DataFrame):
+        values = values.copy()
+        values.loc[bad, "stamp"] = again["stamp"]
+        values.loc[bad, "secs"] = again["secs"]
+    else:
+        values = values.copy()
+        values.loc[bad] = again
+    bad = bad.copy()
+    bad.loc[bad] = still_bad.astype(bool).to_numpy()
+    return values, bad
+
+
+def _both_orders(distinct: pd.Series) -> bool:
+    parts = distinct.dropna().str.extract(mapping.SLASH_DATE).dropna()
+    return bool((pd.to_numeric(parts[0]) > 12).any() and (pd.to_numeric(parts[1]) > 12).any())
+
 
 def _coerce(raw: pd.Series, col) -> tuple[pd.Series, pd.Series]:
     """Typed values and the unreadable-cell mask of one column.
@@ -339,30 +401,60 @@ def read_table(
     *,
     extra_aliases: dict[str, dict[str, list[str]]] | None = None,
     known_agents: set[str] | None = None,
+    field_map: dict | None = None,
     limits: Limits | None = None,
 ) -> LoadedTable:
     """Read, map, coerce and check one input table. Bad rows are reported and excluded.
+    `field_map` is the rules file's `columns.<table>` mapping (README "Column mapping");
     `limits` (the rules file's plausible ranges and workbook size limits) default to the
     model's defaults."""
     limits = limits or Limits()
     raw, path, sheet, encoding, offset = read_raw(spec, limits)
+    return read_frame(raw, path, sheet, encoding, offset, table, extra_aliases=extra_aliases,
+                      known_agents=known_agents, field_map=field_map, limits=limits)
+
+
+def resolve_table(raw: pd.DataFrame, table: str, extra_aliases: dict | None, field_map: dict | None,
+                  optional: frozenset = frozenset(), where: str = "punches") -> tuple[str, mapping.Resolution]:
+    """Which table a raw frame is read as (punches: paired or raw events) and its fields' sources.
+    `where` names the file in the error for a punch file of no known form."""
+    headers = [str(c) for c in raw.columns]
+    key = table
     if table == "punches":
-        where = f"{path}" + (f", sheet {sheet!r}" if sheet else "")
-        table = detect_punch_table(list(map(str, raw.columns)), (extra_aliases or {}).get("punches"), where)
-    spec_t = TABLES[table]
+        table = detect_punch_table(headers, (extra_aliases or {}).get("punches"), field_map, where)
+    if table == "punch_events":
+        optional = optional | {"direction"}  # an absent direction column: undirected events (PUNCH_FORMS)
+    aliases = (extra_aliases or {}).get(key, {})
+    return table, mapping.resolve(headers, TABLES[table], field_map, aliases, table_key=key, optional=optional)
+
+
+def read_frame(raw: pd.DataFrame, path: Path, sheet: str | None, encoding: str | None, offset: int, table: str, *,
+               extra_aliases: dict | None = None, known_agents: set[str] | None = None,
+               field_map: dict | None = None, optional_fields: frozenset = frozenset(),
+               limits: Limits | None = None) -> LoadedTable:
+    """`read_table` on a frame already read from its file. `optional_fields`: required fields
+    the caller can do without (a call log's success, when the rules allow grading without it);
+    `limits`: the rules file's plausible ranges (default: the model's)."""
+    limits = limits or Limits()
     where = f"{path}" + (f", sheet {sheet!r}" if sheet else "")
-    aliases = (extra_aliases or {}).get(spec_t.name if table != "punch_events" else "punches", {})
-    headers = map_headers([str(c) for c in raw.columns], spec_t, aliases, where)
+    raw = raw.set_axis([str(c) for c in raw.columns], axis=1)
+    table, res = resolve_table(raw, table, extra_aliases, field_map, frozenset(optional_fields), where)
+    res.raise_if_incomplete(where)
+    spec_t = TABLES[table]
+    headers = res.header_of()
 
     raw = raw.reset_index(drop=True)
     rows = pd.Series(raw.index + offset, index=raw.index)
     issues: list[Issue] = []
     fname = str(path)
 
+    # Each field's cells as the mapping gives them (joined, `none` values blanked).
+    cells = pd.DataFrame({name: mapping.source_values(raw, src) for name, src in res.sources.items()},
+                         index=raw.index)
     # Fully empty rows (a blank line in a CSV, a spacer row in a sheet) carry nothing.
-    mapped_raw = raw[[headers[c] for c in headers]]
-    empty = pd.concat([coerce.blank_mask(mapped_raw[h]) for h in mapped_raw.columns], axis=1).all(axis=1) \
-        if len(mapped_raw.columns) else pd.Series(True, index=raw.index)
+    used = sorted({h for src in res.sources.values() for h in src.headers})
+    empty = pd.concat([coerce.blank_mask(raw[h]) for h in used], axis=1).all(axis=1) \
+        if used else pd.Series(True, index=raw.index)
     excluded = empty.copy()
 
     out = pd.DataFrame(index=raw.index)
@@ -370,22 +462,27 @@ def read_table(
         if col.name not in headers:
             continue
         header = headers[col.name]
-        values, bad = _coerce(raw[header], col)
+        src = res.sources[col.name]
+        values, bad, outside = _coerce_source(cells[col.name], col, src, where, res.table_key)
         bad = bad & ~empty
         implausible = _implausible(spec_t.name, col, values, limits) & ~bad & ~empty
         if implausible.any():
             fate = "row excluded" if col.required else "value ignored"
             for idx in implausible[implausible].index:
-                issues.append(Issue(fname, sheet, int(rows[idx]), header, _show(raw.at[idx, header]),
+                issues.append(Issue(fname, sheet, int(rows[idx]), header, _show(cells.at[idx, col.name]),
                                     f"{_plausible_text(spec_t.name, col, limits)}; {fate}"))
             values = _blank_where(values, implausible)
             if col.required:
                 excluded |= implausible
         if bad.any():
-            fate = "row excluded" if col.required else "value ignored"
+            fate = "row excluded" if col.required and not (table == "calls" and col.name == "agent_id") \
+                else "value ignored"
+            expected = _expected(col.kind, col.choices) if not src.format else \
+                f"expected {col.kind} values in the format {src.format!r} ({src.yaml_path}.format)"
             for idx in bad[bad].index:
-                issues.append(Issue(fname, sheet, int(rows[idx]), header, _show(raw.at[idx, header]),
-                                    f"{_expected(col.kind, col.choices)}; {fate}"))
+                problem = mapping.outside_map_problem(src) if outside[idx] else expected
+                issues.append(Issue(fname, sheet, int(rows[idx]), header, _show(cells.at[idx, col.name]),
+                                    f"{problem}; {fate}"))
             if col.required:
                 excluded |= bad
         if isinstance(values, pd.DataFrame):  # datetime_or_time: combined below
@@ -395,7 +492,7 @@ def read_table(
         else:
             out[col.name] = values
             blank = values.isna()
-        if col.required:
+        if col.required and not (table == "calls" and col.name == "agent_id"):
             missing = blank & ~bad & ~empty & ~implausible
             for idx in missing[missing].index:
                 issues.append(Issue(fname, sheet, int(rows[idx]), header, None, "required value is blank; row excluded"))
@@ -410,17 +507,20 @@ def read_table(
             issues.append(Issue(fname, sheet, int(rows[idx]), None, None,
                                 "neither sign-in nor sign-out given; row excluded"))
         excluded |= neither
+    if table == "punch_events" and "direction" not in out:
+        # the time-only form (PUNCH_FORMS): every event undirected, paired first in / last out
+        out["direction"] = pd.Series(pd.NA, index=out.index, dtype="string")
     if table == "calls" and "duration_s" not in out and "end_time" in out:
         out["duration_s"] = (out["end_time"] - out["start_time"]).dt.total_seconds()
     if table == "leave":
         backwards = out["end"] < out["start"]
         for idx in backwards[backwards & ~excluded].index:
-            issues.append(Issue(fname, sheet, int(rows[idx]), headers["end"], _show(raw.at[idx, headers["end"]]),
+            issues.append(Issue(fname, sheet, int(rows[idx]), headers["end"], _show(cells.at[idx, "end"]),
                                 "leave ends before it starts; row excluded"))
         excluded |= backwards.fillna(False)
         too_long = ((out["end"] - out["start"]) > pd.Timedelta(days=limits.leave_max_span_days)).fillna(False)
         for idx in too_long[too_long & ~excluded].index:
-            issues.append(Issue(fname, sheet, int(rows[idx]), headers["end"], _show(raw.at[idx, headers["end"]]),
+            issues.append(Issue(fname, sheet, int(rows[idx]), headers["end"], _show(cells.at[idx, "end"]),
                                 f"leave longer than {limits.leave_max_span_days} days "
                                 "(limits.leave_max_span_days in the rules file); row excluded"))
         excluded |= too_long
@@ -450,7 +550,8 @@ def read_table(
     frame = out.loc[~excluded].reset_index(drop=True)
     issues = _with_agents(issues, raw, rows, headers.get(spec_t.agent_column or "agent_id"))
     issues.sort(key=lambda i: (i.row or 0))
-    return LoadedTable(table, path, sheet, frame, issues, int((~empty).sum()), file_sha256(path), headers, encoding)
+    sha = file_sha256(path) if path.is_file() else ""
+    return LoadedTable(table, path, sheet, frame, issues, int((~empty).sum()), sha, headers, encoding)
 
 
 # Numeric columns with a plausible range in the rules file (`limits`): (table, column) -> field.

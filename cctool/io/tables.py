@@ -79,6 +79,9 @@ TABLES: dict[str, Table] = {
         C("new_hire_exam_passed", "bool", required=False, aliases=("通关考试",)),
         C("regular_exam_passed", "bool", required=False, aliases=("转正考试",)),
         C("status", "enum", required=False, aliases=("状态", "在职状态"), choices=("active", "standby", "left")),
+        # The clock products' own ids, for exports whose 工号 is blank (io/layouts/people.py).
+        C("dingtalk_userid", "text", required=False, aliases=("UserId", "钉钉UserId", "钉钉用户ID")),
+        C("wecom_account", "text", required=False, aliases=("账号", "企业微信账号")),
     ), key=("agent_id",), agent_column=None),
     "schedule": Table("schedule", "schedule (排班表)", (
         C("agent_id", "text", aliases=("工号", "员工编号", "employee_id")),
@@ -125,6 +128,12 @@ TABLES: dict[str, Table] = {
         C("agent_id", "text", aliases=("工号", "员工编号", "employee_id")),
         C("month", "month", aliases=("月份",)),
         C("kpi_score", "float", aliases=("绩效得分", "KPI得分", "绩效", "kpi")),
+    ), key=("agent_id", "month")),
+    "exams": Table("exams", "monthly exam (月度考试)", (
+        C("agent_id", "text", aliases=("工号", "员工编号", "employee_id")),
+        C("month", "month", aliases=("月份",)),
+        C("exam_date", "date", aliases=("考试日期",)),
+        C("score", "float", aliases=("成绩", "考试成绩")),
     ), key=("agent_id", "month")),
     "excusals": Table("excusals", "excusals (免责)", (
         C("date", "date", aliases=("日期",)),

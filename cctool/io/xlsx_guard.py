@@ -48,6 +48,29 @@ def _ref_extent(ref: str) -> tuple[int, int] | None:
     return int(m.group(2)), column_number(m.group(1))
 
 
+# Workbooks already checked, by (path, size, mtime, limits): the layout adapters open a file
+# several times (sheet names, a peek at each sheet, the read), and a scan is a full pass.
+_PASSED: set[tuple] = set()
+
+
+def check_workbook(path: Path, limits: Limits | None = None) -> None:
+    """`check_xlsx` for a file given as a workbook, when it is a zip (.xlsx/.xlsm); an old .xls
+    (OLE) or anything else is left to the reader's own checks. Each version of a file is
+    scanned once per limits."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(4) != b"PK\x03\x04":
+                return
+        stat = path.stat()
+    except OSError:
+        return  # missing or unreadable: the reader says so with the file named
+    limits = limits or Limits()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, limits)
+    if key not in _PASSED:
+        check_xlsx(path, limits)
+        _PASSED.add(key)
+
+
 def check_xlsx(path: Path, limits: Limits) -> None:
     """Raise InputError (exit 3) when the workbook at `path` breaks a limit or holds a DTD."""
     try:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from cctool.errors import Issue
 from cctool.frames import rows
+from cctool.policy.clock import clock_vs_policy, corrected_punches, correction_events, listed_requests
 from cctool.policy.leave import assess_leave, leave_days
 from cctool.rules.model import Band, Rules
 
@@ -21,7 +22,7 @@ ABSENT_KINDS = ("absent_half_day", "absent_full_day")
 # Findings of one day in the order they happen: arrival first, then departure.
 KIND_ORDER = {k: i for i, k in enumerate(["excused_late", "late", "absent_half_day", "absent_full_day", "early_leave",
                                           "missing_punch", "feed_gap", "swap_limit_exceeded",
-                                          "training_ended"])}
+                                          "training_ended", "correction_over_cap"])}
 EVENT_COLUMNS = ["agent_id", "name", "team", "date", "shift_start", "shift_end", "sign_in", "sign_out",
                  "minutes", "kind", "rule_id", "reason"]
 
@@ -39,6 +40,7 @@ class AttendanceResult:
     as_of: pd.Timestamp | None = None  # shifts ending after it are pending, not judged
     feed_gap_days: list = None  # days judged as a time-clock feed gap (ATT-FEED-GAP)
     coverage: object = None  # what the inputs covered (cctool.coverage.Coverage), set by the pipeline
+    clock: pd.DataFrame | None = None  # person-days where the time clock's verdict differs (clock.py)
 
     @property
     def pending_shifts(self) -> int:
@@ -442,6 +444,23 @@ def shift_events(s: pd.DataFrame, rules: Rules) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- monthly roll-up
 
+def _say_missing_punches(summary: pd.DataFrame, rule_id: str) -> pd.DataFrame:
+    """A row highlighted for missing punches says so (rule ID and count) like every other finding:
+    a missing punch is a review item (ATT-MISSING-PUNCH), not a pass or an absence until checked."""
+    n = summary["missing_punch_count"]
+    has = n > 0
+    if not has.any():
+        return summary
+    out = summary.copy()
+    text = n[has].astype(str) + f" missing punch(es) to check ({rule_id}): not counted as a pass or an absence " \
+                                 "until checked"
+    old_text = out.loc[has, "explanation"].fillna("").astype(str)
+    out.loc[has, "explanation"] = (old_text + "; ").where(old_text != "", "") + text
+    old_ids = out.loc[has, "rule_ids"].fillna("").astype(str)
+    out.loc[has, "rule_ids"] = (old_ids + ", ").where(old_ids != "", "") + rule_id
+    return out
+
+
 def consecutive_full_absence(s: pd.DataFrame) -> pd.DataFrame:
     """Longest run of consecutive scheduled shifts with full-day absence, per person."""
     ordered = s.sort_values(["agent_id", "date"])[["agent_id", "date", "full_day_absent"]]
@@ -597,9 +616,12 @@ def drop_inactive_no_shows(shifts: pd.DataFrame, roster: pd.DataFrame, month: st
 def audit_month(month: str, roster: pd.DataFrame, schedule: pd.DataFrame, punches: pd.DataFrame, rules: Rules, *,
                 leave: pd.DataFrame | None = None, excusals: pd.DataFrame | None = None,
                 swaps: pd.DataFrame | None = None, files: dict[str, str] | None = None,
-                as_of: pd.Timestamp | None = None) -> AttendanceResult:
+                as_of: pd.Timestamp | None = None, clock_verdicts: pd.DataFrame | None = None,
+                leave_listed: pd.DataFrame | None = None) -> AttendanceResult:
     """The month's audit. `as_of`: shifts ending after it are pending (the commands pass the
-    latest punch by default); None judges every shift."""
+    latest punch by default); None judges every shift. `clock_verdicts` (the clock's own verdict
+    per person-day) and `leave_listed` (requests not completed and agreed) come from product
+    exports (io/layouts); both only inform."""
     files = files or {}
     issues: list[Issue] = []
     lo, hi = month_bounds(month)
@@ -630,7 +652,10 @@ def audit_month(month: str, roster: pd.DataFrame, schedule: pd.DataFrame, punche
     s = classify(shifts, by_day, excused_mask(shifts, excusals_ok), rules, as_of=as_of, gap_days=gaps)
     events = shift_events(s, rules)
     summary = summarise(s, events, month, rules)
-    extra = [swap_events(swaps, roster, lo, hi, rules), training_events(s, events, requests, roster, rules)]
+    corrected = corrected_punches(punches, lo, hi)
+    summary["corrections"] = corrected.groupby("agent_id").size().reindex(summary.index).fillna(0).astype("int64")
+    extra = [swap_events(swaps, roster, lo, hi, rules), training_events(s, events, requests, roster, rules),
+             correction_events(corrected, roster, rules)]
     events = pd.concat([events] + [e for e in extra if not e.empty], ignore_index=True)
     for e in extra:
         for a, grp in e.groupby("agent_id") if not e.empty else []:
@@ -644,12 +669,18 @@ def audit_month(month: str, roster: pd.DataFrame, schedule: pd.DataFrame, punche
                     "deemed_resigned", "training_ended"]
     summary["attention"] = summary[consequences].any(axis=1) | (summary["missing_punch_count"] > 0) \
         | (summary["feed_gap_count"] > 0)
+    summary = _say_missing_punches(summary, rules.attendance.missing_punch.rule_id)
     summary = summary.reset_index().rename(columns={"index": "agent_id"})
     order = events["kind"].map(KIND_ORDER).fillna(len(KIND_ORDER))
     events = events.assign(_order=order).sort_values(["agent_id", "date", "_order"], kind="stable") \
         .drop(columns="_order").reset_index(drop=True)
     teams = team_rates(summary, rules)
-    return AttendanceResult(month, s, summary, events, requests, teams, caps, issues, as_of, gaps)
+    clock = clock_vs_policy(clock_verdicts, s, events) if clock_verdicts is not None else None
+    listed = listed_requests(leave_listed, lo, hi)
+    if not listed.empty:
+        requests = pd.concat([requests, listed.reindex(columns=requests.columns.union(listed.columns, sort=False))],
+                             ignore_index=True)
+    return AttendanceResult(month, s, summary, events, requests, teams, caps, issues, as_of, gaps, clock=clock)
 
 
 def _leave_by_day(requests: pd.DataFrame) -> pd.DataFrame:

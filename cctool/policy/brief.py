@@ -15,13 +15,14 @@ import numpy as np
 import pandas as pd
 
 from cctool.errors import Issue
-from cctool.policy.kpi import (ATTENDANCE_COLUMNS, COUNT_COLUMNS, add_rates, agent_day_frame, attendance_days,
-                               daily_hours, period_agents)
+from cctool.policy.kpi import (ATTENDANCE_COLUMNS, COUNT_COLUMNS, OFFERED_COLUMNS, TALK, add_offered, add_rates,
+                               agent_day_frame, attendance_days, centre_cph, daily_hours, no_agent_calls,
+                               period_agents)
 from cctool.rules.model import Rules
 
-RULE_ID = "RPT-DAILY"
 CENTRE = "centre"
-FIGURES = ["calls", "connected", "successes", "success_rate", "cph", "hours", *ATTENDANCE_COLUMNS]
+FIGURES = ["calls", "connected", "successes", "success_rate", "cph", "hours", *ATTENDANCE_COLUMNS,
+           *OFFERED_COLUMNS, "talk_s", "aht_s"]
 COMPARED = ("prev_day", "prev_week")
 FORMATS = ("text", "markdown", "json")
 WEEKDAYS = {"en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
@@ -68,7 +69,13 @@ def build_brief(date, roster: pd.DataFrame, daily_calls: pd.DataFrame | None, ru
     tsr = rows["agent_id"].map(agents.set_index("agent_id")["line"]).eq("TSR")
     centre_rows = rows.assign(team=CENTRE, hours=rows["hours"].where(tsr, 0.0))
     centre = _sums(centre_rows, "team", [CENTRE], [day, prev_day, prev_week])
-    both = add_rates(pd.concat([centre, per_team], ignore_index=True), g)
+    # Calls that reached no agent count in the centre's day only (offered and abandoned).
+    unassigned = centre["date"].map(no_agent_calls(daily_calls, start, end)).fillna(0).astype("int64")
+    centre = add_offered(centre, unassigned)
+    both = add_rates(pd.concat([centre, add_offered(per_team)], ignore_index=True), g)
+    for when in (day, prev_day, prev_week):  # the centre's CPH: one definition with kpi-report
+        on_day = rows["date"] == when
+        both.loc[(both["team"] == CENTRE) & (both["date"] == when), "cph"] = centre_cph(rows[on_day], tsr[on_day], g)
 
     current = both[both["date"] == day].set_index("team")
     figures = current[FIGURES].copy()
@@ -82,17 +89,18 @@ def build_brief(date, roster: pd.DataFrame, daily_calls: pd.DataFrame | None, ru
         figures[f"cph_change_{name}"] = (figures["cph"] - earlier["cph"]).astype("float64")
     figures = figures.reset_index().rename(columns={"team": "scope"})
     figures.insert(1, "date", day)
-    figures["rule_id"] = RULE_ID
+    figures["rule_id"] = rules.reports.daily.rule_id
     return Brief(day, prev_day, prev_week, figures.reset_index(drop=True), attendance is not None, issues)
 
 
 def _sums(rows: pd.DataFrame, by: str, keys: list[str], days: list[pd.Timestamp]) -> pd.DataFrame:
     """Sums per key and day, every key × day present (a day without calls is zeros, not missing)."""
-    cols = [*COUNT_COLUMNS, "hours", *ATTENDANCE_COLUMNS]
+    cols = [*COUNT_COLUMNS, "hours", TALK, *ATTENDANCE_COLUMNS]
     sums = rows.groupby([by, "date"])[cols].sum(min_count=1)
     full = pd.MultiIndex.from_product([keys, days], names=[by, "date"])
     out = sums.reindex(full).reset_index()
-    out[[*COUNT_COLUMNS, "hours"]] = out[[*COUNT_COLUMNS, "hours"]].fillna(0)
+    out[[*COUNT_COLUMNS, "hours", TALK]] = out[[*COUNT_COLUMNS, "hours", TALK]].fillna(0)
+    out[COUNT_COLUMNS] = out[COUNT_COLUMNS].astype("int64")
     if rows[ATTENDANCE_COLUMNS].notna().any().any():
         out[ATTENDANCE_COLUMNS] = out[ATTENDANCE_COLUMNS].fillna(0)
     return out
@@ -105,12 +113,14 @@ TEXT = {
            "line": "{scope}: calls {calls} ({calls_d}, {calls_w}), success {sr} ({sr_d}/{sr_w} pp), "
                    "CPH {cph} ({cph_d}/{cph_w})",
            "att": "; present {present}/{scheduled}, late {late}, absent {absent}",
+           "offered": "; offered {offered}, abandoned {abandoned} ({abandon_rate}), AHT {aht}",
            "legend": "Changes vs {prev_day} ({pd_wd}) / vs {prev_week} ({pw_wd}).", "na": "n/a",
            "no_calls": "{scope}: no calls"},
     "zh": {"title": "运营日报 {date}（{weekday}）[RPT-DAILY]", "centre": "全中心",
            "line": "{scope}：呼叫{calls}（{calls_d}，{calls_w}），成功率{sr}（{sr_d}/{sr_w}个百分点），"
                    "CPH {cph}（{cph_d}/{cph_w}）",
            "att": "；实到{present}/应到{scheduled}，迟到{late}，旷工{absent}",
+           "offered": "；呼入{offered}，放弃{abandoned}（{abandon_rate}），平均处理时长{aht}",
            "legend": "括号内为较前一日 {prev_day}（{pd_wd}）/较上周同日 {prev_week}（{pw_wd}）的变化。", "na": "无",
            "no_calls": "{scope}：无呼叫"},
 }
@@ -148,7 +158,20 @@ def _cells(r: pd.Series, na: str) -> dict[str, str]:
         "cph_w": _signed(r["cph_change_prev_week"], ".1f", na),
         "present": _num(r["present"], ".0f", na), "scheduled": _num(r["scheduled"], ".0f", na),
         "late": _num(r["late"], ".0f", na), "absent": _num(r["absent_days"], "g", na),
+        "offered": _num(r["offered"], ".0f", na), "abandoned": _num(r["abandoned"], ".0f", na),
+        "abandon_rate": na if pd.isna(r["abandon_rate"]) else f"{r['abandon_rate'] * 100:.1f}%",
+        "aht": _clock(r["aht_s"], na),
     }
+
+
+def _clock(seconds, na: str) -> str:
+    """AHT as m:ss (h:mm:ss from an hour)."""
+    if seconds is None or pd.isna(seconds):
+        return na
+    total = int(round(float(seconds)))
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 def _scope_name(scope: str, lang: str) -> str:
@@ -166,6 +189,8 @@ def render_text(brief: Brief, lang: str = "en") -> str:
         line = (t["no_calls"] if quiet else t["line"]).format(scope=_scope_name(r["scope"], lang), **cells)
         if brief.attendance_known:
             line += t["att"].format(**cells)
+        if r["scope"] == CENTRE and not quiet:
+            line += t["offered"].format(**cells)
         lines.append(line)
     lines.append(t["legend"].format(prev_day=f"{brief.prev_day:%m-%d}", pd_wd=wd[brief.prev_day.weekday()],
                                     prev_week=f"{brief.prev_week:%m-%d}", pw_wd=wd[brief.prev_week.weekday()]))
@@ -196,9 +221,9 @@ def brief_records(brief: Brief) -> list[dict]:
     """JSON records (canonical names), rates rounded for reading."""
     f = brief.figures.copy()
     for col in f.columns:
-        if col.startswith(("success_rate", "calls_change")):
+        if col.startswith(("success_rate", "calls_change", "abandon_rate")):
             f[col] = f[col].round(4)
-        elif col.startswith(("cph", "hours")):
+        elif col.startswith(("cph", "hours", "aht_s", "talk_s")):
             f[col] = f[col].round(2)
     f["date"] = f["date"].dt.strftime("%Y-%m-%d")
     f = f.astype(object).where(f.notna(), None)

@@ -29,6 +29,8 @@ REVIEW_DECISIONS = ("below_current", "trainee_overdue", "not_graded")
 PROMOTION_DECISIONS = ("promote", "eligible_for_regular")
 TRAINEE = "trainee"
 NO_GRADE = "no_grade"
+# Punches without in/out: a longer break (a rest between shifts) starts a new shift.
+UNDIRECTED_GAP = pd.Timedelta(hours=10)
 SHIFT_GAP = pd.Timedelta(hours=16)  # raw punches further apart than this belong to different shifts  # Distribution bucket of agents without an earned grade
 OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
 FAILED_OP = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!="}
@@ -126,9 +128,19 @@ def pair_punch_events(events: pd.DataFrame) -> pd.DataFrame:
     is_in = ev["direction"].eq("in")
     new_agent = ev["agent_id"].ne(ev["agent_id"].shift())
     prev_out = ev["direction"].shift().eq("out")
-    long_gap = (ev["time"] - ev["time"].shift()) > SHIFT_GAP
-    session = (new_agent | (is_in & (prev_out | long_gap))).cumsum()
+    gap = ev["time"] - ev["time"].shift()
+    long_gap = gap > SHIFT_GAP
+    # Punches without a direction (DingTalk 原始记录, ZKTeco): a shift is a run of punches
+    # with no break longer than UNDIRECTED_GAP; its first punch is the sign-in, its last the
+    # sign-out.
+    undirected = ev["direction"].isna()
+    session = (new_agent | (is_in & (prev_out | long_gap)) | (undirected & (gap > UNDIRECTED_GAP))).cumsum()
     ev["session"] = session
+    if undirected.any():
+        first = ~session.duplicated(keep="first")
+        keep = ~undirected | first | ~session.duplicated(keep="last")
+        is_in = (is_in | (undirected & first))[keep].reset_index(drop=True)
+        ev = ev[keep].reset_index(drop=True)
     ins = ev[is_in].groupby("session")["time"].min().rename("sign_in")
     outs = ev[~is_in].groupby("session")["time"].max().rename("sign_out")
     shifts = pd.concat([ev.groupby("session")["agent_id"].first(), ins, outs], axis=1).reset_index(drop=True)
@@ -323,12 +335,25 @@ def grade_quarter(quarter: str, roster: pd.DataFrame, calls: pd.DataFrame | None
 
     # GRD-EARNED: every grade's criteria at once (GRD-C, GRD-B, GRD-A by default), then the highest
     # grade whose all hold.
+    # A call log without success, graded on the other criteria only because the rules file says so
+    # (grading.calls_without_success): success-rate criteria are not evaluated (held, shown n/a).
+    no_success = calls is not None and calls.attrs.get("has_success") is False
+    if no_success:
+        m["success_rate"] = np.nan
+        notes.append("The call log has no success column: success-rate criteria were not evaluated "
+                     "(grading.calls_without_success: grade_other_criteria).")
+
+    def holds(c: Criterion) -> pd.Series:
+        if no_success and c.metric == "success_rate":
+            return pd.Series(True, index=m.index)
+        return criterion_holds(m[c.metric], c)
+
     held: dict[str, list[pd.Series]] = {}
     meets: dict[str, pd.Series] = {}
     for rule in [*grading.grades]:
-        held[rule.grade] = [criterion_holds(m[c.metric], c) for c in rule.criteria]
+        held[rule.grade] = [holds(c) for c in rule.criteria]
         meets[rule.grade] = pd.concat(held[rule.grade], axis=1).all(axis=1)
-    trainee_held = [criterion_holds(m[c.metric], c) for c in grading.trainee.criteria]
+    trainee_held = [holds(c) for c in grading.trainee.criteria]
     trainee_ok = pd.concat(trainee_held, axis=1).all(axis=1)
     earned = pd.Series(grading.below_label, index=m.index, dtype=object)
     for grade in regular_order:  # lowest to highest: the last that holds wins

@@ -44,9 +44,9 @@ def headcount_month(month: str, roster: pd.DataFrame, rules: Rules,
     if previous is not None:
         previous = previous.assign(team=team_or_none(previous["team"]))
     joiners = r[(r["hire_date"] >= lo) & (r["hire_date"] <= last)]
-    joiners = joiners[PEOPLE + ["hire_date"]].assign(rule_id="RPT-KPI")
+    joiners = joiners[PEOPLE + ["hire_date"]].assign(rule_id=rules.reports.kpi.rule_id)
     left = (r["exit_date"] >= lo) & (r["exit_date"] <= last)
-    leavers = r[left][PEOPLE + ["exit_date", "status"]].assign(rule_id="RPT-KPI")
+    leavers = r[left][PEOPLE + ["exit_date", "status"]].assign(rule_id=rules.reports.kpi.rule_id)
     no_date = (r["status"] == "left") & r["exit_date"].isna()
 
     transfers = pd.DataFrame(columns=["agent_id", "name", "from_team", "team", "role", "rule_id"])
@@ -55,7 +55,7 @@ def headcount_month(month: str, roster: pd.DataFrame, rules: Rules,
         moved = r[r["agent_id"].isin(before.index)].copy()
         moved["from_team"] = moved["agent_id"].map(before)
         moved = moved[moved["from_team"].notna() & (moved["from_team"] != moved["team"])]
-        transfers = moved[["agent_id", "name", "from_team", "team", "role"]].assign(rule_id="RPT-KPI")
+        transfers = moved[["agent_id", "name", "from_team", "team", "role"]].assign(rule_id=rules.reports.kpi.rule_id)
 
     window = rules.grading.trainee_window
     trainees = r[(r["role"] == "agent") & (r["grade"] == "trainee") & _on_staff(r, last)]
@@ -85,6 +85,6 @@ def headcount_month(month: str, roster: pd.DataFrame, rules: Rules,
     teams["month"] = month
     if no_date.any():
         leavers = pd.concat([leavers, r[no_date][PEOPLE + ["exit_date", "status"]].assign(
-            rule_id="RPT-KPI")], ignore_index=True)
+            rule_id=rules.reports.kpi.rule_id)], ignore_index=True)
     return HeadcountResult(month, teams, joiners.reset_index(drop=True), leavers.reset_index(drop=True),
                            transfers.reset_index(drop=True), milestones)

@@ -36,18 +36,24 @@ from cctool.policy.attendance import audit_month, build_shifts
 from cctool.policy.grading import agent_hours, criterion_holds
 from cctool.rules.model import Criterion, Grading, Rules
 
-RULE_ID = "RPT-KPI"
 TARGET_METRICS = ("cph", "success_rate", "kpi_mean")
-COUNT_COLUMNS = ["calls", "connected", "successes"]
+# talk_calls: connected calls with a duration (the AHT denominator); talk_s their talk time.
+COUNT_COLUMNS = ["calls", "connected", "successes", "talk_calls"]
+TALK = "talk_s"
+# The centre's and the day's totals (RPT-KPI, RPT-DAILY): offered = every call, including those
+# that reached no agent; answered = connected; abandoned = offered − answered.
+OFFERED_COLUMNS = ["offered", "answered", "abandoned", "abandon_rate"]
 ATTENDANCE_COLUMNS = ["scheduled", "present", "late", "early_leave", "absent_days"]
 AGENT_COLUMNS = ["agent_id", "name", "team", "line", "grade", "period", "calls", "connected", "successes", "hours",
-                 "cph_basis", "cph", "success_rate", *ATTENDANCE_COLUMNS, "kpi_score", "target_rule",
+                 "cph_basis", "cph", "success_rate", "talk_s", "talk_calls", "aht_s", *ATTENDANCE_COLUMNS, "kpi_score",
+                 "target_rule",
                  "cph_target", "cph_met", "cph_gap", "success_target", "success_met", "success_gap", "kpi_target",
                  "kpi_met", "kpi_gap", "targets_met", "rule_ids", "note"]
 TEAM_COLUMNS = ["rank", "team", "agents", "calls", "connected", "successes", "hours", "cph", "success_rate",
-                *ATTENDANCE_COLUMNS, "with_targets", "cph_met_count", "success_met_count", "targets_met_count",
+                "talk_s", "aht_s", *OFFERED_COLUMNS, *ATTENDANCE_COLUMNS, "with_targets", "cph_met_count", "success_met_count", "targets_met_count",
                 "targets_met_share", "rule_ids"]
-TREND_COLUMNS = ["team", "date", "calls", "connected", "successes", "hours", "cph", "success_rate", *ATTENDANCE_COLUMNS]
+TREND_COLUMNS = ["team", "date", "calls", "connected", "successes", "hours", "cph", "success_rate", "talk_s", "aht_s",
+                 *ATTENDANCE_COLUMNS]
 
 
 @dataclass
@@ -163,7 +169,30 @@ def add_rates(frame: pd.DataFrame, g: Grading) -> pd.DataFrame:
     hours = frame["hours"].astype("float64")
     frame["cph"] = (numerator / hours.where(hours > 0)).astype("float64")
     frame["success_rate"] = (frame["successes"] / denominator.where(denominator > 0)).astype("float64")
+    if TALK in frame and "talk_calls" in frame:
+        # Average handle time: talk time over the connected calls that have a duration.
+        talked = frame["talk_calls"].astype("float64")
+        frame["aht_s"] = (frame[TALK].astype("float64") / talked.where(talked > 0)).astype("float64")
     return frame
+
+
+def add_offered(frame: pd.DataFrame, no_agent: pd.Series | int = 0) -> pd.DataFrame:
+    """offered, answered, abandoned and abandon_rate: every call of the scope plus the calls that
+    reached no agent (only the centre and the day have those)."""
+    frame["offered"] = (frame["calls"] + no_agent).astype("int64")
+    frame["answered"] = frame["connected"].astype("int64")
+    frame["abandoned"] = (frame["offered"] - frame["answered"]).astype("int64")
+    offered = frame["offered"].astype("float64")
+    frame["abandon_rate"] = (frame["abandoned"] / offered.where(offered > 0)).astype("float64")
+    return frame
+
+
+def no_agent_calls(daily_calls: pd.DataFrame | None, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
+    """Calls per day of [start, end) that reached no agent (`daily_call_metrics` attrs)."""
+    found = (daily_calls.attrs.get("no_agent_calls") or {}) if daily_calls is not None else {}
+    days = _days(start, end)
+    counts = pd.Series({pd.Timestamp(d): int(n) for d, n in found.items()}, dtype="int64")
+    return counts.reindex(days, fill_value=0).astype("int64")
 
 
 def agent_day_frame(agents: pd.DataFrame, daily_calls: pd.DataFrame | None, hours: pd.DataFrame | None,
@@ -182,6 +211,7 @@ def agent_day_frame(agents: pd.DataFrame, daily_calls: pd.DataFrame | None, hour
         frame[col] = (frame[col] if col in frame else 0)
         frame[col] = frame[col].fillna(0).astype("int64")
     frame["hours"] = frame["hours"].fillna(0.0).astype("float64") if "hours" in frame else 0.0
+    frame[TALK] = frame[TALK].fillna(0.0).astype("float64") if TALK in frame else 0.0
     if attendance is not None:
         for col in ATTENDANCE_COLUMNS:
             frame[col] = frame[col].fillna(0) if col in frame else 0
@@ -194,8 +224,9 @@ def agent_day_frame(agents: pd.DataFrame, daily_calls: pd.DataFrame | None, hour
 
 
 def _sum_by(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    cols = [*COUNT_COLUMNS, "hours", *ATTENDANCE_COLUMNS]
-    return frame.groupby(by, as_index=False)[cols].sum(min_count=1).fillna({c: 0 for c in [*COUNT_COLUMNS, "hours"]})
+    cols = [*COUNT_COLUMNS, "hours", TALK, *ATTENDANCE_COLUMNS]
+    return frame.groupby(by, as_index=False)[cols].sum(min_count=1).fillna(
+        {c: 0 for c in [*COUNT_COLUMNS, "hours", TALK]})
 
 
 # ----------------------------------------------------------------------------- targets
@@ -287,6 +318,7 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
     a = agents.merge(per_agent, on="agent_id", how="left").merge(period_hours, on="agent_id", how="left")
     for col in COUNT_COLUMNS:
         a[col] = a[col].fillna(0).astype("int64")
+    a[TALK] = a[TALK].fillna(0.0).astype("float64")
     a = add_rates(a, g)
     a["period"] = label
     a["kpi_score"] = np.nan
@@ -297,13 +329,14 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
     elif kpi is not None:
         notes.append("KPI scores are monthly: shown for --period month only.")
     a = apply_targets(a, g, with_kpi=period == "month")
-    a["rule_ids"] = np.where(a["target_rule"].notna(), RULE_ID + ", " + a["target_rule"].fillna(""), RULE_ID)
+    rule_id = rules.reports.kpi.rule_id
+    a["rule_ids"] = np.where(a["target_rule"].notna(), rule_id + ", " + a["target_rule"].fillna(""), rule_id)
     a["note"] = a["hours_note"].fillna("")
     a.loc[a["line"].ne("TSR").fillna(True), "note"] = (a["note"] + "; ").where(a["note"] != "", "") + \
         "no grade targets (the grade scheme covers TSR agents)"
     a = a.sort_values(["team", "agent_id"]).reset_index(drop=True)[AGENT_COLUMNS]
-    teams = rank_teams(_team_frame(a, g), a)  # from unrounded hours
-    centre = _centre(a, g)
+    teams = rank_teams(_team_frame(a, g, rule_id), a)  # from unrounded hours
+    centre = _centre(a, g, rule_id, int(no_agent_calls(daily_calls, start, end).sum()))
     a["hours"] = a["hours"].round(2)
     trend = pd.DataFrame(columns=TREND_COLUMNS)
     if period != "day":
@@ -311,6 +344,7 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
         full = pd.MultiIndex.from_product([sorted(agents["team"].unique()), _days(start, end)], names=["team", "date"])
         trend = trend.set_index(["team", "date"]).reindex(full).reset_index()
         trend[COUNT_COLUMNS] = trend[COUNT_COLUMNS].fillna(0).astype("int64")
+        trend[TALK] = trend[TALK].fillna(0.0)
         trend["hours"] = trend["hours"].fillna(0.0).round(2)
         trend = trend[TREND_COLUMNS]
     if attendance is not None:
@@ -318,10 +352,10 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
     return KpiResult(period, label, start, end, a, teams, centre, trend, notes, issues)
 
 
-def _team_frame(a: pd.DataFrame, g: Grading) -> pd.DataFrame:
+def _team_frame(a: pd.DataFrame, g: Grading, rule_id: str) -> pd.DataFrame:
     grouped = a.groupby("team")
     t = pd.DataFrame({"agents": grouped.size()})
-    sums = grouped[[*COUNT_COLUMNS, "hours"]].sum()
+    sums = grouped[[*COUNT_COLUMNS, "hours", TALK]].sum()
     att = grouped[ATTENDANCE_COLUMNS].sum(min_count=1)
     t = t.join(sums).join(att)
     t["with_targets"] = grouped["targets_met"].count()  # agents with a target and a value to check
@@ -329,12 +363,12 @@ def _team_frame(a: pd.DataFrame, g: Grading) -> pd.DataFrame:
     t["success_met_count"] = grouped["success_met"].sum()
     t["targets_met_count"] = grouped["targets_met"].sum()
     t = t.reset_index()
-    t = add_rates(t, g)
+    t = add_offered(add_rates(t, g))
     t["targets_met_share"] = (t["targets_met_count"] / t["with_targets"].where(t["with_targets"] > 0)).astype(float)
     for col in ("with_targets", "cph_met_count", "success_met_count", "targets_met_count"):
         t[col] = t[col].astype("int64")
     t["hours"] = t["hours"].round(2)
-    t["rule_ids"] = RULE_ID
+    t["rule_ids"] = rule_id
     return t
 
 
@@ -351,8 +385,20 @@ def rank_teams(t: pd.DataFrame, a: pd.DataFrame) -> pd.DataFrame:
     return ordered[TEAM_COLUMNS]
 
 
-def _centre(a: pd.DataFrame, g: Grading) -> pd.DataFrame:
+def centre_cph(frame: pd.DataFrame, is_tsr: pd.Series, g: Grading) -> float:
+    """The one definition of the centre's CPH, for kpi-report (RPT-KPI) and daily-brief (RPT-DAILY):
+    the telesales line's calls (or connected calls, as the GRD metrics say) over the telesales line's
+    hours. Customer-service agents make no outbound calls; their hours would dilute the figure.
+    NaN when no TSR agent has hours."""
+    tsr = frame[is_tsr.fillna(False).to_numpy(dtype=bool)]
+    numerator = tsr["calls"] if g.metrics.cph_calls == "all" else tsr["connected"]
+    hours = float(tsr["hours"].astype("float64").fillna(0).sum())
+    return float(numerator.sum()) / hours if hours > 0 else float("nan")
+
+
+def _centre(a: pd.DataFrame, g: Grading, rule_id: str, no_agent: int = 0) -> pd.DataFrame:
     c = a.assign(team="centre")
-    out = _team_frame(c, g)
+    out = add_offered(_team_frame(c, g, rule_id), no_agent)
+    out["cph"] = centre_cph(a, a["line"].eq("TSR"), g)
     out["rank"] = pd.NA
     return out[TEAM_COLUMNS]

@@ -188,6 +188,7 @@ def assess_leave(leave: pd.DataFrame, roster: pd.DataFrame, rules: Rules,
             rule_ids.append(counts_as_absence_rule)
         out.append({
             "request_id": rec.request_id, "agent_id": rec.agent_id, "leave_type": rec.leave_type,
+            "leave_word": getattr(rec, "leave_word", None),  # the export's own word for `other` (婚假, 调休…)
             "start": rec.start, "end": rec.end, "days": float(rec.days),
             "channel": rec.channel if isinstance(rec.channel, str) else None,
             "documents_complete": rec.documents_complete if isinstance(rec.documents_complete, (bool, np.bool_)) else None,

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from cctool.policy.attendance import AttendanceResult
-from cctool.report.labels import KIND_LABELS
+from cctool.report.labels import KIND_LABELS, text_of
 from cctool.report.writer import Sheet, records
 
 SUMMARY_COLUMNS = ["agent_id", "name", "team", "month", "scheduled_days", "worked_days", "late_count",
                    "early_leave_count", "excused_count", "missing_punch_count", "feed_gap_count", "pending_days",
-                   "absent_days", "leave_days",
+                   "corrections", "absent_days", "leave_days",
                    "performance_bonus_stopped", "performance_pay_zero", "all_bonus_zero", "wage_withheld",
                    "deemed_resigned", "training_ended", "attention", "rule_ids", "explanation"]
 RECORD_COLUMNS = ["agent_id", "team", "month", "scheduled_days", "worked_days", "late_count", "early_leave_count",
@@ -15,7 +15,8 @@ RECORD_COLUMNS = ["agent_id", "team", "month", "scheduled_days", "worked_days", 
                   "all_bonus_zero", "wage_withheld", "deemed_resigned", "rule_ids", "pending_days", "feed_gap_count"]
 EVENT_SHEET = ["agent_id", "name", "team", "date", "shift_start", "shift_end", "sign_in", "sign_out", "minutes",
                "kind_label", "rule_id", "reason"]
-LEAVE_SHEET = ["request_id", "agent_id", "leave_type", "start", "end", "days", "channel", "documents_complete",
+LEAVE_SHEET = ["request_id", "agent_id", "leave_type", "leave_word", "start", "end", "days", "channel",
+               "documents_complete",
                "required_chain", "approvals", "approved", "verdict", "rule_ids", "reason"]
 
 
@@ -35,10 +36,21 @@ def attendance_sheets(result: AttendanceResult, lang: str) -> list[Sheet]:
               note="Each leave request touching the month: the approval chain required, the approvals given, the verdict."),
         Sheet("Teams", teams, highlight="below_target", percent=("attendance_rate", "target"),
               note="Attendance rate = worked scheduled days ÷ scheduled days (leave and absence are not worked).",
-              chart={"type": "bar", "categories": "team", "series": ["attendance_rate"], "title": "Attendance rate"}),
+              chart={"type": "column", "categories": "team", "series": ["attendance_rate"], "target": "target",
+                     "percent": True, "title": text_of("attendance_rate_chart", lang), "x_title": "team_axis",
+                     "y_title": "rate_axis"}),
         Sheet("Leave caps", result.caps, highlight="over_cap",
               note="People on leave per day on one duty supervisor's approval (LV-DAILY-CAP)."),
-    ]
+    ] + clock_sheets(result)
+
+
+def clock_sheets(result: AttendanceResult) -> list[Sheet]:
+    """`Clock vs policy`, only when the punches came from a clock export with verdicts."""
+    if result.clock is None:
+        return []
+    return [Sheet("Clock vs policy", result.clock,
+                  note="Person-days where the time clock's own verdict differs from the centre's rules applied "
+                       "to the punch times. The clock's verdict is not used to judge: check these before payroll.")]
 
 
 def attendance_json(result: AttendanceResult) -> dict:

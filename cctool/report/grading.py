@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cctool.policy.grading import GradingResult
+from cctool.report.labels import text_of
 from cctool.report.writer import Sheet, records
 
 # DATA.md: grade-agents, one record per agent, exactly these fields.
@@ -32,10 +33,11 @@ def grading_sheets(result: GradingResult, lang: str) -> list[Sheet]:
     note = (f"Grading {result.quarter}: one row per TSR agent; highlighted rows need review. "
             "CPH basis says whether hours are signed-in or scheduled. " + " ".join(result.notes)).strip()
     return [
-        Sheet("Grades", grades[GRADES_SHEET + ["attention"]], highlight="attention", note=note),
+        Sheet("Grades", grades[GRADES_SHEET + ["attention"]], highlight="attention", note=note, not_applicable=("cph",)),
         Sheet("Distribution", dist, note="Agents per earned grade per team (no_grade: not graded).",
               chart={"type": "column", "categories": "team", "series": buckets,
-                     "title": f"Earned grades {result.quarter}"}),
+                     "title": f"{text_of('earned_grades_chart', lang)} {result.quarter}", "x_title": "team_axis",
+                     "y_title": "agents_axis"}),
         Sheet("Promotions", _shown(result.promotions)[PROMOTIONS_SHEET],
               note="Promotions and trainees eligible to become regular, with the approvals they need (GRD-APPROVAL)."),
         Sheet("Review", _shown(result.review)[REVIEW_SHEET],

@@ -7,66 +7,95 @@ import pandas as pd
 
 from cctool.policy.kpi import KpiResult
 from cctool.report.files import commit, text_output
+from cctool.report.labels import text_of
 from cctool.report.writer import Sheet, records
 
-PERCENT = ("success_rate", "success_target", "success_gap", "targets_met_share")
+PERCENT = ("success_rate", "success_target", "success_gap", "targets_met_share", "abandon_rate")
+CPH = ("cph",)  # no hours (CSR lines, no punches or schedule): CPH does not apply, shown n/a
 AGENT_SHEET = ["agent_id", "name", "team", "line", "grade", "calls", "connected", "successes", "hours", "cph_basis",
-               "cph", "success_rate", "scheduled", "present", "late", "early_leave", "absent_days", "kpi_score",
+               "cph", "success_rate", "talk_s", "aht_s", "scheduled", "present", "late", "early_leave", "absent_days", "kpi_score",
                "target_rule", "cph_target", "cph_met", "cph_gap", "success_target", "success_met", "success_gap",
                "kpi_target", "kpi_met", "kpi_gap", "targets_met", "rule_ids", "note"]
 RECORD_COLUMNS = ["agent_id", "name", "team", "line", "grade", "period", "calls", "connected", "successes", "hours",
-                  "cph_basis", "cph", "success_rate", "scheduled", "present", "late", "early_leave", "absent_days",
+                  "cph_basis", "cph", "success_rate", "talk_s", "aht_s", "scheduled", "present", "late", "early_leave", "absent_days",
                   "kpi_score", "target_rule", "cph_target", "cph_met", "cph_gap", "success_target", "success_met",
                   "success_gap", "kpi_target", "kpi_met", "kpi_gap", "targets_met", "rule_ids"]
 
 
 def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
-    for col in ("cph", "cph_gap", "hours"):
+    for col in ("cph", "cph_gap", "hours", "talk_s", "aht_s"):
         if col in out:
             out[col] = out[col].astype("float64").round(2)
-    for col in ("success_rate", "success_gap", "targets_met_share"):
+    for col in ("success_rate", "success_gap", "targets_met_share", "abandon_rate"):
         if col in out:
             out[col] = out[col].astype("float64").round(4)
     return out
 
 
-def trend_wide(result: KpiResult) -> pd.DataFrame:
+def _cph_where_it_applies(frame: pd.DataFrame, tsr_teams: set[str] | None = None,
+                          is_centre: pd.Series | None = None) -> pd.DataFrame:
+    """CPH is a telesales (TSR) measure over hours: for a CSR line, a team with no TSR agent, or no
+    hours it does not apply, and the sheet shows n/a instead of 0 (charts leave it out). The centre
+    row keeps its CPH (policy.kpi.centre_cph: the TSR line's)."""
+    out = frame.copy()
+    applies = out["hours"].fillna(0).gt(0) if "hours" in out else pd.Series(True, index=out.index)
+    if "line" in out:
+        applies &= out["line"].eq("TSR").fillna(False)
+    elif tsr_teams is not None and "team" in out:
+        centre = is_centre if is_centre is not None else pd.Series(False, index=out.index)
+        applies &= out["team"].isin(tsr_teams) | centre
+    for col in ("cph", "cph_gap"):
+        if col in out:
+            out[col] = out[col].astype("float64").where(applies)
+    return out
+
+
+def _tsr_teams(result: KpiResult) -> set[str]:
+    return set(result.agents.loc[result.agents["line"].eq("TSR").fillna(False), "team"])
+
+
+def trend_wide(result: KpiResult, lang: str = "en") -> pd.DataFrame:
     """One row per day, one CPH and one success-rate column per team (the chart's layout)."""
-    t = _rounded(result.trend)
-    cph = t.pivot(index="date", columns="team", values="cph").add_suffix(" CPH")
-    sr = t.pivot(index="date", columns="team", values="success_rate").add_suffix(" success rate")
+    t = _cph_where_it_applies(_rounded(result.trend), _tsr_teams(result))
+    cph = t.pivot(index="date", columns="team", values="cph").add_suffix(" " + text_of("cph_suffix", lang))
+    sr = t.pivot(index="date", columns="team", values="success_rate").add_suffix(" " + text_of("success_suffix", lang))
     wide = pd.concat([cph, sr], axis=1).reset_index().rename_axis(columns=None)
     return wide
 
 
 def kpi_sheets(result: KpiResult, lang: str) -> list[Sheet]:
-    agents = _rounded(result.agents)
+    agents = _cph_where_it_applies(_rounded(result.agents))
     agents["attention"] = agents["targets_met"].eq(False).fillna(False).astype(bool)
     teams = pd.concat([result.teams, result.centre], ignore_index=True)
-    teams = _rounded(teams)
-    teams["rank"] = teams["rank"].astype("Int64")
-    centre_name = "全中心" if lang == "zh" else "Centre"
     # The centre is the last row (an unranked team has no rank either: rank does not tell them apart).
     is_centre = pd.Series(teams.index >= len(result.teams), index=teams.index)
+    teams = _cph_where_it_applies(_rounded(teams), _tsr_teams(result), is_centre)
+    teams["rank"] = teams["rank"].astype("Int64")
+    centre_name = text_of("centre", lang)
     teams["team"] = teams["team"].where(~is_centre, centre_name)
     notes = " ".join(result.notes)
     sheets = [
-        Sheet("Agents", agents[AGENT_SHEET + ["attention"]], highlight="attention", percent=PERCENT,
+        Sheet("Agents", agents[AGENT_SHEET + ["attention"]], highlight="attention", percent=PERCENT, not_applicable=CPH,
               note=f"KPI attainment {result.label} (RPT-KPI): one row per agent; highlighted: a grade target not met. "
                    f"Gap = value − target. {notes}".strip()),
-        Sheet("Teams", teams, percent=PERCENT,
+        Sheet("Teams", teams, percent=PERCENT, not_applicable=CPH,
               note="Teams ranked by the share of agents meeting every grade target, then success rate, then CPH; "
                    "teams whose share is unknown (no calls or hours) are not ranked; the last row is the centre."),
     ]
     if result.period != "day" and not result.trend.empty:
-        wide = trend_wide(result)
-        series = [c for c in wide.columns if c.endswith(" CPH")]
-        sheets.append(Sheet("Trend", wide, percent=tuple(c for c in wide.columns if c.endswith(" success rate")),
+        wide = trend_wide(result, lang)
+        cph_cols = [c for c in wide.columns if c.endswith(" " + text_of("cph_suffix", lang))]
+        # CPH does not apply to a team with no hours on any day (CSR lines): left out of the chart
+        series = [c for c in cph_cols if wide[c].notna().any()]
+        success = " " + text_of("success_suffix", lang)
+        sheets.append(Sheet("Trend", wide, percent=tuple(c for c in wide.columns if c.endswith(success)),
                             note="Daily CPH and success rate per team (calls on the day of their shift).",
-                            chart={"type": "line", "categories": "date", "series": series,
-                                   "title": f"CPH per team, {result.label}"}))
-        sheets.append(Sheet("Trend detail", _rounded(result.trend), percent=PERCENT,
+                            not_applicable=tuple(cph_cols),
+                            chart={"type": "line", "categories": "date", "series": series, "date_axis": True,
+                                   "title": f"{text_of('cph_trend_chart', lang)}, {result.label}",
+                                   "x_title": "date_axis", "y_title": "cph_axis"}))
+        sheets.append(Sheet("Trend detail", _cph_where_it_applies(_rounded(result.trend), _tsr_teams(result)), percent=PERCENT, not_applicable=CPH,
                             note="One row per team and day; the days add up to the Teams sheet."))
     return sheets
 

@@ -9,7 +9,10 @@ SHEETS = {
     "Errors": "错误", "Run": "运行信息", "Grades": "评级", "Distribution": "级别分布",
     "Promotions": "晋级", "Review": "复核", "Payroll": "工资表", "Deductions": "扣款",
     "Totals": "合计", "Swaps": "调班", "Agents": "坐席", "Trend": "趋势", "Trend detail": "趋势明细",
+    "Overtime": "加班", "Headcount": "人数变动", "Joiners": "入职", "Leavers": "离职", "Transfers": "调动",
+    "Trainee milestones": "实习节点", "Exams": "考试",
 }
+SHEETS["Clock vs policy"] = "考勤机与制度对比"  # added with the clock exports (io/layouts)
 
 LABELS: dict[str, tuple[str, str]] = {
     "agent_id": ("Agent ID", "工号"),
@@ -28,6 +31,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "missing_punch_count": ("Missing punches", "漏打卡"),
     "feed_gap_count": ("Feed-gap shifts (review)", "考勤数据缺失班次（待核）"),
     "pending_days": ("Pending shifts (not over)", "未结束班次"),
+    "corrections": ("Punch corrections", "补卡次数"),
+    "leave_word": ("Leave type as written", "原请假类型"),
+    "clock_verdict": ("Clock's verdict", "考勤机结果"),
+    "clock_says": ("Clock says", "考勤机判定"),
+    "cctool_says": ("Rules say", "制度判定"),
+    "cctool_findings": ("Findings", "发现"),
     "absent_days": ("Absent days", "旷工天数"),
     "leave_days": ("Leave days", "请假天数"),
     "performance_bonus_stopped": ("Performance bonus stopped", "停发绩效奖金"),
@@ -81,6 +90,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "cph": ("CPH", "CPH"),
     "cph_basis": ("CPH basis", "CPH口径"),
     "success_rate": ("Success rate", "成功率"),
+    "talk_s": ("Talk time (s)", "通话时长(秒)"),
+    "aht_s": ("AHT (s)", "平均处理时长(秒)"),
+    "offered": ("Offered", "呼入量"),
+    "answered": ("Answered", "接听量"),
+    "abandoned": ("Abandoned", "放弃量"),
+    "abandon_rate": ("Abandon rate", "放弃率"),
     "calls": ("Calls", "呼叫数"),
     "connected": ("Connected", "接通数"),
     "successes": ("Successes", "成功数"),
@@ -147,6 +162,50 @@ LABELS: dict[str, tuple[str, str]] = {
     "success_met_count": ("Success rate met (agents)", "成功率达标人数"),
     "targets_met_count": ("All targets met (agents)", "全部达标人数"),
     "targets_met_share": ("Share meeting all targets", "达标率"),
+    "request_ids": ("Leave requests", "请假单号"),
+    "start_count": ("Start of month", "期初人数"),
+    "end_count": ("End of month", "期末人数"),
+    "to_team": ("To team", "调入班组"),
+    "with_agent_id": ("Swapped with", "调班对象"),
+    "exam_date": ("Exam date", "考试日期"),
+    "score": ("Exam score", "考试成绩"),
+    "exam_score": ("Exam score", "考试成绩"),
+    "exam_taken": ("Exam taken by the deadline", "按期考试"),
+    "not_applicable": ("n/a", "不适用"),
+    "lang": ("Language", "语言"),
+    "period_type": ("Period kind", "期间类型"),
+    "split_by": ("Split by", "拆分方式"),
+    "encrypted": ("Encrypted", "加密"),
+    "as_of": ("As of", "截止时间"),
+    "pending_shifts": ("Pending shifts", "未判定班次"),
+    "partial": ("Partial", "部分报告"),
+}
+
+# Texts of charts and the Run sheet (keys as the code names them).
+TEXTS: dict[str, tuple[str, str]] = {
+    "attendance_rate_chart": ("Attendance rate per team", "各班组出勤率"),
+    "earned_grades_chart": ("Earned grades", "评定级别"),
+    "cph_trend_chart": ("CPH per team", "各班组CPH"),
+    "team_axis": ("Team", "班组"),
+    "date_axis": ("Date", "日期"),
+    "agents_axis": ("Agents", "坐席数"),
+    "cph_axis": ("CPH", "CPH"),
+    "rate_axis": ("Attendance rate", "出勤率"),
+    "cph_suffix": ("CPH", "CPH"),
+    "success_suffix": ("success rate", "成功率"),
+    "centre": ("Centre", "全中心"),
+    # Run sheet keys
+    "tool": ("tool", "工具"),
+    "command": ("command", "命令"),
+    "period": ("period", "期间"),
+    "run at": ("run at", "运行时间"),
+    "rules file": ("rules file", "规则文件"),
+    "rules SHA-256": ("rules SHA-256", "规则文件SHA-256"),
+    "errors": ("errors", "错误数"),
+    "warnings": ("warnings", "警告数"),
+    "option": ("option", "选项"),
+    "input": ("input", "输入"),
+    "rows": ("rows", "行数"),
 }
 
 KIND_LABELS = {
@@ -161,6 +220,7 @@ KIND_LABELS = {
     "false_leave": ("false leave", "虚假请假"),
     "swap_limit_exceeded": ("swap limit exceeded", "调班超限"),
     "training_ended": ("training ended", "终止培训"),
+    "correction_over_cap": ("punch corrections over the cap", "补卡超限"),
     "performance_bonus_stopped": ("performance bonus stopped", "停发绩效奖金"),
     "performance_pay_zero": ("performance pay zero", "绩效为零"),
     "all_bonus_zero": ("all bonuses zero", "扣除所有奖金"),
@@ -178,3 +238,20 @@ def label(column: str, lang: str) -> str:
 
 def sheet_name(name: str, lang: str) -> str:
     return SHEETS.get(name, name) if lang == "zh" else name
+
+
+def text_of(key: str, lang: str) -> str:
+    """A chart or Run-sheet text by its key (the key itself when it has no entry)."""
+    pair = TEXTS.get(key)
+    if pair is None:
+        return key
+    return pair[1] if lang == "zh" else pair[0]
+
+
+TABLES = {"roster": "花名册", "schedule": "排班表", "punches": "签到记录", "leave": "请假单", "calls": "通话记录",
+          "kpi": "月度绩效", "excusals": "免责", "swaps": "调班", "previous_roster": "上月花名册", "exams": "考试成绩"}
+
+
+def sheet_name_of_table(table: str, lang: str) -> str:
+    """An input table's name as the Run sheet shows it (DATA.md names; the Chinese of the exports)."""
+    return TABLES.get(table, table) if lang == "zh" else table

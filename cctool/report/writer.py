@@ -35,9 +35,17 @@ import xlsxwriter
 from cctool import __version__
 from cctool.errors import Issue, OutputError
 from cctool.report.files import Output, atomic_write, commit, text_output  # noqa: F401  (atomic_write: public name)
-from cctool.report.labels import label, sheet_name
+from cctool.report.labels import label, sheet_name, sheet_name_of_table, text_of
+from cctool.report.localise import NOT_APPLICABLE, localise_frame, yes_text
+from cctool.report.phrases import localise
 
 MAX_WIDTH = 60
+WRAP_WIDTH = 70  # long texts (explanations, reasons) wrap at this width instead of being cut off
+LINE_HEIGHT = 15.0  # points per wrapped line (Excel's default row height for 11-point Calibri)
+MAX_ROW_HEIGHT = 409.0  # Excel's limit
+# Columns holding dates, or date-times for half days (DATA.md leave `start`/`end`): a midnight there is a
+# whole day and shows as a date; elsewhere (a sign-in at 00:00:00) it keeps its time.
+DAY_OR_TIME = frozenset({"start", "end"})
 
 
 @dataclass
@@ -70,6 +78,9 @@ class Sheet:
     money: tuple[str, ...] = ()  # Decimal columns
     note: str | None = None  # one line above the table
     chart: dict | None = None  # {"type": "column", "categories": col, "series": [cols], "title": str}
+    # chart keys beyond those: "percent": True (value axis 0-based, in %), "target": col (drawn as a line),
+    # "date_axis": True (categories are dates), "x_title" / "y_title": canonical labels of the axes
+    not_applicable: tuple[str, ...] = ()  # numeric columns whose gaps read "n/a" (the measure does not apply)
 
 
 @functools.lru_cache(maxsize=65536)  # names, teams and kinds repeat down a column
@@ -85,6 +96,9 @@ class _Formats:
                                        "valign": "top"})
         self.date = book.add_format({"num_format": "yyyy-mm-dd"})
         self.datetime = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        self.datetime_minutes = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        self.not_applicable = book.add_format({"align": "right", "font_color": "#808080"})
         self.number = book.add_format({"num_format": "0.##"})
         self.integer = book.add_format({"num_format": "0"})
         self.percent = book.add_format({"num_format": "0.0%"})
@@ -139,6 +153,7 @@ class _Column:
     present: np.ndarray  # bool: this row has a cell in this column
     width: int = 0  # minimum column width for this kind of value
     texts: list[str] | None = None  # text columns: the plain texts ("" for no cell)
+    chart_mask: np.ndarray | None = None  # number columns with "n/a" cells: the rows holding a number
 
     def chart_cache(self) -> list:
         """The values as XlsxWriter caches them in a chart that refers to them (it reads them from the
@@ -146,7 +161,8 @@ class _Column:
         if self.texts is not None:
             return [t if t else None for t in self.texts]
         if self.kind == "number":
-            return [f"{float(v):.16g}" if p else None for v, p in zip(self.values.tolist(), self.present.tolist())]
+            mask = self.present if self.chart_mask is None else self.chart_mask
+            return [f"{float(v):.16g}" if p else None for v, p in zip(self.values.tolist(), mask.tolist())]
         return [None] * len(self.values)
 
 
@@ -221,7 +237,7 @@ def _text_values(series: pd.Series) -> list[str]:
     return list(map(str, text.tolist()))
 
 
-def _text_column(series: pd.Series) -> _Column:
+def _text_column(series: pd.Series, xf: int | None = None) -> _Column:
     values = _text_values(series)
     lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
     if len(values) and lengths.max() > EXCEL_MAX_TEXT // 2:  # may be over the limit in UTF-16 units
@@ -229,7 +245,25 @@ def _text_column(series: pd.Series) -> _Column:
             values[i] = _truncate(values[i])
     present = lengths > 0
     text = np.array(_xml_texts(values), dtype=object)
-    return _Column("text", '" t="inlineStr"><is><t xml:space="preserve">', "</t></is></c>", text, present, texts=values)
+    style = f' s="{xf}"' if xf is not None else ""
+    return _Column("text", f'"{style} t="inlineStr"><is><t xml:space="preserve">', "</t></is></c>", text, present,
+                   texts=values)
+
+
+def _with_not_applicable(column: _Column, text: str, xf: int) -> _Column:
+    """Cells where the measure does not apply (no value) say so in text instead of staying blank or 0;
+    charts skip them (XlsxWriter's cache leaves text out of a number series)."""
+    missing = ~column.present
+    if not missing.any():
+        return column
+    mid = np.full(len(missing), column.mid, dtype=object)
+    end = np.full(len(missing), column.end, dtype=object)
+    values = column.values.copy()
+    mid[missing] = f'" s="{xf}" t="inlineStr"><is><t xml:space="preserve">'
+    end[missing] = "</t></is></c>"
+    values[missing] = _xml_texts([text])[0]
+    return _Column(column.kind, mid, end, values, np.ones(len(missing), dtype=bool), column.width,
+                   chart_mask=column.present)
 
 
 def _encode_column(series: pd.Series, name: str, sheet: Sheet, fmt: "_Formats") -> _Column:
@@ -242,9 +276,17 @@ def _encode_column(series: pd.Series, name: str, sheet: Sheet, fmt: "_Formats") 
         return _Column("bool", '" t="b"><v>', "</v></c>", np.where(flags, "1", "0").astype(object), present)
     if pd.api.types.is_datetime64_any_dtype(series):
         values = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) is not None else series
-        is_date = bool((values.dropna() == values.dropna().dt.normalize()).all())
-        cell_format = fmt.date if is_date else fmt.datetime
-        return _number_column(_excel_serial(values), fmt.xf(cell_format), 12 if is_date else 20)
+        known = values.dropna()
+        is_date = bool((known == known.dt.normalize()).all())
+        # seconds only where they matter (a sign-in at 08:11:04 is late by its seconds; a shift start is not)
+        to_minute = bool((known == known.dt.floor("min")).all())
+        cell_format = fmt.date if is_date else (fmt.datetime_minutes if to_minute else fmt.datetime)
+        column = _number_column(_excel_serial(values), fmt.xf(cell_format), 12 if is_date else (17 if to_minute else 20))
+        if not is_date and name in DAY_OR_TIME:  # leave from 2026-07-01 to 2026-07-03 12:00: whole days as dates
+            midnight = (values == values.dt.normalize()).to_numpy()
+            if midnight.any():
+                column.mid = np.where(midnight, f'" s="{fmt.xf(fmt.date)}"><v>', column.mid).astype(object)
+        return column
     if pd.api.types.is_integer_dtype(series):
         present = series.notna().to_numpy()
         ints = series.to_numpy(dtype="int64", na_value=0)
@@ -257,7 +299,8 @@ def _encode_column(series: pd.Series, name: str, sheet: Sheet, fmt: "_Formats") 
     return _text_column(series)
 
 
-def _data_rows(frame: pd.DataFrame, columns: list[_Column], first_row: int) -> _SheetRows | None:
+def _data_rows(frame: pd.DataFrame, columns: list[_Column], first_row: int,
+               heights: np.ndarray | None = None) -> _SheetRows | None:
     """`<row>` elements for the frame's rows from sheet row `first_row` (0-based) down; rows without
     a cell are left out, as XlsxWriter leaves them out."""
     n, k = len(frame), len(columns)
@@ -271,6 +314,10 @@ def _data_rows(frame: pd.DataFrame, columns: list[_Column], first_row: int) -> _
     pieces[:, 0] = '<row r="'
     pieces[:, 1] = row_numbers
     pieces[:, 2] = '">'
+    if heights is not None:  # rows with wrapped text: their height in points
+        tall = heights > LINE_HEIGHT
+        pieces[tall, 2] = np.char.add(np.char.add('" ht="', heights[tall].astype(str)), '" customHeight="1">') \
+            .astype(object)
     pieces[:, -1] = "</row>"
     any_cell = np.zeros(n, dtype=bool)
     last_col = 0
@@ -295,26 +342,40 @@ def _data_rows(frame: pd.DataFrame, columns: list[_Column], first_row: int) -> _
     return _SheetRows("".join(pieces.ravel().tolist()).encode("utf-8"), last_row, last_col)
 
 
+def _wrapped_lines(texts: list[str], width: int) -> np.ndarray:
+    """How many lines each text takes when wrapped at `width` characters (East Asian characters are two)."""
+    widths = np.fromiter((_display_width(t) for t in texts), dtype=np.int64, count=len(texts))
+    return np.maximum(1, -(-widths // max(1, width - 2)))
+
+
 def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, lang: str, fmt: _Formats) -> tuple[int, _SheetRows | None]:
     """Lay the sheet out with XlsxWriter; give its index and its data rows, to inject after close."""
     ws = book.add_worksheet(sheet_name(sheet.name, lang))
-    frame = sheet.frame
+    frame = localise_frame(sheet.frame, lang)
     top = 0
     if sheet.note:
-        ws.write_string(0, 0, sheet.note, fmt.note)
+        ws.write_string(0, 0, localise(sheet.note, lang), fmt.note)
         top = 1
     headers = [label(c, lang) for c in frame.columns]
     for j, h in enumerate(headers):
         ws.write_string(top, j, h, fmt.header)
     widths = [min(MAX_WIDTH, max(8, _display_width(h) + 2)) for h in headers]
     columns = []
+    lines = np.ones(len(frame), dtype=np.int64)
     for j, name in enumerate(frame.columns):
         column = _encode_column(frame.iloc[:, j], name, sheet, fmt)
+        if column.texts is not None and column.texts:
+            longest = max(_display_width(v) for v in column.texts[:2000])
+            if longest > MAX_WIDTH:  # a long text column (explanation, reason) wraps instead of being cut off
+                column = _text_column(frame.iloc[:, j], fmt.xf(fmt.wrap))
+                widths[j] = WRAP_WIDTH
+                lines = np.maximum(lines, _wrapped_lines(column.texts, WRAP_WIDTH))
+            else:
+                widths[j] = min(MAX_WIDTH, max(widths[j], longest + 2))
+        if name in sheet.not_applicable and column.kind == "number":
+            column = _with_not_applicable(column, NOT_APPLICABLE.get(lang, "n/a"), fmt.xf(fmt.not_applicable))
         columns.append(column)
         widths[j] = max(widths[j], column.width)
-        sample = column.texts[:2000] if column.texts else None
-        if sample:
-            widths[j] = min(MAX_WIDTH, max(widths[j], max(_display_width(v) for v in sample) + 2))
     for j, w in enumerate(widths):
         ws.set_column(j, j, w)
     n = len(frame)
@@ -325,10 +386,12 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, lang: str, fmt: _Forma
         col = list(frame.columns).index(sheet.highlight)
         letter = xlsxwriter.utility.xl_col_to_name(col)
         ws.conditional_format(top + 1, 0, top + n, len(frame.columns) - 1,
-                              {"type": "formula", "criteria": f"=${letter}{top + 2}=TRUE", "format": fmt.highlight})
-    if sheet.chart and n:
+                              {"type": "formula", "criteria": f'=${letter}{top + 2}="{yes_text(lang)}"',
+                               "format": fmt.highlight})
+    if sheet.chart and n and sheet.chart.get("series"):  # no series to draw (e.g. no CPH anywhere): no chart
         _add_chart(book, ws, sheet, top, lang, headers, columns)
-    return ws.index, _data_rows(frame, columns, top + 1)
+    heights = np.minimum(lines * LINE_HEIGHT, MAX_ROW_HEIGHT) if (lines > 1).any() else None
+    return ws.index, _data_rows(frame, columns, top + 1, heights)
 
 
 def _add_chart(book, ws, sheet: Sheet, top: int, lang: str, headers: list[str], columns: list[_Column]) -> None:
@@ -338,9 +401,9 @@ def _add_chart(book, ws, sheet: Sheet, top: int, lang: str, headers: list[str], 
     name = sheet_name(sheet.name, lang)
     chart = book.add_chart({"type": spec.get("type", "column")})
     cat = cols.index(spec["categories"])
-    for series in spec["series"]:
-        j = cols.index(series)
-        chart.add_series({
+
+    def series_of(j: int) -> dict:
+        return {
             "name": [name, top, j],
             "categories": [name, top + 1, cat, top + n, cat],
             "values": [name, top + 1, j, top + n, j],
@@ -348,8 +411,26 @@ def _add_chart(book, ws, sheet: Sheet, top: int, lang: str, headers: list[str], 
             # (numCache/strCache) it would otherwise read from the cells it wrote.
             "name_data": [headers[j]], "categories_data": columns[cat].chart_cache(),
             "values_data": columns[j].chart_cache(),
-        })
-    chart.set_title({"name": spec.get("title", "")})
+        }
+
+    for series in spec["series"]:
+        chart.add_series(series_of(cols.index(series)))
+    if spec.get("target"):  # the target as a line across the bars (e.g. ATT-TEAM-TARGET's 95 %)
+        target = book.add_chart({"type": "line"})
+        target.add_series({**series_of(cols.index(spec["target"])), "line": {"color": "#C00000", "dash_type": "dash"},
+                           "marker": {"type": "none"}})
+        chart.combine(target)
+    chart.set_title({"name": localise(spec.get("title", ""), lang)})
+    value_axis = {"name": text_of(spec["y_title"], lang)} if spec.get("y_title") else {}
+    if spec.get("percent"):
+        value_axis.update({"min": 0, "num_format": "0%"})
+    chart.set_y_axis(value_axis)
+    category_axis = {"name": text_of(spec["x_title"], lang)} if spec.get("x_title") else {}
+    if spec.get("date_axis"):
+        category_axis.update({"date_axis": True, "num_format": "mm-dd", "major_unit": 1 if n <= 10 else 7,
+                              "major_unit_type": "days"})
+    chart.set_x_axis(category_axis)
+    chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 720, "height": 400})
     ws.insert_chart(top + 1, len(cols) + 1, chart)
 
@@ -363,20 +444,27 @@ def issues_frame(issues: list[Issue]) -> pd.DataFrame:
     return frame
 
 
-def run_frame(run: RunInfo, issues: list[Issue]) -> pd.DataFrame:
+def run_frame(run: RunInfo, issues: list[Issue], lang: str = "en") -> pd.DataFrame:
+    def t(key: str) -> str:
+        return text_of(key, lang)
+
+    def v(value: str) -> str:  # option values such as "week" or "zh"
+        return localise(value, lang)
+
     rows = [
-        ("tool", f"cctool {__version__}"),
-        ("command", run.command),
-        ("period", run.period),
-        ("run at", run.started_at.isoformat(timespec="seconds")),
-        ("rules file", run.rules_path),
-        ("rules SHA-256", run.rules_sha256),
-        ("errors", str(sum(1 for i in issues if i.severity == "error"))),
-        ("warnings", str(sum(1 for i in issues if i.severity != "error"))),
+        (t("tool"), f"cctool {__version__}"),
+        (t("command"), run.command),
+        (t("period"), run.period),
+        (t("run at"), run.started_at.isoformat(timespec="seconds")),
+        (t("rules file"), run.rules_path),
+        (t("rules SHA-256"), run.rules_sha256),
+        (t("errors"), str(sum(1 for i in issues if i.severity == "error"))),
+        (t("warnings"), str(sum(1 for i in issues if i.severity != "error"))),
     ]
-    rows += [(f"option {k}", v) for k, v in run.options.items()]
+    rows += [(f"{t('option')} {label(k, lang) if lang == 'zh' else k}", v(val)) for k, val in run.options.items()]
     for rec in run.inputs:
-        rows.append((f"input {rec.name}", f"{rec.path} | rows {rec.rows} | SHA-256 {rec.sha256}"))
+        rows.append((f"{t('input')} {sheet_name_of_table(rec.name, lang)}",
+                     f"{rec.path} | {t('rows')} {rec.rows} | SHA-256 {rec.sha256}"))
     return pd.DataFrame(rows, columns=["item", "value"])
 
 
@@ -393,7 +481,7 @@ def workbook_output(path: Path, sheets: list[Sheet], run: RunInfo, issues: list[
         fmt = _Formats(book)
         rows = [_write_sheet(book, sheet, lang, fmt) for sheet in sheets]
         rows.append(_write_sheet(book, Sheet("Errors", issues_frame(issues)), lang, fmt))
-        rows.append(_write_sheet(book, Sheet("Run", run_frame(run, issues)), lang, fmt))
+        rows.append(_write_sheet(book, Sheet("Run", run_frame(run, issues, lang)), lang, fmt))
         book.close()
         # XlsxWriter names worksheet files by position (packager._write_worksheet_files; no chartsheets here).
         _inject_rows(layout, tmp, {f"xl/worksheets/sheet{index + 1}.xml": data for index, data in rows if data})

@@ -136,6 +136,14 @@ class PunchPairing(Strict):
     after_minutes: int = Field(ge=0, le=720)
 
 
+class Corrections(Strict):
+    """ATT-CORRECTION: punch corrections (补卡) allowed per person per month; each one over
+    the cap is a finding. Absent from the rules file = no cap (corrections are only counted)."""
+
+    rule_id: str = RuleId
+    max_per_month: int = Field(ge=0)
+
+
 # How grave each attendance kind is: a longer delay never gives a milder kind.
 SEVERITY = {"late": 0, "early_leave": 0, "absent_half_day": 1, "absent_full_day": 2}
 CONSEQUENCE_SEVERITY = {"performance_pay_zero": 0, "all_bonus_zero": 1, "wage_withheld": 2}
@@ -170,6 +178,7 @@ class Attendance(Strict):
     training: Training
     punch_pairing: PunchPairing
     feed_gap: FeedGap = Field(default_factory=FeedGap)
+    corrections: Corrections | None = None
 
     @field_validator("late")
     @classmethod
@@ -317,6 +326,9 @@ class Grading(Strict):
     promotion_approval: PromotionApproval
     management_note: ManagementNote
     metrics: Metrics
+    # A call log without a `success` column: "refuse" stops the run naming the field to map;
+    # "grade_other_criteria" grades on the criteria the log allows (success_rate is not evaluated).
+    calls_without_success: Literal["refuse", "grade_other_criteria"] = "refuse"
 
 
 # ----------------------------------------------------------------------------- pay
@@ -424,6 +436,34 @@ class Pay(Strict):
     confidential: Confidential
 
 
+# ----------------------------------------------------------------------------- reporting duties
+
+class DailyReport(Strict):
+    """RPT-DAILY: yesterday's operating metrics to the director before 10:00 (daily-brief)."""
+
+    rule_id: str = Field("RPT-DAILY", pattern=RULE_ID)
+
+
+class KpiReport(Strict):
+    """RPT-KPI: KPI attainment per agent and team, daily / weekly / monthly; the headcount sheet."""
+
+    rule_id: str = Field("RPT-KPI", pattern=RULE_ID)
+
+
+class MonthlyExam(Strict):
+    """RPT-EXAM: the monthly exam, taken by `by_day` of the month, is part of the monthly assessment."""
+
+    rule_id: str = Field("RPT-EXAM", pattern=RULE_ID)
+    by_day: int = Field(25, ge=1, le=31)
+
+
+class Reports(Strict):
+    # Defaults are the manual's, so a rules file written before this section still loads.
+    daily: DailyReport = Field(default_factory=DailyReport)
+    kpi: KpiReport = Field(default_factory=KpiReport)
+    exam: MonthlyExam = Field(default_factory=MonthlyExam)
+
+
 # ----------------------------------------------------------------------------- limits
 
 class Plausible(Strict):
@@ -473,9 +513,208 @@ class Limits(Strict):
 
 # ----------------------------------------------------------------------------- whole file
 
+MAPPED_TABLES = ("roster", "schedule", "punches", "leave", "calls", "kpi", "excusals", "swaps")
+TableName = Literal["roster", "schedule", "punches", "leave", "calls", "kpi", "excusals", "swaps", "exams"]
+NAMED_FORMATS = ("dayfirst", "monthfirst", "epoch_ms", "duration")
+# Which formats suit which column kinds (cctool.io.tables): a format the field cannot use is a
+# rules error, not a run that reads every row as unreadable.
+_DATE_KINDS = {"date", "datetime", "date_or_datetime", "datetime_or_time", "month"}
+_FORMAT_KINDS = {"dayfirst": _DATE_KINDS, "monthfirst": _DATE_KINDS, "epoch_ms": _DATE_KINDS,
+                 "duration": {"float", "int", "time"}}
+_STRPTIME_KINDS = _DATE_KINDS | {"time"}
+
+
+def _source_text(value, what: str) -> str:
+    """A header or a source value as written. YAML reads `On`, `Yes`, `1` as booleans or numbers;
+    a number is taken as its text, a boolean key must be quoted (its spelling is lost)."""
+    if isinstance(value, bool):
+        raise ValueError(f"{what} {value!r} was read by YAML as a yes/no; put it in quotes")
+    if isinstance(value, (int, float)):
+        return str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{what} must be non-empty text")
+    return value.strip()
+
+
+class FieldMap(Strict):
+    """How one canonical field is read from a source file (README "Column mapping").
+
+    `from` names a header, `join` several (joined with one space before parsing); `values`
+    maps source values (exact after trimming, case-insensitive) to the field's values;
+    `format` is a strptime pattern or one of NAMED_FORMATS; `none` lists source values that
+    mean blank; `timezone` (epoch_ms only) is the zone the centre's clock shows."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: str | None = Field(default=None, alias="from")
+    join: list[str] | None = Field(default=None, min_length=2)
+    values: dict[str, str | bool | int | float] | None = Field(default=None, min_length=1)
+    format: str | None = None
+    none: list[str] = Field(default_factory=list)
+    timezone: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_header(cls, data):
+        if isinstance(data, (str, int, float)) and not isinstance(data, bool):
+            return {"from": data}  # `agent_id: Agent` means `agent_id: {from: Agent}`
+        return data
+
+    @field_validator("from_", mode="before")
+    @classmethod
+    def _header(cls, v):
+        return None if v is None else _source_text(v, "header")
+
+    @field_validator("join", mode="before")
+    @classmethod
+    def _headers(cls, v):
+        return None if v is None else [_source_text(h, "header") for h in v] if isinstance(v, list) else v
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _value_keys(cls, v):
+        if not isinstance(v, dict):
+            return v
+        keys = [_source_text(k, "source value") for k in v]
+        folded = [k.casefold() for k in keys]
+        dup = sorted({k for k in folded if folded.count(k) > 1})
+        if dup:
+            raise ValueError(f"source value(s) listed twice (case does not count): {', '.join(dup)}")
+        return dict(zip(keys, v.values()))
+
+    @field_validator("none", mode="before")
+    @classmethod
+    def _none_words(cls, v):
+        return [_source_text(w, "none value") for w in v] if isinstance(v, list) else v
+
+    @field_validator("format")
+    @classmethod
+    def _format(cls, v):
+        if v is not None and v not in NAMED_FORMATS and "%" not in v:
+            raise ValueError(f"format must be a strptime pattern such as '%d/%m/%Y %H:%M:%S' "
+                             f"or one of {', '.join(NAMED_FORMATS)}")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, v):
+        if v is not None:
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+            try:
+                ZoneInfo(v)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {v!r} (use an IANA name such as Asia/Shanghai)") from None
+        return v
+
+    @model_validator(mode="after")
+    def _one_source(self):
+        if (self.from_ is None) == (self.join is None):
+            raise ValueError("give exactly one of `from` (a header) or `join` (a list of headers)")
+        if self.timezone is not None and self.format != "epoch_ms":
+            raise ValueError("timezone applies to format: epoch_ms only")
+        return self
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return (self.from_,) if self.from_ is not None else tuple(self.join or ())
+
+    def describe(self) -> str:
+        text = f"from {self.from_}" if self.from_ is not None else "join " + " + ".join(self.join or ())
+        if self.format:
+            text += f"; format {self.format}" + (f" ({self.timezone})" if self.timezone else "")
+        if self.values:
+            text += "; values " + ", ".join(f"{k} → {str(v).lower() if isinstance(v, bool) else v}"
+                                            for k, v in self.values.items())
+        if self.none:
+            text += "; blank when " + ", ".join(self.none)
+        return text
+
+    def check_field(self, table: str, field: str) -> None:
+        """Raise ValueError when this mapping cannot feed `field` of `table` (kinds from io.tables)."""
+        from cctool.io.tables import TABLES  # pure data; imported late to keep the model light
+
+        kind, choices = _field_kind(TABLES, table, field)
+        if self.format is not None:
+            allowed = _FORMAT_KINDS.get(self.format, _STRPTIME_KINDS)
+            if kind not in allowed:
+                raise ValueError(f"format {self.format!r} does not apply to {field} ({kind} values)")
+        for source, target in (self.values or {}).items():
+            _check_target(field, kind, choices, source, target)
+
+
+def mappable_fields(table: str) -> list[str]:
+    """The canonical fields a rules file may map for a table (punches: paired and raw events)."""
+    from cctool.io.tables import TABLES
+
+    names = [c.name for c in TABLES[table].columns]
+    if table == "punches":
+        names += [c.name for c in TABLES["punch_events"].columns if c.name not in names]
+    return names
+
+
+def _field_kind(tables, table: str, field: str) -> tuple[str, tuple[str, ...]]:
+    for name in (table, "punch_events") if table == "punches" else (table,):
+        for col in tables[name].columns:
+            if col.name == field:
+                return col.kind, col.choices
+    raise ValueError(f"unknown field {field!r}")
+
+
+def _check_target(field: str, kind: str, choices: tuple[str, ...], source: str, target) -> None:
+    if kind == "bool":
+        if not isinstance(target, bool):
+            raise ValueError(f"values.{source}: {field} takes true or false, got {target!r}")
+    elif kind == "enum":
+        if str(target) not in choices:
+            raise ValueError(f"values.{source}: {field} takes one of {', '.join(choices)}, got {target!r}")
+    elif isinstance(target, bool):
+        raise ValueError(f"values.{source}: {field} does not take true/false, got {target!r}")
+
+
 class Columns(Strict):
-    aliases: dict[Literal["roster", "schedule", "punches", "leave", "calls", "kpi", "excusals", "swaps"],
-                  dict[str, list[str]]] = Field(default_factory=dict)
+    """`aliases`: extra header names per field. One key per table maps its fields (FieldMap)."""
+
+    aliases: dict[TableName, dict[str, list[str]]] = Field(default_factory=dict)
+    roster: dict[str, FieldMap] = Field(default_factory=dict)
+    schedule: dict[str, FieldMap] = Field(default_factory=dict)
+    punches: dict[str, FieldMap] = Field(default_factory=dict)
+    leave: dict[str, FieldMap] = Field(default_factory=dict)
+    calls: dict[str, FieldMap] = Field(default_factory=dict)
+    kpi: dict[str, FieldMap] = Field(default_factory=dict)
+    excusals: dict[str, FieldMap] = Field(default_factory=dict)
+    swaps: dict[str, FieldMap] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_fields(self):
+        problems = []
+        for table in MAPPED_TABLES:
+            fields = mappable_fields(table)
+            for field, fmap in getattr(self, table).items():
+                if field not in fields:
+                    problems.append(f"columns.{table}.{field}: unknown field; {table} has {', '.join(fields)}")
+                    continue
+                try:
+                    fmap.check_field(table, field)
+                except ValueError as exc:
+                    problems.append(f"columns.{table}.{field}: {exc}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def mapping(self, table: str) -> dict[str, FieldMap]:
+        return dict(getattr(self, table, {}) or {})
+
+    def mapping_rows(self) -> list[tuple[str, str]]:
+        """(YAML path, how the field is read) for every mapped field and every alias list."""
+        rows = []
+        for table in MAPPED_TABLES:
+            for field, fmap in getattr(self, table).items():
+                rows.append((f"columns.{table}.{field}", fmap.describe()))
+        for table, fields in self.aliases.items():
+            for field, names in fields.items():
+                rows.append((f"columns.aliases.{table}.{field}", "also headed " + ", ".join(names)))
+        return rows
 
 
 class CoverageLimits(Strict):
@@ -485,15 +724,26 @@ class CoverageLimits(Strict):
     max_unreadable_share: float = Field(default=0.2, ge=0, le=1)
 
 
+class Exports(Strict):
+    """How the product exports' own units read (docs/EXPORTS.md): a leave length in hours
+    (DingTalk 时长 `7.5小时`) is days × `hours_per_day`; a 上午 (AM) half day ends and a 下午
+    (PM) half day starts at `half_day_split`."""
+
+    hours_per_day: float = Field(default=8.0, gt=0, le=24)
+    half_day_split: str = Field(default="12:00", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
+
+
 class Rules(Strict):
     version: Literal[1]
     centre: str = ""
     columns: Columns = Field(default_factory=Columns)
+    exports: Exports = Field(default_factory=Exports)
     attendance: Attendance
     leave: Leave
     grading: Grading
     pay: Pay
     coverage: CoverageLimits = Field(default_factory=CoverageLimits)
+    reports: Reports = Field(default_factory=Reports)
     limits: Limits = Field(default_factory=Limits)
 
     def rule_table(self) -> list[tuple[str, str, str]]:

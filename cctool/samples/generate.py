@@ -85,6 +85,7 @@ class Centre:
     kpi: pd.DataFrame
     excusals: pd.DataFrame
     swaps: pd.DataFrame
+    exams: pd.DataFrame | None = None  # RPT-EXAM: the monthly exam
     # generation parameters and per-agent call skills, so calls can be streamed later
     meta: dict = field(default_factory=dict, repr=False)
 
@@ -627,6 +628,39 @@ def _build_kpi(roster, info, days, rng):
     })
 
 
+def _build_exams(roster, info, days, seed: int, by_day: int = 25):
+    """One exam per agent and month, mostly by the 25th (RPT-EXAM); a few late and a few missing.
+    Its own random stream, so adding exams leaves every other table as it was."""
+    rng = np.random.default_rng([seed, 2])
+    months = np.unique(days.astype("datetime64[M]"))
+    agents = np.flatnonzero(info["is_agent"])
+    hire = roster["hire_date"].to_numpy().astype("datetime64[D]")
+    exit_ = roster["exit_date"].to_numpy().astype("datetime64[D]")
+    grades = roster["grade"].to_numpy()
+    z = info["z"]
+    rows = []
+    for m in months:
+        m0 = m.astype("datetime64[D]")
+        deadline = m0 + (by_day - 1)
+        draw = rng.random(len(agents))
+        day = rng.integers(5, by_day, len(agents))  # 5th..24th of the month
+        noise = rng.normal(0.0, 4.0, len(agents))
+        for a, u, d, eps in zip(agents, draw, day, noise):
+            if hire[a] > deadline or (not np.isnat(exit_[a]) and exit_[a] <= deadline):
+                continue
+            if u < 0.04:  # no exam this month
+                continue
+            when = m0 + (by_day + 2 if u < 0.08 else int(d)) - 1  # a few sit it after the deadline
+            score = float(np.clip(_level("kpi", grades[a], z[a]) - 8.0 + eps, 0.0, 100.0))
+            rows.append((info["ids"][a], str(m), when, round(score, 1)))
+    return pd.DataFrame({
+        "agent_id": pd.array([r[0] for r in rows], dtype="str"),
+        "month": pd.array([r[1] for r in rows], dtype="str"),
+        "exam_date": pd.to_datetime(np.array([r[2] for r in rows], dtype="datetime64[D]")),
+        "score": np.array([r[3] for r in rows], dtype=float),
+    })
+
+
 # --------------------------------------------------------------------------- calls
 
 def _call_plan(centre: Centre, calls_per_hour: float | None = None) -> dict:
@@ -800,6 +834,7 @@ def generate_centre(agents: int, start: str, months: int, seed: int, *, calls: b
     leave = _leave_frame_from(recs)
     swaps = _build_swaps(roster, info, sch, days, rng)
     kpi = _build_kpi(roster, info, days, rng)
+    exams = _build_exams(roster, info, days, int(seed))
 
     persons, work = sch["persons"], sch["work"]
     pi, di = np.nonzero(work)
@@ -826,7 +861,7 @@ def generate_centre(agents: int, start: str, months: int, seed: int, *, calls: b
     meta = dict(seed=int(seed), start=start, months=int(months), calls_per_hour=float(calls_per_hour),
                 days=days, skill=skill)
     centre = Centre(roster=roster, schedule=schedule, punches=punches, leave=leave, calls=None,
-                    kpi=kpi, excusals=excusals, swaps=swaps, meta=meta)
+                    kpi=kpi, excusals=excusals, swaps=swaps, exams=exams, meta=meta)
     if calls:
         centre.calls = _calls_frame(centre)
     return centre
@@ -852,7 +887,7 @@ def _leave_frame_from(recs: list[dict]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- writing
 
 DATE_COLUMNS = {"roster": ("hire_date", "exit_date"), "schedule": ("date",), "punches": ("date",),
-                "kpi": (), "excusals": ("date",), "swaps": ("date",), "leave": ()}
+                "kpi": (), "excusals": ("date",), "swaps": ("date",), "leave": (), "exams": ("exam_date",)}
 DATETIME_COLUMNS = {"punches": ("sign_in", "sign_out"), "leave": ("start", "end")}
 
 
@@ -967,6 +1002,8 @@ def write_centre(centre: Centre, out_dir: Path, *, calls_format: str = "csv",
     paths: dict[str, Path] = {}
     tables = {"roster": centre.roster, "schedule": centre.schedule, "punches": centre.punches,
               "leave": centre.leave, "kpi": centre.kpi, "excusals": centre.excusals, "swaps": centre.swaps}
+    if centre.exams is not None:
+        tables["exams"] = centre.exams
     for name, df in tables.items():
         for col in df.columns:  # stay inside the data contract
             TABLES[name].column(col)

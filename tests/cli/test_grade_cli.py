@@ -142,5 +142,9 @@ def test_bad_call_log_exits_3_without_a_report(sample, tmp_path):
     result = runner.invoke(app, ["grade-agents", "--quarter", "2026Q3", "--roster", str(paths["roster"]),
                                  "--calls", str(bad), "--kpi", str(paths["kpi"]), "--out", str(tmp_path / "g.xlsx")])
     assert result.exit_code == 3
-    assert "missing required column(s): connected, success" in result.output
+    text = " ".join(result.output.split())
+    assert "missing required column(s): connected" in text
+    # the message names the missing success field and the two ways out
+    assert "missing required column: success" in text and "columns.calls.success: {from:" in text
+    assert "grading.calls_without_success: grade_other_criteria" in text
     assert "Traceback" not in result.output and not (tmp_path / "g.xlsx").exists()

@@ -66,7 +66,12 @@ def test_week_workbook_sheets_chart_and_ranked_teams(week_report):
     dates = [r[0].strftime("%m-%d") for r in book["Trend"].iter_rows(min_row=3, values_only=True)]
     assert dates == ["07-27", "07-28", "07-29", "07-30", "07-31", "08-01", "08-02"]
     xml = _trend_chart_xml(out / "kpi.xlsx")
-    assert "<c:lineChart>" in xml and xml.count("<c:ser>") == sum(h.endswith(" CPH") for h in trend_header)
+    # CPH does not apply to the CSR team: n/a in its column, left out of the chart; a date axis
+    assert "<c:lineChart>" in xml and xml.count("<c:ser>") == sum(h.endswith(" CPH") and not h.startswith("CSR")
+                                                                  for h in trend_header)
+    assert "<c:dateAx>" in xml
+    csr = trend_header.index("CSR-1 CPH")
+    assert {r[csr] for r in book["Trend"].iter_rows(min_row=3, values_only=True)} == {"n/a"}
     assert "2026-W31" in output and "top team" in output
 
 

@@ -53,7 +53,9 @@ def test_utf8_csv(tmp_path):
     check(per_agent, issues)
     assert per_agent.attrs["mode"] == "fast" and per_agent.attrs["encoding"] == "utf-8"
     assert list(per_agent.columns) == ["agent_id", "calls", "connected", "successes", "amount", "cph_calls",
-                                       "success_base"]
+                                       "success_base", "talk_s", "talk_calls"]
+    # talk time: connected calls' durations (E1: 30 + 200; E2: 100)
+    assert per_agent["talk_s"].tolist() == [230.0, 100.0] and per_agent["talk_calls"].tolist() == [2, 1]
     assert per_agent["cph_calls"].tolist() == [3, 2] and per_agent["success_base"].tolist() == [2, 1]
 
 
@@ -120,7 +122,9 @@ def test_unreadable_values_and_malformed_lines_are_counted_and_reported(tmp_path
     assert "1 call record(s) with blank or unreadable start_time" in by_problem
     assert by_problem["1 call record(s) with blank or unreadable start_time"].value == "'yesterday'"
     assert "1 call record(s) with blank or unreadable connected" in by_problem
-    assert "1 call record(s) with blank agent_id" in by_problem
+    # a call with no agent is not an error: offered and abandoned, in no agent's figures
+    assert not any("agent_id" in p for p in by_problem)
+    assert per_agent.attrs["no_agent_calls"] == 1
     assert per_agent.attrs["rows_read"] == 6
 
 

@@ -69,8 +69,9 @@ def expected(frame: pd.DataFrame) -> dict[str, list]:
         "count": [int(v) for v in frame["count"]],
         "nullable": [None if v is pd.NA else int(v) for v in frame["nullable"]],
         "value": [number(v) for v in frame["value"]],
-        "flag": list(frame["flag"]),
-        "maybe": [None if v is pd.NA else bool(v) for v in frame["maybe"]],
+        # one boolean style everywhere: Yes/No text (是/否 in Chinese), blank when unknown
+        "flag": ["Yes" if v else "No" for v in frame["flag"]],
+        "maybe": [None if v is pd.NA else ("Yes" if v else "No") for v in frame["maybe"]],
         "day": [stamp(v) for v in frame["day"]],
         "stamp": [stamp(v) for v in frame["stamp"]],
         "amount": [number(v) for v in frame["amount"]],
@@ -145,9 +146,12 @@ def test_highlight_autofilter_dimension_and_widths(tmp_path):
     assert ws.auto_filter.ref == f"A2:D{n + 2}"
     assert ws.freeze_panes == "A3"
     ranges = [(str(cf.sqref), [r.formula for r in cf.rules]) for cf in ws.conditional_formatting]
-    assert ranges == [(f"A3:D{n + 2}", [["$D3=TRUE"]])]
-    assert [c.value for c in ws["D"][2:]] == list(frame["attention"])
-    assert ws.column_dimensions["C"].width == pytest.approx(60.7109375)  # widths from the content, capped
+    assert ranges == [(f"A3:D{n + 2}", [['$D3="Yes"']])]
+    assert [c.value for c in ws["D"][2:]] == ["Yes" if v else "No" for v in frame["attention"]]
+    # a text longer than the cap wraps at WRAP_WIDTH, its row as tall as its lines
+    assert ws.column_dimensions["C"].width == pytest.approx(writer.WRAP_WIDTH + 0.7109375)
+    assert ws["C3"].alignment.wrap_text and ws.row_dimensions[3].height == 2 * writer.LINE_HEIGHT
+    assert ws.row_dimensions[4].height is None
     assert ws.column_dimensions["A"].width == pytest.approx(10.7109375)
     xml = sheet_xml(path)["xl/worksheets/sheet1.xml"]
     assert f'<dimension ref="A1:D{n + 2}"/>' in xml
@@ -197,9 +201,9 @@ def test_large_sheet_round_trips_its_row_count(tmp_path):
     ws = openpyxl.load_workbook(path, read_only=True)["Events"]
     rows = list(ws.iter_rows(min_row=3, values_only=True))
     assert len(rows) == n
-    assert rows[0] == ("E000000", dt.datetime(2026, 10, 1), 0.0, 0, True)
+    assert rows[0] == ("E000000", dt.datetime(2026, 10, 1), 0.0, 0, "Yes")
     assert rows[-1] == (f"E{n - 1:06d}", dt.datetime(2026, 10, 1) + dt.timedelta(days=(n - 1) % 31),
-                        (n - 1) / 7, n - 1, (n - 1) % 2 == 0)
+                        (n - 1) / 7, n - 1, "Yes" if (n - 1) % 2 == 0 else "No")
 
 
 def test_long_text_is_cut_to_the_excel_limit(tmp_path):

@@ -342,7 +342,7 @@ def test_write_centre_sample_formats(centre, tmp_path):
     paths = write_centre(centre, tmp_path, calls_format="parquet")
     assert {k: v.name for k, v in paths.items()} == {
         "roster": "roster.xlsx", "schedule": "schedule.csv", "punches": "punches.csv",
-        "leave": "leave.xlsx", "kpi": "kpi.csv", "excusals": "excusals.csv", "swaps": "swaps.csv",
+        "leave": "leave.xlsx", "kpi": "kpi.csv", "excusals": "excusals.csv", "swaps": "swaps.csv", "exams": "exams.csv",
         "calls": "calls.parquet"}
     raw = paths["punches"].read_bytes()
     text = raw.decode("gb18030")

@@ -1,0 +1,103 @@
+"""`cctool inspect FILE`: how cctool reads an export, before any report."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from cctool.cli.common import RULES_OPTION
+from cctool.cli.main import app
+from cctool.cli.terminal import guard, out_console, strip_controls, user
+from cctool.errors import InputError
+
+TABLE_HELP = "Read the file as this table: calls, punches, schedule, roster, leave, kpi, excusals or swaps " \
+             "(default: the table it looks like)."
+
+
+@app.command("inspect")
+def inspect(
+    file: Path = typer.Argument(..., help="The export to look at (.csv, .xlsx[#Sheet], .parquet)."),
+    table: Optional[str] = typer.Option(None, "--table", help=TABLE_HELP),
+    rules: Optional[Path] = RULES_OPTION,
+) -> None:
+    """Show how a file is read: format, header, table, each field's source column(s), five parsed rows, unreadable values, dates covered, and the mapping lines to add."""
+    from cctool.io.inspect import INSPECTABLE, inspect_file
+    from cctool.rules import load_rules
+
+    with guard():
+        if table is not None and table not in INSPECTABLE:
+            raise InputError(f"--table must be one of {', '.join(INSPECTABLE)}, got {table!r}")
+        loaded = load_rules(rules)
+        ins = inspect_file(file, table, loaded.rules)
+    _render(ins)
+    if not ins.ok:
+        raise typer.Exit(3)
+
+
+def _render(ins) -> None:
+    p = out_console.print
+    p(f"[bold]{user(str(ins.path))}[/bold]")
+    enc = f", encoding {ins.encoding}" if ins.encoding else ""
+    sheet = f", sheet {user(repr(ins.sheet))}" if ins.sheet else ""
+    p(f"Format {ins.file_format}{enc}{sheet}; header row {ins.header_row}; {len(ins.headers)} columns")
+    if ins.layout:
+        p(f"Layout: {user(ins.layout)}")
+    how = "looks like" if ins.guessed else "read as"
+    p(f"Table: {how} [bold]{user(ins.table_key)}[/bold]" + (" (raw punch events)" if ins.table == "punch_events" else ""))
+    if ins.guessed:
+        p("  required fields found: " + ", ".join(f"{t} {f}/{n}" for t, f, n in ins.candidates[:4]))
+    fields = Table(title="Fields", show_lines=False)
+    fields.add_column("Field")
+    fields.add_column("Required")
+    fields.add_column("← Source column(s), format, value map", overflow="fold")
+    fields.add_column("From")
+    from cctool.io.tables import TABLES
+
+    for col in TABLES[ins.table].columns:
+        src = ins.resolution.sources.get(col.name)
+        fields.add_row(col.name, "yes" if col.required else "", user(src.describe()) if src else "(not found)",
+                       user(src.yaml_path) if src and src.yaml_path else ("header" if src else ""))
+    p(fields)
+    if ins.error:
+        p(f"[bold red]Cannot read the file as {ins.table_key}:[/bold red] {escape(strip_controls(ins.error, keep_lines=True))}")
+    else:
+        p(f"Rows: {ins.rows_read} read, {ins.rows_kept} usable"
+          + (f"; {ins.no_agent_calls} call(s) reached no agent (offered and abandoned)" if ins.no_agent_calls else ""))
+        if ins.dates:
+            lo, hi = ins.dates
+            p(f"Dates covered: {lo:%Y-%m-%d} .. {hi:%Y-%m-%d}")
+        if ins.sample is not None and len(ins.sample):
+            rows = Table(title=f"First {len(ins.sample)} rows as parsed", show_lines=False)
+            for c in ins.sample.columns:
+                rows.add_column(user(str(c)), overflow="fold")
+            for rec in ins.sample.astype(object).itertuples(index=False):
+                rows.add_row(*[user(_cell(v)) for v in rec])
+            p(rows)
+        if ins.unreadable:
+            bad = Table(title="Unreadable values", show_lines=False)
+            bad.add_column("Column")
+            bad.add_column("Count", justify="right")
+            bad.add_column("First examples (row: value)", overflow="fold")
+            bad.add_column("Problem", overflow="fold")
+            for column, n, examples, problem in ins.unreadable:
+                shown = "; ".join(f"{r}: {v!r}" for r, v in examples)
+                bad.add_row(user(column), str(n), user(shown), user(problem))
+            p(bad)
+        else:
+            p("No unreadable values.")
+    if ins.snippet:
+        p("Add to the rules file (check each line):")
+        out_console.print(strip_controls(ins.snippet, keep_lines=True), markup=False, highlight=False)
+
+
+def _cell(value) -> str:
+    import pandas as pd
+
+    if value is None or (not isinstance(value, (list, dict)) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d %H:%M:%S") if value != value.normalize() else value.strftime("%Y-%m-%d")
+    return str(value)

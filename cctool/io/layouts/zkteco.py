@@ -1,0 +1,69 @@
+"""ZKTeco (中控) time clocks: the attendance software's export (one row per punch, no in/out;
+the English variant has `Status` C/In, C/Out) and the device's own `attlog.dat`."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from cctool.io.layouts.base import PUNCH_COLUMNS, Context, LayoutRead, bad_cells, column, identify, owners, shown
+from cctool.io.layouts.grid import Grid, Header, data_frame, find_header
+from cctool.io.layouts.values import parse_stamp
+
+DAT_LINE = re.compile(r"^\s*\w+\t\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
+
+
+def export_header(grid: Grid) -> Header | None:
+    return find_header(grid, ("考勤号码", "日期时间")) or find_header(grid, ("No.", "Date/Time"))
+
+
+def read_export(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
+    frame = data_frame(grid, header)
+    english = header.find("日期时间") is None
+    stamp_raw = column(frame, header, "日期时间", "Date/Time")
+    time, bad = parse_stamp(stamp_raw, dayfirst=english)
+    issues = bad_cells(grid, frame, bad, shown(header, "日期时间", "Date/Time"), stamp_raw,
+                       "expected a date and time such as 2019/2/15 19:59:14"
+                       + (" (day/month/year)" if english else "") + "; row excluded")
+    agent, who = identify(frame, header, grid, ctx, "zkteco", no=("考勤号码", "No."), name=("姓名", "Name"))
+    issues += who
+    status = column(frame, header, "Status").astype("string").str.casefold().str.strip()
+    direction = pd.Series(None, index=frame.index, dtype=object)
+    direction[status.str.endswith("in").fillna(False)] = "in"
+    direction[status.str.endswith("out").fillna(False)] = "out"
+    keep = time.notna() & agent.notna()
+    punches = pd.DataFrame({"agent_id": agent, "time": time, "direction": direction, "corrected": False,
+                            "_row": frame["_row"]})[keep][PUNCH_COLUMNS].reset_index(drop=True)
+    maps = {"agent_id": ("No." if english else "考勤号码") + " → 姓名 (roster)",
+            "time": "Date/Time (day first)" if english else "日期时间",
+            "direction": "Status C/In, C/Out" if english else "none in the export: first/last punch of each shift"}
+    return LayoutRead("zkteco", "punch_events", grid.path, grid.sheet, punches, issues, len(frame), maps,
+                      owners=owners(grid, frame, agent))
+
+
+def is_dat(grid: Grid) -> bool:
+    lines = ["\t".join("" if c is None else str(c) for c in r) for r in grid.rows[:5]]
+    lines = [x for x in lines if x.strip()]
+    return bool(lines) and all(DAT_LINE.match(x) for x in lines)
+
+
+def read_dat(grid: Grid, header: Header | None, ctx: Context) -> LayoutRead:
+    """`  1001\\t2020-12-01 07:56:36\\t1\\t0\\t1\\t0`: user number (right-aligned), time, device flags."""
+    cells = [(r + [None, None])[:2] for r in grid.rows]
+    frame = pd.DataFrame(cells, columns=[0, 1], dtype=object)
+    frame["_row"] = range(1, len(frame) + 1)
+    frame = frame[frame[[0, 1]].apply(lambda s: s.astype("string").str.strip().fillna("") != "").any(axis=1)]
+    frame = frame.reset_index(drop=True)
+    time, bad = parse_stamp(frame[1])
+    issues = bad_cells(grid, frame, bad | frame[1].isna(), "time (2nd field)", frame[1],
+                       "expected a date and time such as 2020-12-01 07:56:36; line excluded")
+    flat = Header(0, 0, ["考勤号码", "时间"], ["user number", "time"])
+    agent, who = identify(frame, flat, grid, ctx, "zkteco", no=("考勤号码",), name=("姓名",))
+    issues += who
+    keep = time.notna() & agent.notna()
+    punches = pd.DataFrame({"agent_id": agent, "time": time, "direction": None, "corrected": False,
+                            "_row": frame["_row"]})[keep][PUNCH_COLUMNS].reset_index(drop=True)
+    maps = {"agent_id": "user number (1st field) = 工号", "time": "2nd field",
+            "direction": "none in the file: first/last punch of each shift window"}
+    return LayoutRead("zkteco-dat", "punch_events", grid.path, None, punches, issues, len(frame), maps,
+                      owners=owners(grid, frame, agent))

@@ -1,0 +1,211 @@
+"""The column mapping on the DuckDB side (call logs): each form and format as SQL, .xlsx call
+logs, calls that reached no agent, talk time, and a log without success."""
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from cctool.errors import InputError
+from cctool.io.readers import read_table
+from cctool.policy.calls import call_metrics, daily_call_metrics, shift_call_counts
+from cctool.rules.model import Columns
+
+START, END = pd.Timestamp("2026-07-01"), pd.Timestamp("2026-08-01")
+KNOWN = {"E1", "E2"}
+
+
+def calls_map(**fields) -> dict:
+    return Columns.model_validate({"calls": fields}).mapping("calls")
+
+
+def write(tmp_path, text: str, name: str = "calls.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+BANK = ("call_id,date,vru_entry,outcome,ser_time,server\n"
+        "1,260701,9:00:00,AGENT,0:02:23,E1\n"
+        "2,260701,9:05:00,HANG,0:00:00,NO_SERVER\n"
+        "3,260701,9:06:00,PHANTOM,0:00:00,NO_SERVER\n"
+        "4,260702,10:00:00,AGENT,0:10:10,E2\n"
+        "5,260702,10:01:00,HANG,0:00:00, \n"
+        "6,260702,10:02:00,AGENT,2:00,E1\n"
+        "7,260702,10:03:00,AGENT,oops,E1\n")
+OUTCOME = {"from": "outcome", "values": {"AGENT": True, "HANG": False, "PHANTOM": False}}
+BANK_MAP = dict(call_id="call_id", agent_id={"from": "server", "none": ["NO_SERVER"]},
+                start_time={"join": ["date", "vru_entry"], "format": "%y%m%d %H:%M:%S"},
+                connected=OUTCOME, success=OUTCOME, duration_s={"from": "ser_time", "format": "duration"})
+
+
+def test_join_format_values_none_and_duration_in_sql(tmp_path):
+    path = write(tmp_path, BANK)
+    per_agent, issues = call_metrics(path, START, END, KNOWN, field_map=calls_map(**BANK_MAP))
+    got = per_agent.set_index("agent_id")
+    assert got.loc["E1", ["calls", "connected", "successes"]].tolist() == [3, 3, 3]
+    assert got.loc["E2", ["calls", "connected", "successes"]].tolist() == [1, 1, 1]
+    # talk time: 143 + 120 s for E1 (the unreadable `oops` is left out of talk time and AHT), 610 for E2
+    assert got.loc["E1", "talk_s"] == 263 and got.loc["E1", "talk_calls"] == 2
+    assert got.loc["E2", "talk_s"] == 610
+    # NO_SERVER (a `none` value) and a blank server: calls that reached no agent, not errors
+    assert per_agent.attrs["no_agent_calls"] == 3
+    assert [i.severity for i in issues] == ["warning"]
+    assert "1 call record(s) with an unreadable duration" in issues[0].problem and issues[0].column == "ser_time"
+    assert per_agent.attrs["rows_read"] == 7
+
+
+def test_sql_and_pandas_read_a_mapping_the_same_way(tmp_path):
+    path = write(tmp_path, BANK)
+    m = calls_map(**BANK_MAP)
+    daily, _ = daily_call_metrics(path, START, END, KNOWN, field_map=m)
+    frame = read_table(path, "calls", field_map=m).frame
+    by_pandas = frame[frame["agent_id"].notna()].assign(date=frame["start_time"].dt.normalize()) \
+        .groupby(["agent_id", "date"]).agg(calls=("call_id", "size"), connected=("connected", "sum"))
+    by_sql = daily.set_index(["agent_id", "date"])[["calls", "connected"]]
+    assert by_sql.astype("int64").equals(by_pandas.astype("int64"))
+    assert daily.attrs["no_agent_calls"] == {"2026-07-01": 2, "2026-07-02": 1}
+
+
+def test_a_value_outside_the_map_is_an_error_with_examples(tmp_path):
+    path = write(tmp_path, "id,agent,when,outcome\n1,E1,2026-07-01 09:00:00,AGENT\n2,E1,2026-07-01 09:01:00,BUSY\n")
+    m = calls_map(call_id="id", agent_id="agent", start_time="when", connected=OUTCOME, success=OUTCOME)
+    per_agent, issues = call_metrics(path, START, END, KNOWN, field_map=m)
+    assert per_agent["calls"].tolist() == [1]
+    issue = next(i for i in issues if i.column == "outcome")
+    assert "1 call record(s) with blank connected, or a value not in the value map columns.calls.connected.values " \
+           "(AGENT, HANG, PHANTOM)" in issue.problem
+    assert issue.value == "'BUSY'"
+
+
+@pytest.mark.parametrize("fmt, cells", [
+    ("dayfirst", ["1/7/2026 9:00:00", "13/7/2026 09:00"]),
+    ("monthfirst", ["7/1/2026 9:00:00", "7/13/2026 09:00"]),
+    ("%d.%m.%Y %H:%M", ["01.07.2026 09:00", "13.07.2026 09:00"]),
+    ("epoch_ms", ["1782896400000", "1783933200000"]),
+])
+def test_time_formats_in_sql(tmp_path, fmt, cells):
+    rows = "".join(f"{i},E1,{c},1,0\n" for i, c in enumerate(cells))
+    path = write(tmp_path, "id,agent,when,ok,won\n" + rows)
+    m = calls_map(call_id="id", agent_id="agent", start_time={"from": "when", "format": fmt}, connected="ok",
+                  success="won")
+    daily, issues = daily_call_metrics(path, START, END, KNOWN, field_map=m)
+    assert not issues
+    assert daily["date"].tolist() == [pd.Timestamp("2026-07-01"), pd.Timestamp("2026-07-13")]
+
+
+def test_ambiguous_slash_dates_in_a_call_log_stop_the_run(tmp_path):
+    path = write(tmp_path, "call_id,agent_id,start_time,connected,success\n1,E1,01/07/2026 09:00,1,0\n"
+                           "2,E1,02/07/2026 09:00,1,0\n")
+    with pytest.raises(InputError) as err:
+        call_metrics(path, START, END, KNOWN)
+    assert err.value.exit_code == 3
+    assert "'start_time' (start_time) holds 2 date(s) such as '01/07/2026 09:00'" in str(err.value)
+    assert "columns.calls.start_time.format" in str(err.value)
+
+
+def test_slash_dates_the_column_proves_are_read(tmp_path):
+    path = write(tmp_path, "call_id,agent_id,start_time,connected,success\n1,E1,1/7/2026 9:00:00,1,0\n"
+                           "2,E1,7/13/2026 09:00,1,0\n")
+    daily, issues = daily_call_metrics(path, START, END, KNOWN)
+    assert daily["date"].tolist() == [pd.Timestamp("2026-07-13")]
+    # 1/7 read month first (January 7th): outside July, reported with the period warning
+    assert any("outside the period" in i.problem for i in issues)
+
+
+def test_mapping_text_never_reaches_sql_unquoted(tmp_path):
+    # headers and source values with quotes are identifiers and literals, not SQL
+    header = 'who"; DROP TABLE x; --'
+    path = tmp_path / "calls.csv"
+    pd.DataFrame({"id": [1, 2], header: ["E1", "E2"], "when": ["2026-07-01 09:00", "2026-07-01 10:00"],
+                  "state": ["it's ok", "no"], "won": [1, 0]}).to_csv(path, index=False)
+    state = {"from": "state", "values": {"it's ok": True, "no": False}}
+    m = calls_map(call_id="id", agent_id=header, start_time="when", connected=state, success="won")
+    per_agent, issues = call_metrics(path, START, END, KNOWN, field_map=m)
+    assert per_agent.set_index("agent_id")["connected"].to_dict() == {"E1": 1, "E2": 0} and not issues
+
+
+def test_end_time_gives_the_duration_when_there_is_no_duration_column(tmp_path):
+    path = write(tmp_path, "id,agent,start,end,ok,won\n1,E1,2026-07-01 09:00:00,2026-07-01 09:02:30,1,0\n"
+                           "2,E1,2026-07-01 10:00:00,2026-07-01 09:59:00,1,0\n")
+    m = calls_map(call_id="id", agent_id="agent", start_time="start", end_time="end", connected="ok", success="won")
+    per_agent, issues = call_metrics(path, START, END, KNOWN, field_map=m)
+    assert per_agent["talk_s"].tolist() == [150.0] and per_agent["talk_calls"].tolist() == [1]
+    assert "end before the start" in issues[0].problem
+
+
+def test_duration_is_optional(tmp_path):
+    path = write(tmp_path, "call_id,agent_id,start_time,connected,success\n1,E1,2026-07-01 09:00:00,1,0\n")
+    per_agent, issues = call_metrics(path, START, END, KNOWN)
+    assert per_agent["calls"].tolist() == [1] and per_agent["talk_calls"].tolist() == [0] and not issues
+
+
+def _workbook(path, rows):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Calls"
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_xlsx_call_log_same_counts_as_csv(tmp_path):
+    rows = [["call_id", "agent_id", "start_time", "duration_s", "connected", "success"],
+            [1, "E1", dt.datetime(2026, 7, 1, 9), 30, "是", "否"],
+            [2, "E1", dt.datetime(2026, 7, 1, 9, 30), 45, "是", "是"],
+            [None, None, None, None, None, None],  # a spacer row: not a call
+            [3, "E2", "2026-07-02 10:00:00", 60, "否", "否"],
+            [4, "E9", dt.datetime(2026, 7, 2, 11), 10, "是", "否"],
+            [5, "E2", "yesterday", 10, "是", "否"]]
+    path = _workbook(tmp_path / "calls.xlsx", rows)
+    per_agent, issues = call_metrics(path, START, END, KNOWN)
+    assert per_agent.attrs["mode"] == "xlsx" and per_agent.attrs["rows_read"] == 5
+    assert per_agent.set_index("agent_id")[["calls", "connected", "successes"]].to_dict("index") == {
+        "E1": {"calls": 2, "connected": 2, "successes": 1}, "E2": {"calls": 1, "connected": 0, "successes": 0}}
+    problems = " | ".join(i.problem for i in issues)
+    assert "agent not in the roster: 1 call record(s)" in problems and "unreadable start_time" in problems
+    csv = tmp_path / "calls.csv"
+    pd.DataFrame(rows[1:], columns=rows[0]).dropna(how="all").to_csv(csv, index=False)
+    by_csv, _ = call_metrics(csv, START, END, KNOWN)
+    assert by_csv[["agent_id", "calls", "connected", "successes"]].equals(
+        per_agent[["agent_id", "calls", "connected", "successes"]])
+    # a named sheet, and the daily pass and the shift pass read it too
+    daily, _ = daily_call_metrics(f"{path}#Calls", START, END, KNOWN)
+    assert daily["calls"].sum() == 3
+    shifts = pd.DataFrame({"agent_id": ["E1"], "date": [pd.Timestamp("2026-07-01")],
+                           "sign_in": [pd.Timestamp("2026-07-01 08:00")], "sign_out": [pd.Timestamp("2026-07-01 17:00")],
+                           "shift_start_at": [pd.Timestamp("2026-07-01 08:00")],
+                           "shift_end_at": [pd.Timestamp("2026-07-01 17:00")]})
+    per_shift, _ = shift_call_counts(path, shifts)
+    assert per_shift["calls"].tolist() == [2]
+
+
+def test_a_log_without_success_is_refused_unless_the_rules_allow_it(tmp_path):
+    path = write(tmp_path, "call_id,agent_id,start_time,connected\n1,E1,2026-07-01 09:00:00,1\n")
+    with pytest.raises(InputError) as err:
+        call_metrics(path, START, END, KNOWN)
+    text = str(err.value)
+    assert "missing required column: success" in text and "columns.calls.success: {from: <header>" in text
+    assert "grading.calls_without_success: grade_other_criteria" in text
+    per_agent, _ = call_metrics(path, START, END, KNOWN, success_optional=True)
+    assert per_agent.attrs["has_success"] is False and per_agent["calls"].tolist() == [1]
+
+
+def test_join_of_excel_date_and_time_cells(tmp_path):
+    rows = [["Call Id", "Agent", "Date", "Time", "Answered (Y/N)", "Resolved", "AvgTalkDuration"],
+            ["ID1", "E1", dt.datetime(2026, 7, 1), dt.time(9, 12, 58), "Y", "N", dt.time(0, 2, 23)],
+            ["ID2", "E2", dt.datetime(2026, 7, 2), dt.time(17, 0, 1), "N", "N", None]]
+    path = _workbook(tmp_path / "calls.xlsx", rows)
+    yes_no = {"values": {"Y": True, "N": False}}
+    m = calls_map(call_id="Call Id", agent_id="Agent", start_time={"join": ["Date", "Time"]},
+                  connected={"from": "Answered (Y/N)", **yes_no}, success={"from": "Resolved", **yes_no},
+                  duration_s={"from": "AvgTalkDuration", "format": "duration"})
+    frame = read_table(path, "calls", field_map=m).frame
+    assert frame["start_time"].tolist() == [pd.Timestamp("2026-07-01 09:12:58"), pd.Timestamp("2026-07-02 17:00:01")]
+    assert frame["duration_s"].tolist()[0] == 143
+    daily, issues = daily_call_metrics(path, START, END, KNOWN, field_map=m)
+    assert not issues and daily["date"].tolist() == [pd.Timestamp("2026-07-01"), pd.Timestamp("2026-07-02")]
+    assert daily["talk_s"].tolist() == [143.0, 0.0]
