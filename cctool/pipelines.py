@@ -142,7 +142,9 @@ def read_pay_inputs(period: str, rules: Rules, inputs: InputSet, *, kpi: Path | 
         lo, hi = month_bounds(period)
         known = set(inputs.roster["agent_id"])
         pay.calls_by_agent, call_issues = call_metrics(calls, lo, hi, known, aliases=rules.columns.aliases.get("calls"),
-                                                       field_map=rules.columns.mapping("calls"))
+                                                       field_map=rules.columns.mapping("calls"),
+                                                       amount_range=rules.limits.amount.bounds,
+                                                       duration_range=rules.limits.duration_s.bounds)
         inputs.extra_records.append(InputRecord("calls", str(calls), _sha(calls),
                                                 int(pay.calls_by_agent.attrs.get("rows_read", 0))))
         pay.issues = pay.issues + call_issues
@@ -206,7 +208,9 @@ def run_grading(quarter: str, rules: Rules, inputs: InputSet, *, roster: Path, c
                                           success_denominator=g.metrics.success_denominator,
                                           aliases=rules.columns.aliases.get("calls"),
                                           field_map=rules.columns.mapping("calls"),
-                                          success_optional=g.calls_without_success == "grade_other_criteria")
+                                          success_optional=g.calls_without_success == "grade_other_criteria",
+                                          amount_range=rules.limits.amount.bounds,
+                                          duration_range=rules.limits.duration_s.bounds)
     inputs.extra_records.append(InputRecord("calls", str(calls), _sha(calls), int(per_agent.attrs.get("rows_read", 0))))
     kpi_df = inputs.load("kpi", kpi)
     punches_df, schedule_df = inputs.load_optional("punches", punches), inputs.load_optional("schedule", schedule)

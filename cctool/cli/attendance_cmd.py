@@ -12,7 +12,7 @@ from cctool.cli.common import (ALLOW_PARTIAL_OPTION, AS_OF_OPTION, FAIL_ON_OPTIO
                                warn_partial, with_coverage, write_outputs)
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
-from cctool.cli.terminal import info
+from cctool.cli.terminal import info, user
 from cctool.errors import EXIT_FINDINGS
 from cctool.periods import parse_as_of, parse_month
 
@@ -71,7 +71,7 @@ def attendance_audit(
         warn_partial(cov)
         pending = f", {result.pending_shifts} shift(s) pending (not over at {cov.as_of:%Y-%m-%d %H:%M})" \
             if result.pending_shifts else ""
-        info(f"[green]Wrote[/green] {out}: {len(s)} people, {len(result.events)} findings, "
+        info(f"[green]Wrote[/green] {user(out)}: {len(s)} people, {len(result.events)} findings, "
              f"{int(s['attention'].sum())} need action, {int(result.teams['below_target'].sum())} team(s) below target"
              + pending)
         if fail_on and (bool(s["attention"].any()) or cov.partial):

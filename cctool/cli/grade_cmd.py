@@ -13,7 +13,7 @@ from cctool.cli.common import (ALLOW_PARTIAL_OPTION, FAIL_ON_OPTION, JSON_OPTION
 from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
-from cctool.cli.terminal import info
+from cctool.cli.terminal import info, user
 from cctool.errors import EXIT_FINDINGS
 from cctool.periods import parse_quarter
 
@@ -60,7 +60,8 @@ def grade_agents(
             call_metrics, calls, q_start, q_end, set(roster_df["agent_id"]), cph_calls=g.metrics.cph_calls,
             success_denominator=g.metrics.success_denominator, aliases=loaded.rules.columns.aliases.get("calls"),
             field_map=loaded.rules.columns.mapping("calls"),
-            success_optional=g.calls_without_success == "grade_other_criteria")
+            success_optional=g.calls_without_success == "grade_other_criteria",
+            amount_range=loaded.rules.limits.amount.bounds, duration_range=loaded.rules.limits.duration_s.bounds)
         calls_file = split_spec(calls)[0]  # book.xlsx#Sheet names a sheet of a workbook
         calls_sha = pool.submit(file_sha256, calls_file) if calls_file.is_file() else None
         kpi_df = inputs.load("kpi", kpi)
@@ -88,7 +89,7 @@ def grade_agents(
         counts = result.grades["decision"].value_counts()
         rec.counts.update(agents=len(result.grades), **{str(d): int(counts[d]) for d in counts.index})
         summary = ", ".join(f"{counts[d]} {d}" for d in counts.index)
-        info(f"[green]Wrote[/green] {out}: {len(result.grades)} agents graded for {period} ({summary})")
+        info(f"[green]Wrote[/green] {user(out)}: {len(result.grades)} agents graded for {period} ({user(summary)})")
         review = {"below_current", "trainee_overdue", "not_graded"}
         if fail_on and (result.grades["decision"].isin(review).any() or cov.partial):
             raise typer.Exit(EXIT_FINDINGS)

@@ -11,7 +11,7 @@ from cctool.cli.common import (ALLOW_PARTIAL_OPTION, JSON_OPTION, LANG_OPTION, O
                                with_coverage, write_outputs)
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run
-from cctool.cli.terminal import info
+from cctool.cli.terminal import info, user
 from cctool.periods import parse_month
 
 
@@ -45,7 +45,7 @@ def headcount(
         before = None
         if previous_roster is not None:
             prev = read_table(fill(previous_roster, **f), "roster", extra_aliases=loaded.rules.columns.aliases,
-                              field_map=loaded.rules.columns.mapping("roster"))
+                              field_map=loaded.rules.columns.mapping("roster"), limits=loaded.rules.limits)
             inputs.tables["previous_roster"] = prev
             inputs.issues.extend(prev.issues)
             before = prev.frame
@@ -74,5 +74,5 @@ def headcount(
                           transfers=len(result.transfers), milestones=len(result.milestones))
         report_issues(inputs.issues)
         warn_partial(cov)
-        info(f"[green]Wrote[/green] {out}: {len(result.joiners)} joiners, {len(result.leavers)} leavers, "
+        info(f"[green]Wrote[/green] {user(out)}: {len(result.joiners)} joiners, {len(result.leavers)} leavers, "
              f"{len(result.transfers)} transfers, {len(result.milestones)} trainee milestones")

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from cctool.cli.common import RULES_OPTION
 from cctool.cli.main import app
-from cctool.cli.terminal import guard, out_console
+from cctool.cli.terminal import guard, out_console, strip_controls, user
 from cctool.errors import InputError
 
 TABLE_HELP = "Read the file as this table: calls, punches, schedule, roster, leave, kpi, excusals or swaps " \
@@ -39,14 +39,14 @@ def inspect(
 
 def _render(ins) -> None:
     p = out_console.print
-    p(f"[bold]{escape(str(ins.path))}[/bold]")
+    p(f"[bold]{user(str(ins.path))}[/bold]")
     enc = f", encoding {ins.encoding}" if ins.encoding else ""
-    sheet = f", sheet {escape(repr(ins.sheet))}" if ins.sheet else ""
+    sheet = f", sheet {user(repr(ins.sheet))}" if ins.sheet else ""
     p(f"Format {ins.file_format}{enc}{sheet}; header row {ins.header_row}; {len(ins.headers)} columns")
     if ins.layout:
-        p(f"Layout: {escape(ins.layout)}")
+        p(f"Layout: {user(ins.layout)}")
     how = "looks like" if ins.guessed else "read as"
-    p(f"Table: {how} [bold]{ins.table_key}[/bold]" + (" (raw punch events)" if ins.table == "punch_events" else ""))
+    p(f"Table: {how} [bold]{user(ins.table_key)}[/bold]" + (" (raw punch events)" if ins.table == "punch_events" else ""))
     if ins.guessed:
         p("  required fields found: " + ", ".join(f"{t} {f}/{n}" for t, f, n in ins.candidates[:4]))
     fields = Table(title="Fields", show_lines=False)
@@ -58,11 +58,11 @@ def _render(ins) -> None:
 
     for col in TABLES[ins.table].columns:
         src = ins.resolution.sources.get(col.name)
-        fields.add_row(col.name, "yes" if col.required else "", escape(src.describe()) if src else "(not found)",
-                       escape(src.yaml_path) if src and src.yaml_path else ("header" if src else ""))
+        fields.add_row(col.name, "yes" if col.required else "", user(src.describe()) if src else "(not found)",
+                       user(src.yaml_path) if src and src.yaml_path else ("header" if src else ""))
     p(fields)
     if ins.error:
-        p(f"[bold red]Cannot read the file as {ins.table_key}:[/bold red] {escape(ins.error)}")
+        p(f"[bold red]Cannot read the file as {ins.table_key}:[/bold red] {escape(strip_controls(ins.error, keep_lines=True))}")
     else:
         p(f"Rows: {ins.rows_read} read, {ins.rows_kept} usable"
           + (f"; {ins.no_agent_calls} call(s) reached no agent (offered and abandoned)" if ins.no_agent_calls else ""))
@@ -72,9 +72,9 @@ def _render(ins) -> None:
         if ins.sample is not None and len(ins.sample):
             rows = Table(title=f"First {len(ins.sample)} rows as parsed", show_lines=False)
             for c in ins.sample.columns:
-                rows.add_column(escape(str(c)), overflow="fold")
+                rows.add_column(user(str(c)), overflow="fold")
             for rec in ins.sample.astype(object).itertuples(index=False):
-                rows.add_row(*[escape(_cell(v)) for v in rec])
+                rows.add_row(*[user(_cell(v)) for v in rec])
             p(rows)
         if ins.unreadable:
             bad = Table(title="Unreadable values", show_lines=False)
@@ -84,13 +84,13 @@ def _render(ins) -> None:
             bad.add_column("Problem", overflow="fold")
             for column, n, examples, problem in ins.unreadable:
                 shown = "; ".join(f"{r}: {v!r}" for r, v in examples)
-                bad.add_row(escape(column), str(n), escape(shown), escape(problem))
+                bad.add_row(user(column), str(n), user(shown), user(problem))
             p(bad)
         else:
             p("No unreadable values.")
     if ins.snippet:
         p("Add to the rules file (check each line):")
-        out_console.print(ins.snippet, markup=False, highlight=False)
+        out_console.print(strip_controls(ins.snippet, keep_lines=True), markup=False, highlight=False)
 
 
 def _cell(value) -> str:

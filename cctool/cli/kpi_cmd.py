@@ -13,7 +13,7 @@ from cctool.cli.common import (ALLOW_PARTIAL_OPTION, AS_OF_OPTION, JSON_OPTION, 
 from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
-from cctool.cli.terminal import State, info, warn
+from cctool.cli.terminal import State, info, strip_controls, user, warn
 from cctool.errors import CctoolError
 from cctool.periods import PERIODS, parse_as_of, parse_date, period_bounds, period_file_label, period_label
 
@@ -46,7 +46,9 @@ def _load(inputs, rules, start, end, *, roster, calls, schedule, punches, kpi=No
     windows = call_windows(frames["schedule"], roster_df, start, end, rules)
     daily, call_issues = daily_call_metrics(calls, start, end, set(roster_df["agent_id"]), windows=windows,
                                             aliases=rules.columns.aliases.get("calls"),
-                                            field_map=rules.columns.mapping("calls"))
+                                            field_map=rules.columns.mapping("calls"),
+                                            amount_range=rules.limits.amount.bounds,
+                                            duration_range=rules.limits.duration_s.bounds)
     inputs.extra_records.append(InputRecord("calls", str(calls), file_sha256(split_spec(calls)[0]),
                                             int(daily.attrs.get("rows_read", 0))))
     files = {name: str(t.path) for name, t in inputs.tables.items()}
@@ -139,8 +141,8 @@ def kpi_report(
         report_issues(issues)
         warn_partial(cov)
         ranked = result.teams[result.teams["rank"].notna()]
-        top = f"top team {ranked['team'].iloc[0]}" if len(ranked) else "no team ranked (no known target values)"
-        info(f"[green]Wrote[/green] {out}: {len(a)} agents in {len(result.teams)} teams for {label}; "
+        top = f"top team {user(ranked['team'].iloc[0])}" if len(ranked) else "no team ranked (no known target values)"
+        info(f"[green]Wrote[/green] {user(out)}: {len(a)} agents in {len(result.teams)} teams for {label}; "
              f"{missed} missed a grade target; {top}")
 
 
@@ -214,10 +216,10 @@ def daily_brief(
         _issue_notice(issues)
         warn_partial(cov)
         if out is None:
-            typer.echo(text, nl=False)  # the brief itself is the output: --quiet does not hide it
+            typer.echo(strip_controls(text, keep_lines=True), nl=False)  # the brief itself is the output: --quiet does not hide it
         else:
             write_outputs(rec, [text_output(out, text)])
-            info(f"[green]Wrote[/green] {out}: daily brief for {day.isoformat()} ({fmt}, {lang})")
+            info(f"[green]Wrote[/green] {user(out)}: daily brief for {day.isoformat()} ({fmt}, {lang})")
 
 
 def _issue_notice(issues) -> None:

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, \
@@ -15,7 +14,7 @@ from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, FAIL_ON_OPTION
 from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
-from cctool.cli.terminal import info, out_console
+from cctool.cli.terminal import info, out_console, user
 from cctool.errors import EXIT_FINDINGS, CctoolError
 from cctool.periods import parse_as_of, parse_month
 
@@ -125,7 +124,7 @@ def monthly_payroll(
                           no_wage=no_wage, files=len(written), input_errors=sum(i.severity == "error" for i in issues))
         report_issues(issues)
         warn_partial(cov)
-        info(f"[green]Wrote[/green] {escape(', '.join(map(str, written)))} "
+        info(f"[green]Wrote[/green] {', '.join(map(user, written))} "
              f"(owner-only{', encrypted' if password else ''}): {len(result.payroll)} people, {taken} deduction "
              f"lines, {stopped} earnings stopped by a rule, {no_wage} with no wage this month")
         if show:
@@ -133,7 +132,7 @@ def monthly_payroll(
             for col in ("agent_id", "name", "team", "gross", "withheld", "deductions", "net"):
                 table.add_column(col, justify="right" if col in ("gross", "withheld", "deductions", "net") else "left")
             for r in result.payroll.itertuples(index=False):
-                table.add_row(escape(str(r.agent_id)), escape(str(r.name)), escape(str(r.team)), f"{r.gross:,.2f}",
+                table.add_row(user(r.agent_id), user(r.name), user(r.team), f"{r.gross:,.2f}",
                               f"{r.withheld:,.2f}", f"{r.deductions:,.2f}", f"{r.net:,.2f}")
             out_console.print(table)
         if fail_on and (no_wage or any(i.severity == "error" for i in issues) or cov.partial):

@@ -5,11 +5,10 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from cctool.cli.terminal import guard, info, out_console
+from cctool.cli.terminal import guard, info, out_console, strip_controls, user
 from cctool.rules import load_rules
 
 app = typer.Typer(help="Check and show the rules file (the manual as data).", no_args_is_help=True)
@@ -37,7 +36,7 @@ def validate(file: Optional[Path] = FILE_ARG) -> None:
         versions = load_rules_folder(file) if file is not None and file.is_dir() else [load_rules(file)]
     for loaded in versions:
         since = f", in force from {loaded.rules.effective_from}" if loaded.rules.effective_from else ""
-        info(f"[green]OK[/green] {escape(str(loaded.path))} (SHA-256 {loaded.sha256[:12]}…{since}): "
+        info(f"[green]OK[/green] {user(loaded.path)} (SHA-256 {loaded.sha256[:12]}…{since}): "
              f"{len(loaded.rules.rule_table())} rule entries")
 
 
@@ -53,15 +52,14 @@ def show(file: Optional[Path] = FILE_ARG,
         loaded = load_rules(file, on=_on(on))
     since = f" (in force from {loaded.rules.effective_from})" if loaded.rules.effective_from else ""
     rows = loaded.rules.rule_table()
-    table = Table(title=Text(f"Rules: {loaded.path}{since}"), show_lines=False)
+    table = Table(title=Text(strip_controls(f"Rules: {loaded.path}{since}")), show_lines=False)
     table.add_column("Rule ID", style="bold", no_wrap=True)
     # A YAML path is copied into an editor: never folded or cut, whatever the terminal width.
     widest = max((len(path) for _, path, _ in rows), default=10)
     table.add_column("Where in the file", no_wrap=True, min_width=widest)
     table.add_column("Setting", overflow="fold")
     for rule_id, path, setting in rows:
-        # Text, not markup: `chain=[team_lead]` is a value, not a rich style tag.
-        table.add_row(Text(rule_id), Text(path), Text(setting))
+        table.add_row(*(Text(strip_controls(str(v))) for v in (rule_id, path, setting)))
     console = out_console
     if not console.is_terminal:  # piped or redirected: no terminal width to respect, so cut nothing
         from rich.console import Console
@@ -74,7 +72,7 @@ def show(file: Optional[Path] = FILE_ARG,
         columns.add_column("Where in the file", no_wrap=True)
         columns.add_column("Read as", overflow="fold")
         for path, how in mapped:
-            columns.add_row(escape(path), escape(how))
+            columns.add_row(user(path), user(how))
         console.print(columns)
 
 
@@ -105,7 +103,7 @@ def lint(file: Optional[Path] = FILE_ARG,
             out_console.print(f"{loaded.path}: {finding}", markup=False, highlight=False)
         if problems:
             raise RulesError(f"{len(problems)} problem(s) in the rules")
-    info(f"[green]Clean[/green]: {', '.join(escape(str(v.path)) for v in versions)}")
+    info(f"[green]Clean[/green]: {', '.join(user(v.path) for v in versions)}")
 
 
 @app.command("test")
@@ -130,7 +128,7 @@ def test(cases: Path = typer.Argument(..., help="Cases file (YAML list of golden
     failed = [r for r in results if not r.passed]
     for r in results:
         mark = "[green]passed[/green]" if r.passed else "[red]FAILED[/red]"
-        info(f"{mark} {escape(r.case.name)}")
+        info(f"{mark} {user(r.case.name)}")
         for d in r.differences:
             out_console.print(f"    {d}", markup=False, highlight=False)
     info(f"{len(results) - len(failed)} passed, {len(failed)} failed")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from cctool.cli.terminal import State, err_console, guard
+from cctool.cli.terminal import State, err_console, guard, user
 from cctool.errors import CctoolError
 
 CONFIG_NAME = "cctool.toml"
@@ -226,7 +226,7 @@ def _log_line(rec: RunRecord, code: int, seconds: float) -> None:
         with open(path, "a", encoding="utf-8") as fh:
             fh.write(line)
     except OSError as exc:
-        err_console.print(f"Warning: cannot append to the log file {State.log_file}: {exc.strerror}")
+        err_console.print(f"Warning: cannot append to the log file {user(State.log_file)}: {user(exc.strerror)}")
 
 
 @contextlib.contextmanager
@@ -253,6 +253,8 @@ def output_lock(out: Path | None, wait: float, made: list | None = None):
         raise LockedError(f"{out}: another cctool run is writing this report right now; "
                           f"try again later, or pass --wait SECONDS to wait for it") from None
     except OSError as exc:
+        # e.g. a symlink planted at the lock path: filelock (>= 3.20.1) refuses to follow it
+        # rather than truncate its target
         remove_empty(created)
         raise OutputError(f"{out}: cannot create the lock file {lock_file} ({reason(exc, lock_file)})") from None
     if made is not None:
@@ -294,5 +296,5 @@ def step(text: str):
     if State.quiet or not err_console.is_terminal:
         yield
         return
-    with err_console.status(text):
+    with err_console.status(user(text)):  # the text is plain (no markup) and may name a user's path
         yield

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from cctool.cli.terminal import abort, guard, info
+from cctool.cli.terminal import abort, guard, info, user
 
 app = typer.Typer(help="Generate a synthetic, consistent sample centre.", no_args_is_help=True)
 
@@ -34,5 +34,5 @@ def generate(
         centre = generate_centre(agents, start, months, seed, calls=not no_calls)
         paths = write_centre(centre, out, calls_format=calls_format, sample_formats=not plain)
     for name, path in paths.items():
-        info(f"  {name:<9} {path}")
-    info(f"[green]Wrote[/green] a centre of {agents} agents, {months} month(s) from {start}, seed {seed}, to {out}")
+        info(f"  {name:<9} {user(path)}")
+    info(f"[green]Wrote[/green] a centre of {agents} agents, {months} month(s) from {start}, seed {seed}, to {user(out)}")

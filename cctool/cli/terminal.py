@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 
 import typer
@@ -14,6 +15,27 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 out_console = Console(highlight=False, soft_wrap=True)
 
 
+# Terminal control sequences a hostile cell could carry: CSI (ESC [ ... final byte), OSC
+# (ESC ] ... BEL or ESC \\, e.g. a hyperlink or a window title), other two-byte ESC sequences,
+# then any remaining C0 control (tab and newline kept where the text is ours), DEL and C1.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]"
+                      r"|\x9d[^\x07\x9c]*[\x07\x9c]?")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[\t\n]")
+
+
+def strip_controls(text: str, keep_lines: bool = False) -> str:
+    """`text` without terminal control sequences; tabs and newlines become spaces unless kept."""
+    text = _CONTROLS.sub("", _ESCAPES.sub("", text))
+    return text if keep_lines else _LINE_BREAKS.sub(" ", text)
+
+
+def user(value: object) -> str:
+    """A value from an input file, a path or the rules file, made safe to put in rich markup:
+    control sequences stripped and square brackets escaped (`[/bold]` in a name is text)."""
+    return escape(strip_controls(str(value)))
+
+
 class State:
     quiet = False
     log_file: str | None = None
@@ -21,16 +43,17 @@ class State:
 
 
 def info(text: str) -> None:
+    """`text` is markup written by us: wrap every user value in it with `user()`."""
     if not State.quiet:
         out_console.print(text)
 
 
 def warn(text: str) -> None:
-    err_console.print(f"[yellow]Warning:[/yellow] {escape(text)}")
+    err_console.print(f"[yellow]Warning:[/yellow] {escape(strip_controls(text, keep_lines=True))}")
 
 
 def abort(text: str, code: int) -> None:
-    err_console.print(f"[bold red]Error:[/bold red] {escape(text)}")
+    err_console.print(f"[bold red]Error:[/bold red] {escape(strip_controls(text, keep_lines=True))}")
     raise typer.Exit(code)
 
 

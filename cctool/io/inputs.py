@@ -29,13 +29,14 @@ class InputSet:
         from cctool.io.layouts import LAYOUT_TABLES, Context, read_layout
 
         if name in LAYOUT_TABLES:
-            ctx = Context(name, self.roster, self.rules.exports.hours_per_day, self.rules.exports.half_day_split)
+            ctx = Context(name, self.roster, self.rules.exports.hours_per_day, self.rules.exports.half_day_split,
+                          self.rules.limits)
             read = read_layout(spec, name, ctx, layout)
             if read is not None:
                 return self._take_layout(name, read)
         known = set(self.roster["agent_id"]) if self.roster is not None and name != "roster" else None
         loaded = read_table(spec, name, extra_aliases=self.rules.columns.aliases, known_agents=known,
-                            field_map=self.rules.columns.mapping(name))
+                            field_map=self.rules.columns.mapping(name), limits=self.rules.limits)
         self.tables[name] = loaded
         self.issues.extend(loaded.issues)
         if name == "roster":

@@ -100,7 +100,15 @@ def _score(raw: pd.DataFrame, table: str, res: mapping.Resolution) -> float:
 def resolve_for_inspection(raw: pd.DataFrame, name: str, aliases: dict, field_map) -> tuple[str, mapping.Resolution]:
     """As the readers resolve it; for punches without a mapping, the raw-event layout when it
     fits the file better (the reader needs a mapping or a direction header to choose it)."""
-    table, res = resolve_table(raw, name, aliases, field_map)
+    try:
+        table, res = resolve_table(raw, name, aliases, field_map)
+    except InputError:
+        if name != "punches":
+            raise
+        # A file of no punch form (PUNCH_FORMS): scored as paired punches here; reading it
+        # as punches reports what each form needs.
+        table, res = "punches", mapping.resolve(list(raw.columns), TABLES["punches"], field_map,
+                                                (aliases or {}).get("punches"), table_key="punches")
     if name == "punches" and table == "punches":
         events = mapping.resolve(list(raw.columns), TABLES["punch_events"], field_map,
                                  (aliases or {}).get("punches"), table_key="punches")
@@ -124,7 +132,8 @@ def guess_table(raw: pd.DataFrame, aliases: dict, columns) -> tuple[str, list[tu
 
 def inspect_file(spec: str | Path, table: str | None = None, rules=None) -> Inspection:
     """Read `spec` as `table` (or the table it looks like) with the rules' mapping and aliases."""
-    raw, path, sheet, encoding, offset = read_raw(spec)
+    limits = rules.limits if rules is not None else None
+    raw, path, sheet, encoding, offset = read_raw(spec, limits)
     raw = raw.set_axis([str(c) for c in raw.columns], axis=1)
     columns = rules.columns if rules is not None else None
     aliases = columns.aliases if columns else {}
@@ -144,7 +153,7 @@ def inspect_file(spec: str | Path, table: str | None = None, rules=None) -> Insp
         rules.grading.calls_without_success == "grade_other_criteria" else frozenset()
     try:
         loaded = read_frame(raw, path, sheet, encoding, offset, table, extra_aliases=aliases, field_map=field_map,
-                            optional_fields=optional)
+                            optional_fields=optional, limits=limits)
     except InputError as exc:
         ins.error = str(exc)
         ins.snippet = suggest_mapping(ins, raw)

@@ -19,6 +19,8 @@ import pandas as pd
 from cctool.errors import InputError, Issue
 from cctool.io import coerce, mapping
 from cctool.io.tables import TABLES, Table
+from cctool.io.xlsx_guard import check_workbook
+from cctool.rules.model import Limits
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -77,9 +79,19 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     neither stop the run with the byte offset.
     """
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+        # The BOM promises UTF-8: other bytes after it (a GB18030 export with a BOM glued on)
+        # are a broken file, not a guess to make.
+        try:
+            return data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise _encoding_error(path, data, exc.start + len(codecs.BOM_UTF8),
+                                  "starts with a UTF-8 byte-order mark but is not UTF-8") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise _encoding_error(path, data, exc.start, "starts with a UTF-16 byte-order mark but is not UTF-16") \
+                from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -87,10 +99,16 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
-        raise InputError(
-            f"{path}: cannot read the text encoding (not UTF-8, not GB18030/GBK); "
-            f"first bad byte at offset {first_error.start}. Save it as UTF-8 CSV or .xlsx."
-        ) from None
+        raise _encoding_error(path, data, first_error.start, "cannot read the text encoding (not UTF-8, not GB18030/GBK)") \
+            from None
+
+
+def _encoding_error(path: Path, data: bytes, offset: int, what: str) -> InputError:
+    """The user finds a bad byte by its line (header = line 1), not by a byte offset alone."""
+    line = data.count(b"\n", 0, offset) + 1
+    where = f"{path}, line {line}"
+    return InputError(f"{where}: {what}; first bad byte at offset {offset}. Save it as UTF-8 CSV or .xlsx.",
+                      [Issue(str(path), None, line, None, None, what)])
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
@@ -112,7 +130,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, str]:
     return frame, encoding
 
 
-def _read_excel(path: Path, sheet: str | None) -> tuple[pd.DataFrame, str]:
+def _read_excel(path: Path, sheet: str | None, limits: Limits) -> tuple[pd.DataFrame, str]:
     with open(path, "rb") as fh:
         head = fh.read(8)
     if not (head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC)):
@@ -120,6 +138,7 @@ def _read_excel(path: Path, sheet: str | None) -> tuple[pd.DataFrame, str]:
         hint = " (it looks like a CSV text file: rename it to .csv)" if looks_text else ""
         raise InputError(f"{path}: not an Excel workbook{hint}")
     if head.startswith(ZIP_MAGIC):
+        check_workbook(path, limits)  # sizes, DTDs and sheet extents before any parser sees the file
         try:
             with zipfile.ZipFile(path) as zf:
                 bad = zf.testzip()
@@ -140,7 +159,10 @@ def _read_excel(path: Path, sheet: str | None) -> tuple[pd.DataFrame, str]:
         sheet = names[0]
     elif sheet not in names:
         raise InputError(f"{path}: no sheet named {sheet!r}; sheets are: {', '.join(names)}")
-    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    try:
+        rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine's own errors for a sheet it cannot parse
+        raise InputError(f"{path}, sheet {sheet!r}: cannot read the sheet ({type(exc).__name__}: {exc})") from None
     if not rows:
         raise InputError(f"{path}, sheet {sheet!r}: the sheet is empty (no header row)")
     header = [str(h).strip() if h not in (None, "") else f"Unnamed: {i}" for i, h in enumerate(rows[0])]
@@ -159,7 +181,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         raise InputError(f"{path}: cannot read the Parquet file ({exc})") from None
 
 
-def read_raw(spec: str | Path) -> tuple[pd.DataFrame, Path, str | None, str | None, int]:
+def read_raw(spec: str | Path, limits: Limits | None = None) -> tuple[pd.DataFrame, Path, str | None, str | None, int]:
     """Read a file as the user wrote it. Returns frame, path, sheet, encoding, row offset.
 
     Row offset turns a 0-based data index into the number the user sees: 2 for a sheet or
@@ -172,7 +194,7 @@ def read_raw(spec: str | Path) -> tuple[pd.DataFrame, Path, str | None, str | No
         raise InputError(f"{path}: is a folder, not a file")
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        frame, sheet = _read_excel(path, sheet)
+        frame, sheet = _read_excel(path, sheet, limits or Limits())
         return frame, path, sheet, None, 2
     if suffix in CSV_SUFFIXES:
         frame, encoding = _read_csv(path)
@@ -192,16 +214,41 @@ def map_headers(headers: list[str], table: Table, extra_aliases: dict[str, list[
     return res.header_of()
 
 
-def detect_punch_table(headers: list[str], extra_aliases: dict | None, field_map: dict | None = None) -> str:
-    """Punches come paired (sign_in/sign_out per day) or as raw in/out events. A rules-file
-    mapping of `time` or `direction` says raw events."""
+# The forms a punch file may take, tried in order: (table, columns that identify it, what the
+# user is told it needs). A new form is one more entry here (plus its table in io/tables.py
+# when it reads other columns). Raw events without a direction (agent_id + time only, as some
+# clocks record them) are paired first in / last out per shift (policy/attendance.py), so a
+# file with `time` and neither `direction` nor sign_in/sign_out is read as such.
+PUNCH_FORMS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("punch_events", ("time", "direction"), "raw events need time and direction"),
+    ("punches", ("sign_in", "sign_out"), "paired punches need sign_in and sign_out"),
+    ("punch_events", ("time",), "raw events without a direction need time"),
+)
+
+
+def detect_punch_table(headers: list[str], extra_aliases: dict | None, field_map: dict | None = None,
+                       where: str = "punches") -> str:
+    """Punches come paired (sign_in/sign_out per day) or as raw events (in/out, or without a
+    direction). A rules-file mapping of `time` or `direction` says raw events. A file of no
+    form stops the run with what each form needs (exit 3), never a KeyError later."""
     if field_map and {"time", "direction"} & set(field_map):
         return "punch_events"
-    events = TABLES["punch_events"]
     folded = {fold_header(h) for h in headers}
-    names = {fold_header(a) for a in (events.column("direction").name, *events.column("direction").aliases,
-                                      *(extra_aliases or {}).get("direction", []))}
-    return "punch_events" if folded & names else "punches"
+
+    def present(table: str, column: str) -> bool:
+        col = TABLES[table].column(column)
+        names = (col.name, *col.aliases, *(extra_aliases or {}).get(column, []))
+        return bool(folded & {fold_header(a) for a in names})
+
+    for table, columns, _ in PUNCH_FORMS:
+        if all(present(table, c) for c in columns):
+            return table
+    needs = "; ".join(need for _, _, need in PUNCH_FORMS)
+    shown = ", ".join(repr(h) for h in headers[:20])
+    raise InputError(
+        f"{where}: neither paired punches nor raw punch events: {needs}. Headers found: {shown}. "
+        "Rename the headers, or add aliases under columns.aliases.punches in the rules file.",
+        [Issue(where, None, 1, None, None, f"punch file of unknown form ({needs})")])
 
 
 # ---------------------------------------------------------------------------- coercion
@@ -355,33 +402,43 @@ def read_table(
     extra_aliases: dict[str, dict[str, list[str]]] | None = None,
     known_agents: set[str] | None = None,
     field_map: dict | None = None,
+    limits: Limits | None = None,
 ) -> LoadedTable:
     """Read, map, coerce and check one input table. Bad rows are reported and excluded.
-    `field_map` is the rules file's `columns.<table>` mapping (README "Column mapping")."""
-    raw, path, sheet, encoding, offset = read_raw(spec)
+    `field_map` is the rules file's `columns.<table>` mapping (README "Column mapping");
+    `limits` (the rules file's plausible ranges and workbook size limits) default to the
+    model's defaults."""
+    limits = limits or Limits()
+    raw, path, sheet, encoding, offset = read_raw(spec, limits)
     return read_frame(raw, path, sheet, encoding, offset, table, extra_aliases=extra_aliases,
-                      known_agents=known_agents, field_map=field_map)
+                      known_agents=known_agents, field_map=field_map, limits=limits)
 
 
 def resolve_table(raw: pd.DataFrame, table: str, extra_aliases: dict | None, field_map: dict | None,
-                  optional: frozenset = frozenset()) -> tuple[str, mapping.Resolution]:
-    """Which table a raw frame is read as (punches: paired or raw events) and its fields' sources."""
+                  optional: frozenset = frozenset(), where: str = "punches") -> tuple[str, mapping.Resolution]:
+    """Which table a raw frame is read as (punches: paired or raw events) and its fields' sources.
+    `where` names the file in the error for a punch file of no known form."""
     headers = [str(c) for c in raw.columns]
     key = table
     if table == "punches":
-        table = detect_punch_table(headers, (extra_aliases or {}).get("punches"), field_map)
+        table = detect_punch_table(headers, (extra_aliases or {}).get("punches"), field_map, where)
+    if table == "punch_events":
+        optional = optional | {"direction"}  # an absent direction column: undirected events (PUNCH_FORMS)
     aliases = (extra_aliases or {}).get(key, {})
     return table, mapping.resolve(headers, TABLES[table], field_map, aliases, table_key=key, optional=optional)
 
 
 def read_frame(raw: pd.DataFrame, path: Path, sheet: str | None, encoding: str | None, offset: int, table: str, *,
                extra_aliases: dict | None = None, known_agents: set[str] | None = None,
-               field_map: dict | None = None, optional_fields: frozenset = frozenset()) -> LoadedTable:
+               field_map: dict | None = None, optional_fields: frozenset = frozenset(),
+               limits: Limits | None = None) -> LoadedTable:
     """`read_table` on a frame already read from its file. `optional_fields`: required fields
-    the caller can do without (a call log's success, when the rules allow grading without it)."""
+    the caller can do without (a call log's success, when the rules allow grading without it);
+    `limits`: the rules file's plausible ranges (default: the model's)."""
+    limits = limits or Limits()
     where = f"{path}" + (f", sheet {sheet!r}" if sheet else "")
     raw = raw.set_axis([str(c) for c in raw.columns], axis=1)
-    table, res = resolve_table(raw, table, extra_aliases, field_map, frozenset(optional_fields))
+    table, res = resolve_table(raw, table, extra_aliases, field_map, frozenset(optional_fields), where)
     res.raise_if_incomplete(where)
     spec_t = TABLES[table]
     headers = res.header_of()
@@ -408,6 +465,15 @@ def read_frame(raw: pd.DataFrame, path: Path, sheet: str | None, encoding: str |
         src = res.sources[col.name]
         values, bad, outside = _coerce_source(cells[col.name], col, src, where, res.table_key)
         bad = bad & ~empty
+        implausible = _implausible(spec_t.name, col, values, limits) & ~bad & ~empty
+        if implausible.any():
+            fate = "row excluded" if col.required else "value ignored"
+            for idx in implausible[implausible].index:
+                issues.append(Issue(fname, sheet, int(rows[idx]), header, _show(cells.at[idx, col.name]),
+                                    f"{_plausible_text(spec_t.name, col, limits)}; {fate}"))
+            values = _blank_where(values, implausible)
+            if col.required:
+                excluded |= implausible
         if bad.any():
             fate = "row excluded" if col.required and not (table == "calls" and col.name == "agent_id") \
                 else "value ignored"
@@ -427,10 +493,12 @@ def read_frame(raw: pd.DataFrame, path: Path, sheet: str | None, encoding: str |
             out[col.name] = values
             blank = values.isna()
         if col.required and not (table == "calls" and col.name == "agent_id"):
-            missing = blank & ~bad & ~empty
+            missing = blank & ~bad & ~empty & ~implausible
             for idx in missing[missing].index:
                 issues.append(Issue(fname, sheet, int(rows[idx]), header, None, "required value is blank; row excluded"))
             excluded |= missing
+
+    excluded |= _check_required_for(spec_t, out, headers, excluded, rows, issues, fname, sheet)
 
     if table == "punches":
         out = _combine_punch_times(out)
@@ -439,6 +507,9 @@ def read_frame(raw: pd.DataFrame, path: Path, sheet: str | None, encoding: str |
             issues.append(Issue(fname, sheet, int(rows[idx]), None, None,
                                 "neither sign-in nor sign-out given; row excluded"))
         excluded |= neither
+    if table == "punch_events" and "direction" not in out:
+        # the time-only form (PUNCH_FORMS): every event undirected, paired first in / last out
+        out["direction"] = pd.Series(pd.NA, index=out.index, dtype="string")
     if table == "calls" and "duration_s" not in out and "end_time" in out:
         out["duration_s"] = (out["end_time"] - out["start_time"]).dt.total_seconds()
     if table == "leave":
@@ -447,6 +518,12 @@ def read_frame(raw: pd.DataFrame, path: Path, sheet: str | None, encoding: str |
             issues.append(Issue(fname, sheet, int(rows[idx]), headers["end"], _show(cells.at[idx, "end"]),
                                 "leave ends before it starts; row excluded"))
         excluded |= backwards.fillna(False)
+        too_long = ((out["end"] - out["start"]) > pd.Timedelta(days=limits.leave_max_span_days)).fillna(False)
+        for idx in too_long[too_long & ~excluded].index:
+            issues.append(Issue(fname, sheet, int(rows[idx]), headers["end"], _show(cells.at[idx, "end"]),
+                                f"leave longer than {limits.leave_max_span_days} days "
+                                "(limits.leave_max_span_days in the rules file); row excluded"))
+        excluded |= too_long
 
     if spec_t.key:
         key_frame = out.loc[~excluded, list(spec_t.key)]
@@ -475,6 +552,71 @@ def read_frame(raw: pd.DataFrame, path: Path, sheet: str | None, encoding: str |
     issues.sort(key=lambda i: (i.row or 0))
     sha = file_sha256(path) if path.is_file() else ""
     return LoadedTable(table, path, sheet, frame, issues, int((~empty).sum()), sha, headers, encoding)
+
+
+# Numeric columns with a plausible range in the rules file (`limits`): (table, column) -> field.
+RANGED_COLUMNS = {("kpi", "kpi_score"): "kpi_score", ("calls", "amount"): "amount",
+                  ("calls", "duration_s"): "duration_s", ("leave", "days"): "leave_days"}
+DATE_KINDS = ("date", "datetime", "date_or_datetime", "datetime_or_time")
+EXCEL_TIME_DAYS = pd.to_datetime(["1899-12-30", "1899-12-31", "1900-01-01"])
+
+
+def _implausible(table: str, col, values, limits: Limits) -> pd.Series:
+    """Read values outside their plausible range (numbers: `limits.<field>`; every date and
+    time: earliest_date..latest_date). NaN/inf and far-off years never reach the arithmetic."""
+    field_name = RANGED_COLUMNS.get((table, col.name))
+    if field_name is not None:
+        rng = getattr(limits, field_name)
+        number = values.astype("float64")
+        return number.notna() & ~number.between(rng.min, rng.max)
+    if col.kind in DATE_KINDS:
+        stamp = values["stamp"] if isinstance(values, pd.DataFrame) else values
+        if col.kind == "datetime_or_time":  # a bare Excel time reads as 1899-12-30 + time: not a date
+            epoch = stamp.dt.normalize().isin(EXCEL_TIME_DAYS)
+            stamp = stamp.where(~epoch)
+        lo = pd.Timestamp(limits.earliest_date)
+        hi = pd.Timestamp(limits.latest_date) + pd.Timedelta(days=1)
+        return stamp.notna() & ((stamp < lo) | (stamp >= hi))
+    return pd.Series(False, index=values.index)
+
+
+def _plausible_text(table: str, col, limits: Limits) -> str:
+    field_name = RANGED_COLUMNS.get((table, col.name))
+    if field_name is not None:
+        return (f"outside the plausible range {getattr(limits, field_name).describe()} "
+                f"(limits.{field_name} in the rules file)")
+    return (f"date outside {limits.earliest_date:%Y-%m-%d} to {limits.latest_date:%Y-%m-%d} "
+            "(limits.earliest_date/latest_date in the rules file)")
+
+
+def _blank_where(values, mask: pd.Series):
+    """`values` with the masked cells blank, so nothing downstream uses them."""
+    if isinstance(values, pd.DataFrame):
+        return values.mask(mask, axis=0)
+    return values.mask(mask)
+
+
+def _check_required_for(spec_t: Table, out: pd.DataFrame, headers: dict[str, str], excluded: pd.Series,
+                        rows: pd.Series, issues: list[Issue], fname: str, sheet: str | None) -> pd.Series:
+    """Columns required on some rows only (`Column.required_for`): a blank there excludes the
+    row. An absent column is added as all-blank, so later code can rely on it."""
+    missing = pd.Series(False, index=out.index)
+    for col in spec_t.columns:
+        if col.required_for is None:
+            continue
+        other, values = col.required_for
+        if col.name not in out:
+            out[col.name] = pd.Series(pd.NA, index=out.index, dtype="string")
+        if other not in out:
+            continue
+        blank = out[col.name].isna() & out[other].isin(values).fillna(False).astype(bool) & ~excluded
+        header = headers.get(col.name)
+        why = "required value is blank" if header else f"no {col.name} column"
+        for idx in blank[blank].index:
+            issues.append(Issue(fname, sheet, int(rows[idx]), header, None,
+                                f"{why}: {col.name} is required when {other} is {out.at[idx, other]}; row excluded"))
+        missing |= blank
+    return missing
 
 
 def _combine_punch_times(out: pd.DataFrame) -> pd.DataFrame:

@@ -44,6 +44,9 @@ class Column:
     required: bool = True
     aliases: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
+    # Required only on rows whose `column` holds one of `values` (a team for agents and team
+    # leads; the director or QA belong to no team). Such a column is optional otherwise.
+    required_for: tuple[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,8 @@ TABLES: dict[str, Table] = {
     "roster": Table("roster", "roster (花名册)", (
         C("agent_id", "text", aliases=("工号", "员工编号", "employee_id", "staff_id", "员工工号")),
         C("name", "text", aliases=("姓名", "员工姓名")),
-        C("team", "text", aliases=("班组", "组别", "小组")),
+        C("team", "text", required=False, aliases=("班组", "组别", "小组"),
+          required_for=("role", ("agent", "team_lead"))),
         C("role", "enum", aliases=("岗位", "角色", "职位"), choices=ROLES),
         C("line", "enum", required=False, aliases=("业务线",), choices=("TSR", "CSR")),
         C("department", "enum", aliases=("部门",), choices=("operations", "support")),

@@ -70,6 +70,13 @@ _ANY_SLASH_DATE = re.compile(r"(?<!\d)\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}(?!\d)")
 _NUMBER = re.compile(r"^\s*-?\d+(\.\d*)?([eE][-+]?\d+)?\s*$")
 _ISO_TIME = re.compile(r"^\s*\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*$")
 
+# limits.amount of the packaged rules: an amount outside it (1e300, inf, negative) is ignored and
+# reported like an unreadable one, so it never reaches a Decimal (PAY-ALL-BONUS commission).
+AMOUNT_RANGE = (0.0, 10_000_000.0)
+# limits.duration_s likewise: one call's duration in seconds (1e300 or inf would swamp talk time).
+DURATION_RANGE = (0.0, 86_400.0)
+
+
 @dataclass
 class _Source:
     """The call file as DuckDB will read it."""
@@ -83,6 +90,8 @@ class _Source:
     headers: dict[str, str] = field(default_factory=dict)  # canonical -> user's header
     fast_ok: bool = False
     tmpdir: Path | None = None
+    amount_range: tuple[float, float] = AMOUNT_RANGE  # the rules file's limits.amount
+    duration_range: tuple[float, float] = DURATION_RANGE  # the rules file's limits.duration_s
     fields: dict[str, mapping.Source] = field(default_factory=dict)  # canonical -> where it comes from
     time_order: str | None = None  # dayfirst / monthfirst when start_time's slash dates prove it
     sample: str | None = None  # the decoded start of a CSV (the slash-date check skips a file without any)
@@ -217,13 +226,16 @@ def _first_line(exc: Exception) -> str:
 
 @contextlib.contextmanager
 def _opened(path: Path, aliases: dict[str, list[str]] | None, field_map: dict | None = None,
-            optional: frozenset = frozenset()):
+            optional: frozenset = frozenset(), amount_range: tuple[float, float] | None = None,
+            duration_range: tuple[float, float] | None = None):
     """A DuckDB connection and the call file opened on it, for one pass; closed and its
     temporary UTF-8 copy removed afterwards. A DuckDB failure becomes an InputError."""
     con = _connect()
     src = None
     try:
         src = _open_source(path, aliases, con, field_map, optional)
+        src.amount_range = amount_range or AMOUNT_RANGE
+        src.duration_range = duration_range or DURATION_RANGE
         _check_slash_dates(con, src)
         yield con, src
     except duckdb.Error as exc:
@@ -376,12 +388,22 @@ def _bool_expr(col: str, kind: str, path: Path, header: str) -> str:
     raise InputError(f"{path}: column {header!r} holds {kind} values, not yes/no")
 
 
-def _amount_expr(col: str | None, kind: str | None) -> str:
+def _amount_expr(col: str | None, kind: str | None, plausible: tuple[float, float]) -> str:
+    """A number read from `col` (thousands commas allowed), NULL outside `plausible` (a limits range)."""
     if col is None:
         return "CAST(NULL AS DOUBLE)"
     if _is_number(kind):
-        return f"CAST({col} AS DOUBLE)"
-    return f"coalesce(TRY_CAST({col} AS DOUBLE), TRY_CAST(replace(CAST({col} AS VARCHAR), ',', '') AS DOUBLE))"
+        value = f"CAST({col} AS DOUBLE)"
+    else:
+        value = f"coalesce(TRY_CAST({col} AS DOUBLE), TRY_CAST(replace(CAST({col} AS VARCHAR), ',', '') AS DOUBLE))"
+    return _within(value, plausible)
+
+
+def _within(value: str, plausible: tuple[float, float]) -> str:
+    """`value` (a DOUBLE expression), or NULL when outside a limits range: reported like an
+    unreadable cell, never summed."""
+    lo, hi = plausible  # NaN sorts above every number in DuckDB, so it falls outside too
+    return f"(CASE WHEN {value} BETWEEN {float(lo)!r} AND {float(hi)!r} THEN {value} END)"
 
 
 def _field(src: _Source, name: str, kinds: dict[str, str]) -> tuple[str, str] | tuple[None, None]:
@@ -413,10 +435,10 @@ def _typed(src: _Source, name: str, kinds: dict[str, str]) -> tuple[str | None, 
         return _bool_expr(expr, k, src.path, header), raw
     if name == "duration_s":
         if s.format == "duration":
-            return mapping_sql.duration_expr(expr, k), raw
-        return _amount_expr(expr, k), raw
+            return _within(mapping_sql.duration_expr(expr, k), src.duration_range), raw
+        return _amount_expr(expr, k, src.duration_range), raw
     if name == "amount":
-        return _amount_expr(expr, k), raw
+        return _amount_expr(expr, k, src.amount_range), raw
     return expr, raw
 
 
@@ -442,7 +464,7 @@ def _select_sql(src: _Source, careful: bool, start: pd.Timestamp, end: pd.Timest
         # No duration column: end_time − start_time (a negative span is unreadable, not a duration).
         end_ts, dur_raw = typed["end_time"]
         span = f"date_diff('second', {ts}, {end_ts})"
-        dur = f"(CASE WHEN {span} >= 0 THEN CAST({span} AS DOUBLE) END)"
+        dur = _within(f"(CASE WHEN {span} >= 0 THEN CAST({span} AS DOUBLE) END)", src.duration_range)
     scan = (
         f"SELECT {agent} AS agent_id, {ts} AS ts, {conn} AS is_connected, "
         f"{succ if succ else null('BOOLEAN')} AS is_success, "
@@ -556,13 +578,16 @@ def _bad_value_issues(con, src: _Source, scan: str, groups: pd.DataFrame) -> lis
     bad_amount = int(groups["bad_amount"].sum())
     if bad_amount and "amount" in src.headers:
         issues.append(Issue(str(src.path), None, None, src.headers["amount"], None,
-                            f"{bad_amount} call record(s) with an unreadable amount; amount ignored", "warning"))
+                            f"{bad_amount} call record(s) with an unreadable amount or one outside "
+                            f"{src.amount_range[0]:,.10g} to {src.amount_range[1]:,.10g} (limits.amount in the "
+                            "rules file); amount ignored", "warning"))
     bad_duration = int(groups["bad_duration"].sum())
     if bad_duration:
         col = src.headers.get("duration_s") or src.headers.get("end_time")
         issues.append(Issue(str(src.path), None, None, col, None,
-                            f"{bad_duration} call record(s) with an unreadable duration (or an end before the start); "
-                            "left out of talk time and AHT", "warning"))
+                            f"{bad_duration} call record(s) with an unreadable duration (or an end before the start, "
+                            f"or one outside {src.duration_range[0]:,.10g} to {src.duration_range[1]:,.10g} s: "
+                            "limits.duration_s in the rules file); left out of talk time and AHT", "warning"))
     return issues
 
 
@@ -630,7 +655,8 @@ def _per_agent_sums(used: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 def call_metrics(calls_path: str | Path, period_start, period_end, known_agents, *, cph_calls: str = "all",
                  success_denominator: str = "connected",
                  aliases: dict[str, list[str]] | None = None, field_map: dict | None = None,
-                 success_optional: bool = False) -> tuple[pd.DataFrame, list[Issue]]:
+                 success_optional: bool = False, amount_range: tuple[float, float] | None = None,
+                 duration_range: tuple[float, float] | None = None) -> tuple[pd.DataFrame, list[Issue]]:
     """Per-agent call counts of the period [period_start, period_end) from a CSV or Parquet call log.
 
     Returns (per_agent, issues). per_agent has one row per roster agent with at least one usable
@@ -649,7 +675,7 @@ def call_metrics(calls_path: str | Path, period_start, period_end, known_agents,
     start, end = pd.Timestamp(period_start), pd.Timestamp(period_end)
     known = set(known_agents)
     optional = frozenset({"success"}) if success_optional else frozenset()
-    with _opened(path, aliases, field_map, optional) as (con, src):
+    with _opened(path, aliases, field_map, optional, amount_range, duration_range) as (con, src):
         groups, scan, careful = _run(con, src, start, end)
         span = _span(groups)
         groups = _tidy_ids(groups)
@@ -739,7 +765,8 @@ def _run_daily(con, src: _Source, start, end, has_windows: bool) -> tuple[pd.Dat
 def daily_call_metrics(calls_path: str | Path, period_start, period_end, known_agents, *,
                        windows: pd.DataFrame | None = None,
                        aliases: dict[str, list[str]] | None = None, field_map: dict | None = None,
-                       success_optional: bool = False) -> tuple[pd.DataFrame, list[Issue]]:
+                       success_optional: bool = False, amount_range: tuple[float, float] | None = None,
+                       duration_range: tuple[float, float] | None = None) -> tuple[pd.DataFrame, list[Issue]]:
     """Call counts per agent and day of the period [period_start, period_end) (RPT-KPI, RPT-DAILY).
 
     Which day a call counts on: with `windows` (agent_id, date, win_start, win_end: one row per
@@ -757,7 +784,7 @@ def daily_call_metrics(calls_path: str | Path, period_start, period_end, known_a
     end = pd.Timestamp(period_end).normalize()
     known = set(known_agents)
     optional = frozenset({"success"}) if success_optional else frozenset()
-    with _opened(path, aliases, field_map, optional) as (con, src):
+    with _opened(path, aliases, field_map, optional, amount_range, duration_range) as (con, src):
         has_windows = windows is not None and not windows.empty
         if has_windows:
             w = pd.DataFrame({"agent_id": windows["agent_id"].astype(str).to_numpy(),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cctool.frames import team_or_none
 from cctool.policy.attendance import month_bounds
 from cctool.policy.grading import tenure_months
 from cctool.rules.model import Rules
@@ -37,6 +38,11 @@ def headcount_month(month: str, roster: pd.DataFrame, rules: Rules,
     for col in ("grade", "exit_date", "status"):
         if col not in r:
             r[col] = pd.NA
+    # Staff without a team are counted under NO_TEAM, so the table adds up to the whole roster
+    # and a move into or out of a team is a transfer like any other.
+    r["team"] = team_or_none(r["team"])
+    if previous is not None:
+        previous = previous.assign(team=team_or_none(previous["team"]))
     joiners = r[(r["hire_date"] >= lo) & (r["hire_date"] <= last)]
     joiners = joiners[PEOPLE + ["hire_date"]].assign(rule_id=rules.reports.kpi.rule_id)
     left = (r["exit_date"] >= lo) & (r["exit_date"] <= last)

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from cctool.errors import Issue
+from cctool.frames import team_or_none
 from cctool.policy.attendance import audit_month, build_shifts
 from cctool.policy.grading import agent_hours, criterion_holds
 from cctool.rules.model import Criterion, Grading, Rules
@@ -84,7 +85,7 @@ def period_agents(roster: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) 
         if c not in out:
             out[c] = pd.NA
     out["agent_id"] = out["agent_id"].astype(object)
-    out["team"] = out["team"].astype(object).fillna("(no team)")
+    out["team"] = team_or_none(out["team"])
     return out.reset_index(drop=True)
 
 
@@ -272,8 +273,9 @@ def apply_targets(frame: pd.DataFrame, g: Grading, *, with_kpi: bool = True) -> 
     prefixes = [p for p in ("cph", "success", "kpi")]
     met = pd.concat([frame[f"{p}_met"] for p in prefixes], axis=1)
     applies = pd.concat([frame[f"{p}_target"].notna() for p in prefixes], axis=1).to_numpy()
-    missed = (met.eq(False).fillna(False).to_numpy() & applies).any(axis=1)
-    unknown = (met.isna().to_numpy() & applies).any(axis=1)
+    # dtype=bool: pandas 2.2 gives an object array here, on which ~True is -2 (truthy)
+    missed = (met.eq(False).fillna(False).to_numpy(dtype=bool) & applies).any(axis=1)
+    unknown = (met.isna().to_numpy(dtype=bool) & applies).any(axis=1)
     has_target = frame["target_rule"].notna() & applies.any(axis=1)
     result = pd.Series(pd.NA, index=frame.index, dtype="boolean")
     result[has_target & missed] = False

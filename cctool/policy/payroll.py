@@ -24,7 +24,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-from cctool.frames import rows
+from cctool.frames import rows, team_or_none
 from cctool.policy.attendance import AttendanceResult, month_bounds
 from cctool.rules.model import Rules
 
@@ -296,6 +296,7 @@ def totals_by_unit(payroll: pd.DataFrame) -> pd.DataFrame:
     if payroll.empty:
         return pd.DataFrame(columns=["department", "team", "headcount", *MONEY_COLUMNS])
     out = []
+    payroll = payroll.assign(team=team_or_none(payroll["team"]))  # staff without a team are paid too
     for (dept, team), grp in payroll.groupby(["department", "team"], sort=True):
         out.append({"department": dept, "team": team, "headcount": len(grp),
                     **{c: sum(grp[c], ZERO) for c in MONEY_COLUMNS}})

@@ -344,6 +344,27 @@ PHRASES: list[tuple[str, str]] = [
     (r"Trainees reaching the (?P<a>\d+)- and (?P<b>\d+)-month marks of (?P<rule>[A-Z0-9-]+) this month\.",
      "本月达到 {rule} 的{a}个月和{b}个月节点的实习坐席。"),
     (r"CPH per team, (?P<p>.+)", "各班组CPH，{p}"),
+    # --- input values outside the rules file's limits (io.readers, policy.calls; Errors sheet)
+    (r"outside the plausible range (?P<lo>\S+) to (?P<hi>\S+) \(limits\.(?P<f>\w+) in the rules file\)",
+     "超出合理范围 {lo} 至 {hi}（规则文件 limits.{f}）"),
+    (r"date outside (?P<lo>[\d-]+) to (?P<hi>[\d-]+) \(limits\.earliest_date/latest_date in the rules file\)",
+     "日期超出 {lo} 至 {hi}（规则文件 limits.earliest_date/latest_date）"),
+    (r"leave longer than (?P<n>\d+) days \(limits\.leave_max_span_days in the rules file\)",
+     "请假超过{n}天（规则文件 limits.leave_max_span_days）"),
+    (r"(?P<n>\d+) call record\(s\) with an unreadable amount or one outside (?P<lo>\S+) to (?P<hi>\S+) "
+     r"\(limits\.amount in the rules file\)", "{n}条通话记录的金额无法读取或超出 {lo} 至 {hi}（规则文件 limits.amount）"),
+    (r"(?P<n>\d+) call record\(s\) with an unreadable duration \(or an end before the start, or one outside "
+     r"(?P<lo>\S+) to (?P<hi>\S+) s: limits\.duration_s in the rules file\)",
+     "{n}条通话记录的时长无法读取（或结束早于开始，或超出 {lo} 至 {hi} 秒：规则文件 limits.duration_s）"),
+    (r"left out of talk time and AHT", "不计入通话时长和平均处理时长"),
+    # --- team required for agents and team leads only (io.readers `required_for`)
+    (r"required value is blank: (?P<c>\w+) is required when (?P<o>\w+) is (?P<v_v>\w+)",
+     "必填值为空：{o}为{v_v}时{c}必填"),
+    (r"no (?P<c>\w+) column: (?P=c) is required when (?P<o>\w+) is (?P<v_v>\w+)",
+     "缺少{c}列：{o}为{v_v}时{c}必填"),
+    (r"row excluded", "该行不计入"),
+    (r"value ignored", "该值不采用"),
+    (r"amount ignored", "金额不采用"),
 ]
 _COMPILED = [(re.compile(p), zh) for p, zh in PHRASES]
 _FIELD = re.compile(r"\{(\w+)(\?)?\}")

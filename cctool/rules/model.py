@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -16,8 +16,35 @@ ApproverRole = Literal["team_lead", "supervisor", "deputy_manager", "manager", "
 Money = Decimal
 
 
+def _bool_for_number(annotation, value) -> bool:
+    """Whether `value` holds a bool where `annotation` wants a number (inside lists and dicts too)."""
+    if annotation is bool or annotation is None:
+        return False
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (list, tuple):
+        return isinstance(value, list) and any(_bool_for_number(args[0], v) for v in value) if args else False
+    if origin is dict:
+        return isinstance(value, dict) and any(_bool_for_number(args[1], v) for v in value.values())
+    if args and origin is not Literal:  # Optional / Union: only when no member takes a bool
+        if bool in args:
+            return False
+        return any(_bool_for_number(a, value) for a in args if a is not type(None))
+    return isinstance(value, bool) and annotation in (int, float, Decimal)
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, data):
+        """pydantic reads `true` as 1 for a number; in a rules file that is always a slip
+        (`hourly_rate: yes`), so a boolean where a number belongs is an error."""
+        if isinstance(data, dict):
+            for name, field in cls.model_fields.items():
+                if name in data and _bool_for_number(field.annotation, data[name]):
+                    raise ValueError(f"{name}: a number is required, not a boolean (true/false/yes/no)")
+        return data
 
 
 # ----------------------------------------------------------------------------- attendance
@@ -124,10 +151,19 @@ class WorkedHours(Strict):
     below_hours: float = Field(gt=0, le=24)
 
 
+# How grave each attendance kind is: a longer delay never gives a milder kind.
+SEVERITY = {"late": 0, "early_leave": 0, "absent_half_day": 1, "absent_full_day": 2}
+CONSEQUENCE_SEVERITY = {"performance_pay_zero": 0, "all_bonus_zero": 1, "wage_withheld": 2}
+
+
 def _ascending(bands: list[Band], name: str) -> list[Band]:
     secs = [b.seconds for b in bands]
     if secs != sorted(secs) or len(set(secs)) != len(secs):
         raise ValueError(f"{name} bands must be in increasing order of minutes")
+    ranks = [SEVERITY[b.kind] for b in bands]
+    if ranks != sorted(ranks):
+        raise ValueError(f"{name} bands are in inverted severity order: a longer time gives a milder kind "
+                         f"({' -> '.join(b.kind for b in bands)})")
     return bands
 
 
@@ -169,6 +205,18 @@ class Attendance(Strict):
         days = [t.at_least_days for t in v]
         if days != sorted(days):
             raise ValueError("monthly_absence tiers must be in increasing order of days")
+        ranks = [CONSEQUENCE_SEVERITY[t.consequence] for t in v]
+        if ranks != sorted(ranks):
+            raise ValueError("monthly_absence tiers are in inverted severity order: more absence gives a milder "
+                             f"consequence ({' -> '.join(t.consequence for t in v)})")
+        return v
+
+    @field_validator("absence_weight")
+    @classmethod
+    def _weights(cls, v):
+        negative = [k for k, w in v.items() if not w >= 0]
+        if negative:
+            raise ValueError(f"absence weights must not be negative ({', '.join(negative)})")
         return v
 
 
@@ -298,6 +346,15 @@ class Rounding(Strict):
     quantum: Money = Field(gt=0)
     mode: Literal["half_up", "half_even"]
 
+    @field_validator("quantum")
+    @classmethod
+    def _power_of_ten(cls, v):
+        # 0.01 rounds to the cent, 1 to the yuan; 0.05 or 0.03 would make totals that no
+        # payslip reproduces
+        if not v.is_finite() or v.normalize().as_tuple().digits != (1,):
+            raise ValueError("the rounding quantum must be a power of ten (0.01, 0.1, 1, 10 …)")
+        return v
+
 
 class Unpaid(Strict):
     personal: Money = Field(ge=0, le=1)
@@ -338,6 +395,9 @@ class PerformanceBonus(Strict):
         lows = [b.at_least for b in v]
         if lows != sorted(lows, reverse=True):
             raise ValueError("bonus bands must be in decreasing order of at_least")
+        amounts = [b.amount for b in v]
+        if amounts != sorted(amounts, reverse=True):
+            raise ValueError("bonus bands are in inverted order: a higher KPI band pays less than a lower one")
         return v
 
 
@@ -361,6 +421,16 @@ class RuleRef(Strict):
 class Confidential(Strict):
     rule_id: str = RuleId
     file_mode: str = Field(pattern=r"^0?[0-7]{3}$")
+
+    @field_validator("file_mode")
+    @classmethod
+    def _owner_only(cls, v):
+        mode = int(v, 8)
+        # PAY-CONFIDENTIAL: payroll files are for their owner only; 0644 would hand them to
+        # every account on the machine
+        if mode & 0o077 or not mode & 0o400:
+            raise ValueError(f"file_mode {v} is not owner-only: use 0600 (or 0400); group and others get nothing")
+        return v
 
 
 class Pay(Strict):
@@ -401,6 +471,53 @@ class Reports(Strict):
     daily: DailyReport = Field(default_factory=DailyReport)
     kpi: KpiReport = Field(default_factory=KpiReport)
     exam: MonthlyExam = Field(default_factory=MonthlyExam)
+
+
+# ----------------------------------------------------------------------------- limits
+
+class Plausible(Strict):
+    """The plausible range of one input field: a value outside it is a bad value for its row
+    (reported, never used), so one absurd cell cannot overflow a sum or a date range."""
+
+    min: float = Field(strict=True, allow_inf_nan=False)
+    max: float = Field(strict=True, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.max < self.min:
+            raise ValueError("max must not be less than min")
+        return self
+
+    def describe(self) -> str:
+        return f"{self.min:,.10g} to {self.max:,.10g}"
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        return self.min, self.max
+
+
+class Limits(Strict):
+    """What inputs may hold before they are refused (issue 9 §1). Every field has a default, so
+    a rules file without a `limits:` section keeps working."""
+
+    kpi_score: Plausible = Plausible(min=0, max=100)
+    amount: Plausible = Plausible(min=0, max=10_000_000)  # one call's sale amount
+    duration_s: Plausible = Plausible(min=0, max=86_400)  # one call: at most a day
+    leave_days: Plausible = Plausible(min=0, max=366)  # the `days` column of a leave request
+    leave_max_span_days: int = Field(default=366, ge=1, le=3660, strict=True)  # start to end of one request
+    earliest_date: dt.date = dt.date(1950, 1, 1)  # any date or time in any input
+    latest_date: dt.date = dt.date(2100, 12, 31)
+    # An .xlsx is checked before it is read: its declared sheet size and the uncompressed size
+    # of its parts (a 9 KB file can declare a cell at XFD1048576; a zip bomb inflates to GBs).
+    xlsx_max_rows: int = Field(default=2_000_000, ge=1, strict=True)
+    xlsx_max_columns: int = Field(default=200, ge=1, strict=True)
+    xlsx_max_uncompressed_bytes: int = Field(default=2_000_000_000, ge=1, strict=True)
+
+    @model_validator(mode="after")
+    def _dates(self):
+        if self.latest_date <= self.earliest_date:
+            raise ValueError("latest_date must be after earliest_date")
+        return self
 
 
 # ----------------------------------------------------------------------------- whole file
@@ -639,6 +756,7 @@ class Rules(Strict):
     pay: Pay
     coverage: CoverageLimits = Field(default_factory=CoverageLimits)
     reports: Reports = Field(default_factory=Reports)
+    limits: Limits = Field(default_factory=Limits)
 
     def rule_table(self) -> list[tuple[str, str, str]]:
         """(rule_id, YAML path, setting) for every entry that carries a rule ID."""

@@ -266,7 +266,8 @@ def _build_roster(n_agents: int, days: np.ndarray, rng: np.random.Generator) -> 
 def _finish_roster(roster: pd.DataFrame) -> pd.DataFrame:
     out = roster.copy()
     for col in ("agent_id", "name", "team", "role", "line", "department", "grade", "reports_to", "status"):
-        out[col] = out[col].astype("str")  # missing stays NaN in pandas' str dtype
+        # missing stays missing: pandas 3's str dtype keeps NaN, pandas 2 would write "None"
+        out[col] = out[col].astype("str").where(out[col].notna())
     for col in ("hire_date", "exit_date"):
         out[col] = pd.Series(roster[col].to_numpy().astype("datetime64[s]"), index=out.index)
     for col in ("new_hire_exam_passed", "regular_exam_passed"):

@@ -18,6 +18,7 @@ from cctool.errors import InputError, Issue
 from cctool.io.layouts import dingtalk, dingtalk_leave, wecom, zkteco
 from cctool.io.layouts.base import Context, LayoutRead
 from cctool.io.layouts.grid import PEEK_ROWS, Grid, Header, read_grid, sheet_names
+from cctool.rules.model import Limits
 from cctool.io.readers import CSV_SUFFIXES, EXCEL_SUFFIXES, split_spec
 
 __all__ = ["LAYOUTS", "PUNCH_FORMATS", "Context", "LayoutRead", "describe", "detect", "read_layout"]
@@ -59,11 +60,12 @@ def _readable(path: Path) -> bool:
     return path.suffix.lower() in EXCEL_SUFFIXES | CSV_SUFFIXES | {".dat"}
 
 
-def _candidates(path: Path, sheet: str | None, table: str | None) -> list[tuple[str, str | None, Header]]:
+def _candidates(path: Path, sheet: str | None, table: str | None,
+                limits: Limits | None = None) -> list[tuple[str, str | None, Header]]:
     """(layout, sheet, header) for every sheet of the file that is a known layout."""
     found = []
-    for name in ([sheet] if sheet else sheet_names(path)):
-        grid = read_grid(path, name, limit=PEEK_ROWS + 2)
+    for name in ([sheet] if sheet else sheet_names(path, limits)):
+        grid = read_grid(path, name, limit=PEEK_ROWS + 2, limits=limits)
         for layout in LAYOUTS.values():
             if table is not None and table not in layout.tables:
                 continue
@@ -97,15 +99,15 @@ def read_layout(spec: str | Path, table: str, ctx: Context, forced: str | None =
         if forced:
             raise InputError(f"{path}: cannot read it as {forced} (file missing or not .xlsx/.xls/.csv/.dat)")
         return None
-    found = _candidates(path, sheet, table)
+    found = _candidates(path, sheet, table, ctx.limits)
     if forced:
-        found = [f for f in found if f[0] == forced] or _forced_anyway(path, sheet, forced)
+        found = [f for f in found if f[0] == forced] or _forced_anyway(path, sheet, forced, ctx.limits)
     if not found:
         return None
     if table == "leave":
         return _canonical_types(_read_all(path, [f for f in found if f[0] == "dingtalk-leave"], ctx))
     name, sheet_name, header = _preferred(found)
-    grid = read_grid(path, sheet_name)
+    grid = read_grid(path, sheet_name, limits=ctx.limits)
     return _canonical_types(LAYOUTS[name].read(grid, header, ctx))
 
 
@@ -127,10 +129,10 @@ def _canonical_types(read: LayoutRead) -> LayoutRead:
     return read
 
 
-def _forced_anyway(path: Path, sheet: str | None, forced: str):
+def _forced_anyway(path: Path, sheet: str | None, forced: str, limits: Limits | None = None):
     layout = LAYOUTS[forced]
-    for name in ([sheet] if sheet else sheet_names(path)):
-        header = layout.header(read_grid(path, name, limit=PEEK_ROWS + 2))
+    for name in ([sheet] if sheet else sheet_names(path, limits)):
+        header = layout.header(read_grid(path, name, limit=PEEK_ROWS + 2, limits=limits))
         if header is not None:
             return [(forced, name, header)]
     raise InputError(f"{path}{f'#{sheet}' if sheet else ''}: does not look like {layout.label} ({forced}): "
@@ -146,7 +148,7 @@ def _read_all(path: Path, found, ctx: Context) -> LayoutRead:
             notes.append(f"sheet {sheet!r} is the 补卡 (punch correction) form, not leave: not read as leave")
             skipped.append(Issue(str(path), sheet, None, None, None, notes[-1], "warning"))
             continue
-        reads.append(LAYOUTS[name].read(read_grid(path, sheet), header, ctx))
+        reads.append(LAYOUTS[name].read(read_grid(path, sheet, limits=ctx.limits), header, ctx))
     if not reads:
         raise InputError(f"{path}: no leave (请假) form sheet in this approval export; " + "; ".join(notes))
     first = reads[0]

@@ -9,6 +9,7 @@ import pandas as pd
 from cctool.errors import Issue
 from cctool.io.layouts.grid import Grid, Header
 from cctool.io.layouts.people import match_people
+from cctool.rules.model import Limits
 
 PUNCH_COLUMNS = ["agent_id", "time", "direction", "corrected", "_row"]
 SCHEDULE_COLUMNS = ["agent_id", "date", "shift_start", "shift_end", "_row"]
@@ -23,6 +24,7 @@ class Context:
     roster: pd.DataFrame | None
     hours_per_day: float = 8.0
     midday: str = "12:00"
+    limits: Limits | None = None  # the rules file's workbook limits (None: the model's defaults)
 
 
 @dataclass

@@ -19,6 +19,8 @@ import pandas as pd
 
 from cctool.errors import InputError
 from cctool.io.readers import EXCEL_SUFFIXES, decode_text, fold_header
+from cctool.io.xlsx_guard import check_workbook
+from cctool.rules.model import Limits
 
 PEEK_ROWS = 12
 PLACEHOLDER = re.compile(r"^(列|column|unnamed:?\s*)\d+$", re.IGNORECASE)
@@ -102,26 +104,30 @@ def header_name(value) -> str:
 
 # ----------------------------------------------------------------------------- reading
 
-def sheet_names(path: Path) -> list[str | None]:
+def sheet_names(path: Path, limits: Limits | None = None) -> list[str | None]:
     if path.suffix.lower() not in EXCEL_SUFFIXES:
         return [None]
-    return list(_workbook(path).sheet_names)
+    return list(_workbook(path, limits).sheet_names)
 
 
-def _workbook(path: Path):
+def _workbook(path: Path, limits: Limits | None = None):
     import python_calamine
 
+    # calamine allocates a sheet's declared extent: a hostile workbook (XFD1048576, a zip
+    # bomb, a DTD) is refused before it opens it, as the generic reader does (io/xlsx_guard.py)
+    check_workbook(path, limits)
     try:
         return python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine's own error types for broken or encrypted files
         raise InputError(f"{path}: cannot open the workbook ({type(exc).__name__}: {exc})") from None
 
 
-def read_grid(path: Path, sheet: str | None, limit: int | None = None) -> Grid:
-    """All rows (or the first `limit`) of a sheet, a CSV or a tab-separated device file."""
+def read_grid(path: Path, sheet: str | None, limit: int | None = None, limits: Limits | None = None) -> Grid:
+    """All rows (or the first `limit`) of a sheet, a CSV or a tab-separated device file.
+    `limits`: the rules file's workbook limits (default: the model's)."""
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        book = _workbook(path)
+        book = _workbook(path, limits)
         name = sheet if sheet is not None else book.sheet_names[0]
         if name not in book.sheet_names:
             raise InputError(f"{path}: no sheet named {name!r}; sheets are: {', '.join(book.sheet_names)}")
