@@ -544,7 +544,8 @@ def training_events(s: pd.DataFrame, events: pd.DataFrame, leave: pd.DataFrame, 
     """ATT-TRAINING: in pre-job training, any leave, N unexcused lates or more than H hours of
     unexcused absence end the training."""
     tr = rules.attendance.training
-    if tr.exam_column not in roster:
+    # Both columns are optional in the roster: without them nobody is known to be in training.
+    if tr.exam_column not in roster or "grade" not in roster:
         return pd.DataFrame(columns=EVENT_COLUMNS)
     in_training = roster[(roster["grade"] == tr.grade) & (roster[tr.exam_column] == False)]  # noqa: E712
     ids = set(in_training["agent_id"]) & set(s["agent_id"])
