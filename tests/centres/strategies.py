@@ -27,6 +27,9 @@ from hypothesis import strategies as st
 KNOWN_GAPS: set[str] = {
     "staff_without_team",  # trust-io: `team` required for every role (issue 9 §1)
     "all_scope_excusals_only",  # trust-policy: an excusals file whose every scope is `all` crashes (§1)
+    # trust-policy: signed-in/scheduled hours for a day (or quarter) on which no agent has a shift
+    # or a punch crash kpi-report, daily-brief and grade-agents (agent_hours, §1).
+    "hours_on_days_without_shifts",
 }
 
 TEAM_NAMES = ("TSR-1", "TSR-2", "电销一组", "客服 2", "CSR-A", "Night")
@@ -79,6 +82,23 @@ class Centre:
 
     def scheduled_people(self) -> set[str]:
         return {a for a, _ in self.shifts}
+
+    def agent_days(self) -> tuple[set, set]:
+        """Dates on which some agent has a shift, and on which some agent punched (a raw event's
+        date, a paired row's date)."""
+        agents = set(self.roster.loc[self.roster["role"] == "agent", "agent_id"])
+        shift_days = {dt.date.fromisoformat(d) for a, d in zip(self.schedule["agent_id"], self.schedule["date"])
+                      if a in agents}
+        col = "date" if self.punch_form == "paired" else "time"
+        punch_days = {dt.date.fromisoformat(t[:10]) for a, t in zip(self.punches["agent_id"], self.punches[col])
+                      if a in agents}
+        return shift_days, punch_days
+
+    def hours_gap(self, lo: dt.date, hi: dt.date) -> bool:
+        """Some day of [lo, hi) has no agent shift or no agent punch (see KNOWN_GAPS)."""
+        shift_days, punch_days = self.agent_days()
+        days = [d.date() for d in pd.date_range(lo, hi - dt.timedelta(days=1))]
+        return any(d not in shift_days or d not in punch_days for d in days)
 
 
 def _maybe_blank(draw, value, p_blank: bool):
