@@ -151,3 +151,30 @@ def test_hours_on_a_day_without_shifts(tmp_path, command):
     if code == 3:
         assert "2026" in output and ("no " in output or "cover" in output), output
 
+
+
+def test_headcount_joiner_on_the_first_is_not_also_in_the_start(tmp_path):
+    """start + joiners − leavers ± transfers = end, per team: someone hired on the 1st was counted
+    in the start and as a joiner (start 2 + 1 joiner, end 2)."""
+    roster = ("agent_id,name,team,role,department,hire_date,exit_date\n"
+              "E101,Li Wei,TSR-1,agent,operations,2024-01-01,\n"
+              "E102,Wang,TSR-1,agent,operations,2026-03-01,\n"
+              "E103,Chen,TSR-1,agent,operations,2025-05-01,2026-03-01\n"
+              "E104,Zhou,TSR-1,agent,operations,2025-05-01,2026-02-28\n")
+    p = write(tmp_path, roster=roster)
+    code, output = invoke("headcount", "--month", "2026-03", "--roster", p["roster"], "--out", tmp_path / "h.xlsx",
+                          "--json", tmp_path / "h.json")
+    assert code == 0, output
+    team = json.loads((tmp_path / "h.json").read_text(encoding="utf-8"))["records"][0]
+    # E104 left on the eve of the month: not in the start. E103 leaves on the 1st: start and leaver.
+    assert (team["start"], team["joiners"], team["leavers"], team["end"]) == (2, 1, 1, 2)
+
+
+@pytest.mark.xfail(strict=False, reason="issue 9 §3, trust-policy: a month without shifts and a raw punch file without "
+                                        "events crash the pairing (merge_asof on empty Arrow columns); expected exit 3")
+def test_raw_punches_without_events_in_a_month_without_shifts(tmp_path):
+    p = write(tmp_path, roster=ROSTER, schedule="agent_id,date,shift_start,shift_end\n",
+              punches="agent_id,time,direction\n")
+    code, output = invoke("attendance-audit", "--month", "2026-03", "--roster", p["roster"], "--schedule",
+                          p["schedule"], "--punches", p["punches"], "--out", tmp_path / "a.xlsx")
+    assert code == 3 and "2026-03" in output, output
