@@ -49,6 +49,7 @@ OPTIONAL = {
     "calls": ("amount",),
     "excusals": ("reason",),
 }
+MAX_PEOPLE = 15
 MONTHS = tuple(f"{y}-{m:02d}" for y in (2025, 2026) for m in range(1, 13) if (y, m) <= (2026, 10))
 
 
@@ -127,7 +128,7 @@ def rosters(draw, month: str):
     teams = draw(st.lists(st.sampled_from(TEAM_NAMES), min_size=1, max_size=3, unique=True))
     allow_teamless = "staff_without_team" not in KNOWN_GAPS
     people: list[dict] = []
-    ids = iter(draw(st.permutations([f"{p}{n:03d}" for p, n in zip("EEEEEEEEEEEEEEEEEEEE", range(101, 121))])))
+    ids = iter(draw(st.permutations([f"E{n:03d}" for n in range(101, 101 + MAX_PEOPLE)])))
 
     def person(role, team, reports_to, dept="operations"):
         rid = next(ids)
@@ -146,15 +147,23 @@ def rosters(draw, month: str):
         top = person("ops_manager", mgmt_team(), top or "")
     if draw(st.booleans()):
         top = person("deputy_manager", mgmt_team(), top or "")
-    for team in teams:
+
+    def room(reserve: int = 0) -> bool:  # at most MAX_PEOPLE, keeping a place for each team's first agent
+        return len(people) + reserve < MAX_PEOPLE
+
+    for i, team in enumerate(teams):
+        waiting = len(teams) - i  # teams (this one included) still needing their first agent
         sup = person("supervisor", team if not allow_teamless or draw(st.booleans()) else "", top or "") \
-            if draw(st.booleans()) else top
-        lead = person("team_lead", team, sup or "") if draw(st.booleans()) else sup
-        for _ in range(draw(st.integers(1, 4))):
-            person("agent", team, lead or "")
+            if draw(st.booleans()) and room(waiting) else top
+        lead = person("team_lead", team, sup or "") if draw(st.booleans()) and room(waiting) else sup
+        person("agent", team, lead or "")
+        for _ in range(draw(st.integers(0, 3))):
+            if room(waiting - 1):
+                person("agent", team, lead or "")
     for role in draw(st.lists(st.sampled_from(("qa", "trainer", "analyst", "it", "reception", "support_manager")),
                               max_size=2)):
-        person(role, mgmt_team(), top or "", dept="support")
+        if room():
+            person(role, mgmt_team(), top or "", dept="support")
 
     names = draw(st.lists(st.sampled_from(GIVEN_NAMES), min_size=len(people), max_size=len(people)))
     rows = []

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 from hypothesis import strategies as st
 
-from cctool.io.tables import TABLES, chinese_header
+from cctool.io.tables import ENUM_SYNONYMS, TABLES, chinese_header
 
 FORMATS = ("xlsx", "csv-utf8", "csv-bom", "csv-gb18030", "parquet")
 CALL_FORMATS = ("csv-utf8", "csv-gb18030", "parquet")  # call logs: CSV or Parquet (DATA.md)
@@ -22,6 +22,7 @@ class Layout:
     fmt: str
     headers: str
     native_dates: bool  # xlsx / Parquet: dates as date cells rather than text
+    chinese_values: bool = False  # enum and yes/no values as a Chinese export writes them (坐席, 是)
 
     def suffix(self) -> str:
         return {"xlsx": ".xlsx", "parquet": ".parquet"}.get(self.fmt, ".csv")
@@ -29,7 +30,26 @@ class Layout:
 
 def layouts(table: str) -> st.SearchStrategy[Layout]:
     return st.builds(Layout, st.sampled_from(CALL_FORMATS if table == "calls" else FORMATS),
-                     st.sampled_from(HEADER_STYLES), st.booleans())
+                     st.sampled_from(HEADER_STYLES), st.booleans(), st.booleans())
+
+
+# The Chinese word a centre types for each canonical value (the first synonym of the readers').
+CHINESE_VALUES = {column: {canonical: word for word, canonical in reversed(list(words.items()))
+                           if any("\u4e00" <= ch <= "\u9fff" for ch in word)}
+                  for column, words in ENUM_SYNONYMS.items()}
+CHINESE_BOOL = {"yes": "是", "no": "否", "true": "是", "false": "否"}
+
+
+def _chinese_values(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    out = frame.copy()
+    for col in TABLES[table].columns:
+        if col.name not in out:
+            continue
+        if col.kind == "enum" and col.name in CHINESE_VALUES:
+            out[col.name] = out[col.name].map(lambda v: CHINESE_VALUES[col.name].get(v, v))
+        elif col.kind == "bool":
+            out[col.name] = out[col.name].map(lambda v: CHINESE_BOOL.get(str(v).casefold(), v))
+    return out
 
 
 def _label(column: str) -> str:
@@ -60,7 +80,8 @@ def _native(frame: pd.DataFrame, table: str) -> pd.DataFrame:
 def write_table(frame: pd.DataFrame, table: str, path: Path, layout: Layout) -> Path:
     """Write `frame` (canonical columns, text values, '' for blank) as `path` + the layout's suffix."""
     path = path.with_suffix(layout.suffix())
-    out = _native(frame, table) if layout.native_dates and layout.fmt in ("xlsx", "parquet") else frame
+    out = _chinese_values(frame, table) if layout.chinese_values else frame
+    out = _native(out, table) if layout.native_dates and layout.fmt in ("xlsx", "parquet") else out
     out = out.rename(columns={c: header_for(table, c, layout.headers, i) for i, c in enumerate(out.columns)})
     if layout.fmt == "xlsx":
         out = out.astype(object).where(out.notna() & (out.astype(str) != ""), None)
