@@ -346,6 +346,11 @@ def classify(shifts: pd.DataFrame, leave_by_day: pd.DataFrame, excused: pd.Serie
     full_leave = none & (s["leave_fraction"] >= 1)
     s["leave_taken"] = np.where(full_leave & s["leave_valid"], 1.0,
                                 np.where(half_leave & punched & ~unjudged, s["leave_fraction"], 0.0))
+    # A shift partly on approved leave has only the rest left to be absent from: ATT-*-FULL on
+    # the afternoon of a half-day leave is half a day, so worked + absent + leave = 1.
+    part_leave = half_leave & punched & ~unjudged
+    s.loc[part_leave, "absence"] = s.loc[part_leave, "absence"].clip(
+        upper=att.max_absence_per_shift - s.loc[part_leave, "leave_fraction"])
     invalid_leave = none & (s["leave_fraction"] > 0) & ~s["leave_valid"]
     s.loc[invalid_leave, "absence"] = 1.0
     s.loc[invalid_leave, "absence_rule"] = s.loc[invalid_leave, "leave_rule"]

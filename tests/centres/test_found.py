@@ -178,3 +178,19 @@ def test_raw_punches_without_events_in_a_month_without_shifts(tmp_path):
     code, output = invoke("attendance-audit", "--month", "2026-03", "--roster", p["roster"], "--schedule",
                           p["schedule"], "--punches", p["punches"], "--out", tmp_path / "a.xlsx")
     assert code == 3 and "2026-03" in output, output
+
+
+def test_half_day_leave_then_leaving_early_is_half_a_day_absent(tmp_path):
+    """Morning on approved half-day leave, then 60 min early out of the afternoon: ATT-EARLY-FULL
+    can take only the half day that was left (was: absent 1.0 + leave 0.5 on one scheduled day)."""
+    roster = ("agent_id,name,team,role,department,reports_to,hire_date\n"
+              "T1,Lead,TSR-1,team_lead,operations,,2020-01-01\n"
+              "E101,Li Wei,TSR-1,agent,operations,T1,2024-01-01\n")
+    leave = ("request_id,agent_id,leave_type,start,end,channel,documents_complete,approvals\n"
+             "L1,E101,annual,2026-03-02 09:00,2026-03-02 13:00,form,yes,T1\n")
+    punches = "agent_id,date,sign_in,sign_out\nE101,2026-03-02,13:00,17:00\n"
+    doc = audit(tmp_path, roster=roster, punches=punches, leave=leave)
+    rec = doc["records"][0]
+    assert doc["leave"][0]["approved"] is True
+    assert (rec["worked_days"], rec["absent_days"], rec["leave_days"]) == (0, 0.5, 0.5)
+    assert not rec["performance_pay_zero"]
