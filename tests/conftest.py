@@ -13,7 +13,7 @@ from cctool.rules import load_rules
 # to a few minutes on two cores; "long" is for a night run: HYPOTHESIS_PROFILE=long python -m pytest tests/centres.
 # A test's own @settings still wins over the profile.
 _SLOW_DATA = [HealthCheck.too_slow, HealthCheck.data_too_large]
-settings.register_profile("ci", max_examples=12, deadline=None, suppress_health_check=_SLOW_DATA,
+settings.register_profile("ci", max_examples=8, deadline=None, suppress_health_check=_SLOW_DATA,
                           print_blob=True)
 settings.register_profile("long", max_examples=400, deadline=None, suppress_health_check=_SLOW_DATA,
                           print_blob=True)

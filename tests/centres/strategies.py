@@ -26,13 +26,6 @@ from hypothesis import strategies as st
 # Remove an entry when its fix is on main; test_found.py pins the minimal case of each.
 KNOWN_GAPS: set[str] = {
     "staff_without_team",  # trust-io: `team` required for every role (issue 9 §1)
-    "all_scope_excusals_only",  # trust-policy: an excusals file whose every scope is `all` crashes (§1)
-    # trust-policy: signed-in/scheduled hours for a day (or quarter) on which no agent has a shift
-    # or a punch crash kpi-report, daily-brief and grade-agents (agent_hours, §1).
-    "hours_on_days_without_shifts",
-    # trust-policy: a month without shifts and a raw punch file without events crash the pairing
-    # (merge_asof on empty Arrow columns); such a month is uncovered (exit 3, §3).
-    "raw_punches_without_shifts",
 }
 
 TEAM_NAMES = ("TSR-1", "TSR-2", "电销一组", "客服 2", "CSR-A", "Night")
@@ -87,22 +80,9 @@ class Centre:
     def scheduled_people(self) -> set[str]:
         return {a for a, _ in self.shifts}
 
-    def agent_days(self) -> tuple[set, set]:
-        """Dates on which some agent has a shift, and on which some agent punched (a raw event's
-        date, a paired row's date)."""
-        agents = set(self.roster.loc[self.roster["role"] == "agent", "agent_id"])
-        shift_days = {dt.date.fromisoformat(d) for a, d in zip(self.schedule["agent_id"], self.schedule["date"])
-                      if a in agents}
+    def punch_days(self) -> set:
         col = "date" if self.punch_form == "paired" else "time"
-        punch_days = {dt.date.fromisoformat(t[:10]) for a, t in zip(self.punches["agent_id"], self.punches[col])
-                      if a in agents}
-        return shift_days, punch_days
-
-    def hours_gap(self, lo: dt.date, hi: dt.date) -> bool:
-        """Some day of [lo, hi) has no agent shift or no agent punch (see KNOWN_GAPS)."""
-        shift_days, punch_days = self.agent_days()
-        days = [d.date() for d in pd.date_range(lo, hi - dt.timedelta(days=1))]
-        return any(d not in shift_days or d not in punch_days for d in days)
+        return {dt.date.fromisoformat(t[:10]) for t in self.punches[col]}
 
 
 def _maybe_blank(draw, value, p_blank: bool):
@@ -385,8 +365,6 @@ def excusal_tables(draw, month: str, roster: pd.DataFrame):
              "reason": draw(st.sampled_from(("typhoon", "台风", "", "metro strike")))}
             for _ in range(draw(st.integers(0, 3)))]
     frame = pd.DataFrame(rows, columns=["date", "scope", "reason"])
-    if "all_scope_excusals_only" in KNOWN_GAPS and len(frame) and (frame["scope"] == "all").all():
-        frame.loc[frame.index[0], "scope"] = f"agent:{roster['agent_id'].iloc[0]}"
     return frame.drop(columns=sorted(draw(st.sets(st.sampled_from(OPTIONAL["excusals"])))))
 
 
@@ -454,8 +432,6 @@ def centres(draw):
     schedule = draw(schedules(month, roster))
     outcomes = draw(attendance_outcomes(schedule))
     form = draw(st.sampled_from(("paired", "raw")))
-    if "raw_punches_without_shifts" in KNOWN_GAPS and schedule.empty:
-        form = "paired"
     punches = draw(paired_punches(outcomes)) if form == "paired" else draw(raw_punches(outcomes, roster, month))
     leave = draw(st.one_of(st.none(), leave_requests(month, roster, schedule)))
     excusals = draw(st.one_of(st.none(), excusal_tables(month, roster)))
