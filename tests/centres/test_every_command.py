@@ -203,8 +203,8 @@ def test_monthly_payroll(case, with_calls, with_kpi, as_of):
         if with_kpi:
             args += ["--kpi", p["kpi"]]
         uncovered = uncovered_month(centre)
-        if as_of:  # the month is over (the generated months are past): every shift is judged
-            args += ["--as-of", f"{centre.hi.isoformat()} 00:00"]
+        if as_of:  # the month is over, its last night shift too (the generated months are past)
+            args += ["--as-of", f"{(centre.hi + dt.timedelta(days=1)).isoformat()} 12:00"]
         else:  # as-of = the latest punch: later shifts are pending and the payroll refuses (exit 3)
             uncovered.append("shifts after the latest punch are not over")
         result = invoke(*args)
