@@ -58,6 +58,7 @@ class Centre:
     swaps: pd.DataFrame | None
     calls: pd.DataFrame
     kpi: pd.DataFrame
+    exams: pd.DataFrame
     previous_roster: pd.DataFrame | None = None
     # Facts for the invariants: (agent_id, date) of every shift in the month within employment.
     shifts: set = field(default_factory=set)
@@ -423,6 +424,17 @@ def kpi_tables(draw, month: str, roster: pd.DataFrame):
     return pd.DataFrame(rows, columns=["agent_id", "month", "kpi_score"])
 
 
+@st.composite
+def exam_tables(draw, month: str, roster: pd.DataFrame):
+    """Monthly exam results (RPT-EXAM): some agents sat the exam on some day of the month."""
+    lo = dt.date.fromisoformat(month + "-01")
+    agents = roster.loc[roster["role"] == "agent", "agent_id"]
+    rows = [{"agent_id": a, "month": month, "exam_date": _fmt_date(lo + dt.timedelta(days=draw(st.integers(0, 27)))),
+             "score": draw(st.sampled_from(("100", "88.5", "60", "59.9", "0")))}
+            for a in agents if draw(st.integers(0, 3))]
+    return pd.DataFrame(rows, columns=["agent_id", "month", "exam_date", "score"])
+
+
 # ----------------------------------------------------------------------------- the centre
 
 @st.composite
@@ -438,6 +450,7 @@ def centres(draw):
     swaps = draw(st.one_of(st.none(), swap_tables(month, schedule)))
     calls = draw(call_logs(month, roster, schedule))
     kpi = draw(kpi_tables(month, roster))
+    exams = draw(exam_tables(month, roster))
     previous = None
     if draw(st.booleans()):  # last month's roster: someone moved team
         # Last month's roster holds the people hired before this month.
@@ -450,4 +463,4 @@ def centres(draw):
     by_id = roster.set_index("agent_id").to_dict("index")
     shifts = {(r["agent_id"], dt.date.fromisoformat(r["date"])) for r in schedule.to_dict("records")
               if _employed(by_id[r["agent_id"]], dt.date.fromisoformat(r["date"]))}
-    return Centre(month, roster, schedule, punches, form, leave, excusals, swaps, calls, kpi, previous, shifts)
+    return Centre(month, roster, schedule, punches, form, leave, excusals, swaps, calls, kpi, exams, previous, shifts)
