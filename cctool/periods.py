@@ -104,3 +104,16 @@ def period_file_label(period: str, date: dt.date) -> str:
         year, week, _ = start.isocalendar()
         return f"week-{year}-W{week:02d}"
     return f"{period}-{period_label(period, date)}"
+def period_start(period: str | dt.date) -> dt.date:
+    """The first day of a period as reports name it (2026-10, 2026Q3, 2026-10-14): the day whose
+    rules file is in force for the whole period (`--rules` a folder of dated files)."""
+    if isinstance(period, dt.date):
+        return period
+    text = str(period).strip()
+    m = re.fullmatch(r"(\d{4})Q([1-4])", text)
+    if m:
+        return dt.date(int(m.group(1)), 3 * int(m.group(2)) - 2, 1)
+    m = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if m:
+        return dt.date(int(m.group(1)), int(m.group(2)), 1)
+    return parse_date(text)

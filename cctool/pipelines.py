@@ -2,6 +2,7 @@
 The CLI renders and writes; nothing here prints."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -45,6 +46,45 @@ def report_coverage(label: str, lo, hi, rules: Rules, inputs: InputSet, *, calls
     return check.pending(as_of)
 
 
+@dataclass
+class AttendanceInputs:
+    """The tables of one month's audit, read once: `simulate` and `rules test` judge them more than once."""
+
+    roster: pd.DataFrame
+    schedule: pd.DataFrame
+    punches: pd.DataFrame
+    leave: pd.DataFrame | None = None
+    excusals: pd.DataFrame | None = None
+    swaps: pd.DataFrame | None = None
+
+
+def read_attendance_inputs(inputs: InputSet, *, roster: Path, schedule: Path, punches: Path,
+                           leave: Path | None = None, excusals: Path | None = None, swaps: Path | None = None,
+                           punches_format: str | None = None) -> AttendanceInputs:
+    """`punches_format` forces the layout of a clock export given as punches (io/layouts)."""
+    roster_df = inputs.load("roster", roster)
+    return AttendanceInputs(roster_df, inputs.load("schedule", schedule),
+                            inputs.load("punches", punches, punches_format),
+                            inputs.load_optional("leave", leave), inputs.load_optional("excusals", excusals),
+                            inputs.load_optional("swaps", swaps))
+
+
+def audit_inputs(period: str, rules: Rules, inputs: InputSet, tables: AttendanceInputs, *,
+                 as_of: pd.Timestamp | None = None, allow_partial: bool = False) -> AttendanceResult:
+    """The audit of tables already read (no file is opened); stops (exit 3) when they do not cover
+    the month, unless `allow_partial`. `result.coverage` says what they covered and the as-of time."""
+    lo, hi = month_bounds(period)
+    as_of = resolve_as_of(as_of, tables.punches)
+    check = attendance_coverage(period, lo, hi, rules, inputs, tables.roster, tables.schedule, tables.punches, as_of)
+    check.cov.require(allow_partial)
+    files = {name: str(t.path) for name, t in inputs.tables.items()}
+    result = audit_month(period, tables.roster, tables.schedule, tables.punches, rules, leave=tables.leave,
+                         excusals=tables.excusals, swaps=tables.swaps, files=files, as_of=as_of,
+                         **_from_exports(inputs))
+    result.coverage = check.pending(as_of, result.pending_shifts).done()
+    return result
+
+
 def run_attendance(month: str, rules: Rules, inputs: InputSet, *, roster: Path, schedule: Path, punches: Path,
                    leave: Path | None = None, excusals: Path | None = None,
                    swaps: Path | None = None, as_of: pd.Timestamp | None = None,
@@ -54,20 +94,9 @@ def run_attendance(month: str, rules: Rules, inputs: InputSet, *, roster: Path, 
     `result.coverage` says what the inputs covered and the as-of time used. `punches_format`
     forces the layout of a clock export given as punches (io/layouts)."""
     period = parse_month(month)
-    roster_df = inputs.load("roster", roster)
-    frames = {"schedule": inputs.load("schedule", schedule),
-              "punches": inputs.load("punches", punches, punches_format),
-              "leave": inputs.load_optional("leave", leave), "excusals": inputs.load_optional("excusals", excusals),
-              "swaps": inputs.load_optional("swaps", swaps)}
-    lo, hi = month_bounds(period)
-    as_of = resolve_as_of(as_of, frames["punches"])
-    check = attendance_coverage(period, lo, hi, rules, inputs, roster_df, frames["schedule"], frames["punches"], as_of)
-    check.cov.require(allow_partial)
-    files = {name: str(t.path) for name, t in inputs.tables.items()}
-    result = audit_month(period, roster_df, frames["schedule"], frames["punches"], rules, leave=frames["leave"],
-                         excusals=frames["excusals"], swaps=frames["swaps"], files=files, as_of=as_of,
-                         **_from_exports(inputs))
-    result.coverage = check.pending(as_of, result.pending_shifts).done()
+    tables = read_attendance_inputs(inputs, roster=roster, schedule=schedule, punches=punches, leave=leave,
+                                    excusals=excusals, swaps=swaps, punches_format=punches_format)
+    result = audit_inputs(period, rules, inputs, tables, as_of=as_of, allow_partial=allow_partial)
     return result, inputs.issues + result.issues, period
 
 
@@ -76,6 +105,77 @@ def _from_exports(inputs: InputSet) -> dict:
     punches, leave = inputs.layouts.get("punches"), inputs.layouts.get("leave")
     return {"clock_verdicts": punches.verdicts if punches is not None else None,
             "leave_listed": leave.listed if leave is not None else None}
+
+
+@dataclass
+class PayInputs:
+    """The pay inputs beyond the audit's, read once: the KPI table and the call log's per-agent totals."""
+
+    kpi: pd.DataFrame | None = None
+    calls: Path | None = None
+    calls_by_agent: pd.DataFrame | None = None
+    issues: list[Issue] = field(default_factory=list)
+    # Which calls fall in which shift depends on the punch pairing window of the rules: one scan per window.
+    _shift_calls: dict = field(default_factory=dict)
+
+    def shift_calls(self, att: AttendanceResult, rules: Rules):
+        if self.calls is None:
+            return None, None
+        key = rules.attendance.punch_pairing
+        if key not in self._shift_calls:
+            from cctool.policy.calls import shift_call_counts
+
+            self._shift_calls[key] = shift_call_counts(self.calls, att.shifts, rules,
+                                                       aliases=rules.columns.aliases.get("calls"),
+                                                       field_map=rules.columns.mapping("calls"))
+        return self._shift_calls[key]
+
+
+def read_pay_inputs(period: str, rules: Rules, inputs: InputSet, *, kpi: Path | None = None,
+                    calls: Path | None = None) -> PayInputs:
+    already = len(inputs.issues)
+    pay = PayInputs(kpi=inputs.load_optional("kpi", kpi), calls=calls)
+    pay.issues = inputs.issues[already:]
+    if calls is not None:
+        from cctool.policy.calls import call_metrics
+
+        lo, hi = month_bounds(period)
+        known = set(inputs.roster["agent_id"])
+        pay.calls_by_agent, call_issues = call_metrics(calls, lo, hi, known, aliases=rules.columns.aliases.get("calls"),
+                                                       field_map=rules.columns.mapping("calls"))
+        inputs.extra_records.append(InputRecord("calls", str(calls), _sha(calls),
+                                                int(pay.calls_by_agent.attrs.get("rows_read", 0))))
+        pay.issues = pay.issues + call_issues
+    return pay
+
+
+def pay_coverage(att: AttendanceResult, pay: PayInputs, rules: Rules, inputs: InputSet,
+                 allow_partial: bool) -> None:
+    """Pay needs the month over and its pay inputs covering it: a month with shifts not yet over
+    (after the as-of time) stops the run, paying it would be guessing."""
+    cov = att.coverage
+    if att.pending_shifts:
+        cov.gaps.append(f"{att.month} is not over: {att.pending_shifts} shift(s) end after the as-of time "
+                        f"{cov.as_of:%Y-%m-%d %H:%M} (the latest punch unless --as-of is given) and are not judged")
+        if not allow_partial:
+            raise InputError(f"{cov.gaps[-1]}; paying a month that is not over is guessing, no payroll was written. "
+                             "Run it once the month's punches are in, or pass --allow-partial.")
+    check = CoverageCheck.extend(cov, rules)
+    if pay.kpi is not None:
+        check.table("kpi", inputs)
+    if pay.calls is not None:
+        check.calls(str(pay.calls), pay.calls_by_agent)
+    cov.require(allow_partial)
+
+
+def pay_from_audit(period: str, rules: Rules, inputs: InputSet, att: AttendanceResult,
+                   pay: PayInputs) -> PayrollResult:
+    """The month's pay from an audit already made and pay inputs already read."""
+    shift_calls, centre_cph = pay.shift_calls(att, rules)
+    result = compute_payroll(period, inputs.roster, att, rules, kpi=pay.kpi, calls_by_agent=pay.calls_by_agent,
+                             shift_calls=shift_calls, centre_cph=centre_cph)
+    result.coverage = att.coverage
+    return result
 
 
 def run_payroll(month: str, rules: Rules, inputs: InputSet, *, roster: Path, schedule: Path, punches: Path,
@@ -87,39 +187,36 @@ def run_payroll(month: str, rules: Rules, inputs: InputSet, *, roster: Path, sch
     att, issues, period = run_attendance(month, rules, inputs, roster=roster, schedule=schedule, punches=punches,
                                          leave=leave, excusals=excusals, as_of=as_of, allow_partial=allow_partial,
                                          punches_format=punches_format)
-    cov = att.coverage
-    if att.pending_shifts:
-        cov.gaps.append(f"{period} is not over: {att.pending_shifts} shift(s) end after the as-of time "
-                        f"{cov.as_of:%Y-%m-%d %H:%M} (the latest punch unless --as-of is given) and are not judged")
-        if not allow_partial:
-            raise InputError(f"{cov.gaps[-1]}; paying a month that is not over is guessing, no payroll was written. "
-                             "Run it once the month's punches are in, or pass --allow-partial.")
-    already = len(inputs.issues)
-    kpi_df = inputs.load_optional("kpi", kpi)
-    check = CoverageCheck.extend(cov, rules)
-    if kpi_df is not None:
-        check.table("kpi", inputs)
-    issues = issues + inputs.issues[already:]
-    calls_by_agent = shift_calls = centre_cph = None
-    if calls is not None:
-        from cctool.policy.calls import call_metrics, shift_call_counts
+    pay = read_pay_inputs(period, rules, inputs, kpi=kpi, calls=calls)
+    pay_coverage(att, pay, rules, inputs, allow_partial)
+    return pay_from_audit(period, rules, inputs, att, pay), issues + pay.issues, period
 
-        lo, hi = month_bounds(period)
-        known = set(inputs.roster["agent_id"])
-        calls_by_agent, call_issues = call_metrics(calls, lo, hi, known, aliases=rules.columns.aliases.get("calls"),
-                                                   field_map=rules.columns.mapping("calls"))
-        check.calls(str(calls), calls_by_agent)
-        inputs.extra_records.append(InputRecord("calls", str(calls), _sha(calls),
-                                                int(calls_by_agent.attrs.get("rows_read", 0))))
-        issues = issues + call_issues
+
+def run_grading(quarter: str, rules: Rules, inputs: InputSet, *, roster: Path, calls: Path, kpi: Path,
+                punches: Path | None = None, schedule: Path | None = None, allow_partial: bool = False):
+    """One quarter's grading, read and judged in turn (grade-agents overlaps the reading on threads),
+    with grade-agents' coverage check (calls in the quarter, an hours source)."""
+    from cctool.policy.calls import call_metrics
+    from cctool.policy.grading import grade_quarter, quarter_bounds
+
+    g = rules.grading
+    roster_df = inputs.load("roster", roster)
+    lo, hi = quarter_bounds(quarter)
+    per_agent, call_issues = call_metrics(calls, lo, hi, set(roster_df["agent_id"]), cph_calls=g.metrics.cph_calls,
+                                          success_denominator=g.metrics.success_denominator,
+                                          aliases=rules.columns.aliases.get("calls"),
+                                          field_map=rules.columns.mapping("calls"),
+                                          success_optional=g.calls_without_success == "grade_other_criteria")
+    inputs.extra_records.append(InputRecord("calls", str(calls), _sha(calls), int(per_agent.attrs.get("rows_read", 0))))
+    kpi_df = inputs.load("kpi", kpi)
+    punches_df, schedule_df = inputs.load_optional("punches", punches), inputs.load_optional("schedule", schedule)
+    cov = report_coverage(quarter, lo, hi, rules, inputs, calls_file=calls, calls_seen=per_agent,
+                          schedule=schedule_df, punches=punches_df, need_hours=True).done()
     cov.require(allow_partial)
-    if calls is not None:
-        shift_calls, centre_cph = shift_call_counts(calls, att.shifts, rules, aliases=rules.columns.aliases.get("calls"),
-                                                    field_map=rules.columns.mapping("calls"))
-    result = compute_payroll(period, inputs.roster, att, rules, kpi=kpi_df, calls_by_agent=calls_by_agent,
-                             shift_calls=shift_calls, centre_cph=centre_cph)
-    result.coverage = cov
-    return result, issues, period
+    files = {name: str(t.path) for name, t in inputs.tables.items()}
+    result = grade_quarter(quarter, roster_df, per_agent, kpi_df, g, punches=punches_df, schedule=schedule_df,
+                           files=files)
+    return result, inputs.issues + call_issues + result.issues
 
 
 def _sha(path: Path) -> str:

@@ -50,7 +50,7 @@ def attendance_audit(
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
         rec.lock(out, json_path)
         with step("Reading inputs and applying the attendance rules…"):
-            loaded, inputs = start(fill(rules, **f))
+            loaded, inputs = start(fill(rules, **f), period)
             result, issues, _ = run_attendance(
                 period, loaded.rules, inputs, roster=fill(roster, **f), schedule=fill(schedule, **f),
                 punches=fill(punches, **f), leave=fill(leave, **f), excusals=fill(excusals, **f),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from enum import Enum
 from pathlib import Path
 
@@ -15,7 +16,9 @@ from cctool.report.writer import RunInfo, Sheet
 from cctool.rules import load_rules
 from cctool.rules.load import LoadedRules
 
-RULES_OPTION = typer.Option(None, "--rules", help="Rules file (YAML); default: the packaged rules/default.yaml.")
+RULES_OPTION = typer.Option(None, "--rules", help="Rules file (YAML), or a folder of rules files each with "
+                                                  "effective_from (the one in force on the period's first day); "
+                                                  "default: the packaged rules/default.yaml.")
 LANG_OPTION = typer.Option("en", "--lang", help="Workbook language: en or zh (JSON keys stay canonical).")
 JSON_OPTION = typer.Option(None, "--json", help="Also write the results as JSON (DATA.md contract).")
 ROSTER_OPTION = typer.Option(..., "--roster", help="Roster file (.xlsx/.csv/.parquet; book.xlsx#Sheet for a sheet).")
@@ -57,8 +60,12 @@ def check_out(out: Path, suffix: str = ".xlsx") -> Path:
     return out
 
 
-def start(rules_path: Path | None) -> tuple[LoadedRules, InputSet]:
-    loaded = load_rules(rules_path)
+def start(rules_path: Path | None, period: str | dt.date | None = None) -> tuple[LoadedRules, InputSet]:
+    """The rules (for a folder of dated rules files: the file in force on the period's first day)
+    and an empty input set."""
+    from cctool.periods import period_start
+
+    loaded = load_rules(rules_path, on=period_start(period) if period is not None else None)
     return loaded, InputSet(loaded.rules)
 
 

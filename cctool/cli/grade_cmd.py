@@ -50,7 +50,7 @@ def grade_agents(
         roster, calls, kpi = fill(roster, **f), fill(calls, **f), fill(kpi, **f)
         punches, schedule = fill(punches, **f), fill(schedule, **f)
         rec.lock(out, json_path)
-        loaded, inputs = start(fill(rules, **f))
+        loaded, inputs = start(fill(rules, **f), period)
         g = loaded.rules.grading
         roster_df = inputs.load("roster", roster)
         # DuckDB aggregates the call log and hashlib fingerprints it in the background (both release

@@ -40,7 +40,7 @@ def headcount(
         f = dict(month=period, period=period)
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
         rec.lock(out, json_path)
-        loaded, inputs = start(fill(rules, **f))
+        loaded, inputs = start(fill(rules, **f), period)
         roster_df = inputs.load("roster", fill(roster, **f))
         before = None
         if previous_roster is not None:

@@ -104,7 +104,7 @@ def kpi_report(
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
         rec.lock(out, json_path)
         with step("Reading inputs and aggregating the call log…"):
-            loaded, inputs = start(fill(rules, **f))
+            loaded, inputs = start(fill(rules, **f), lo)
             frames, daily, call_issues, files = _load(
                 inputs, loaded.rules, lo, hi, roster=fill(roster, **f), calls=fill(calls, **f),
                 schedule=fill(schedule, **f), punches=fill(punches, **f), kpi=fill(kpi, **f),
@@ -180,7 +180,7 @@ def daily_brief(
         rec.lock(out)
         d, _, week_before = compare_days(day)
         with step("Reading inputs and aggregating the call log…"):
-            loaded, inputs = start(fill(rules, **f))
+            loaded, inputs = start(fill(rules, **f), day)
             frames, daily, call_issues, files = _load(
                 inputs, loaded.rules, week_before, d + dt.timedelta(days=1), roster=fill(roster, **f),
                 calls=fill(calls, **f), schedule=fill(schedule, **f), punches=fill(punches, **f),

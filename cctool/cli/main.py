@@ -85,3 +85,5 @@ from cctool.cli import payroll_cmd  # noqa: E402,F401
 from cctool.cli import headcount_cmd  # noqa: E402,F401
 from cctool.cli import kpi_cmd  # noqa: E402,F401
 from cctool.cli import inspect_cmd  # noqa: E402,F401
+from cctool.cli import simulate_cmd  # noqa: E402,F401
+from cctool.cli import explain_cmd  # noqa: E402,F401

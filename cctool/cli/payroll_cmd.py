@@ -76,7 +76,7 @@ def monthly_payroll(
         rec.lock(out, json_path)
         password = _password(password_env)
         with step("Reading inputs, auditing attendance and computing pay…"):
-            loaded, inputs = start(fill(rules, **f))
+            loaded, inputs = start(fill(rules, **f), period)
             result, issues, _ = run_payroll(
                 period, loaded.rules, inputs, roster=fill(roster, **f), schedule=fill(schedule, **f),
                 punches=fill(punches, **f), leave=fill(leave, **f), excusals=fill(excusals, **f),

@@ -1,4 +1,4 @@
-"""`cctool rules validate|show`."""
+"""`cctool rules validate|show|lint|test`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,23 +14,46 @@ from cctool.rules import load_rules
 
 app = typer.Typer(help="Check and show the rules file (the manual as data).", no_args_is_help=True)
 
+FILE_ARG = typer.Argument(None, help="Rules file, or a folder of rules files each with effective_from; "
+                                     "default: the packaged rules.")
+
+
+def _on(text: str | None):
+    from cctool.periods import parse_date
+
+    return parse_date(text) if text else None
+
 
 @app.command("validate")
-def validate(file: Optional[Path] = typer.Argument(None, help="Rules file; default: the packaged rules.")) -> None:
-    """Validate a rules file; errors name their YAML path (attendance.late[1].above_minutes)."""
+def validate(file: Optional[Path] = FILE_ARG) -> None:
+    """Validate a rules file (or every file of a rules folder); errors name their YAML path
+    (attendance.late[1].above_minutes).
+
+    Example: cctool rules validate rules/our-centre.yaml
+    """
+    from cctool.rules.load import load_rules_folder
+
     with guard():
-        loaded = load_rules(file)
-    info(f"[green]OK[/green] {loaded.path} (SHA-256 {loaded.sha256[:12]}…): "
-         f"{len(loaded.rules.rule_table())} rule entries")
+        versions = load_rules_folder(file) if file is not None and file.is_dir() else [load_rules(file)]
+    for loaded in versions:
+        since = f", in force from {loaded.rules.effective_from}" if loaded.rules.effective_from else ""
+        info(f"[green]OK[/green] {escape(str(loaded.path))} (SHA-256 {loaded.sha256[:12]}…{since}): "
+             f"{len(loaded.rules.rule_table())} rule entries")
 
 
 @app.command("show")
-def show(file: Optional[Path] = typer.Argument(None, help="Rules file; default: the packaged rules.")) -> None:
-    """Show the effective policy, one line per rule ID."""
+def show(file: Optional[Path] = FILE_ARG,
+         on: Optional[str] = typer.Option(None, "--on", help="For a rules folder: the date whose rules to show "
+                                                            "(2026-03-01).")) -> None:
+    """Show the effective policy, one line per rule ID.
+
+    Example: cctool rules show rules/ --on 2026-03-01
+    """
     with guard():
-        loaded = load_rules(file)
+        loaded = load_rules(file, on=_on(on))
+    since = f" (in force from {loaded.rules.effective_from})" if loaded.rules.effective_from else ""
     rows = loaded.rules.rule_table()
-    table = Table(title=Text(f"Rules: {loaded.path}"), show_lines=False)
+    table = Table(title=Text(f"Rules: {loaded.path}{since}"), show_lines=False)
     table.add_column("Rule ID", style="bold", no_wrap=True)
     # A YAML path is copied into an editor: never folded or cut, whatever the terminal width.
     widest = max((len(path) for _, path, _ in rows), default=10)
@@ -53,3 +76,63 @@ def show(file: Optional[Path] = typer.Argument(None, help="Rules file; default: 
         for path, how in mapped:
             columns.add_row(escape(path), escape(how))
         console.print(columns)
+
+
+@app.command("lint")
+def lint(file: Optional[Path] = FILE_ARG,
+         roster: Optional[Path] = typer.Option(None, "--roster", help="Roster: also check that someone holds each "
+                                                                     "approver role the rules name.")) -> None:
+    """Find settings a valid rules file can still get wrong: overlapping bands, severity falling as
+    minutes rise, a grade easier than the grade below, bonus bands paying more for a lower score,
+    approval roles nobody holds, a longer leave's chain weaker than a shorter one's. Exit 0 when
+    clean, 4 when a problem is found.
+
+    Example: cctool rules lint rules/our-centre.yaml --roster exports/roster.xlsx
+    """
+    from cctool.errors import RulesError
+    from cctool.io.readers import read_table
+    from cctool.rules.lint import lint_rules
+    from cctool.rules.load import load_rules_folder
+
+    with guard():
+        versions = load_rules_folder(file) if file is not None and file.is_dir() else [load_rules(file)]
+        roles = None
+        if roster is not None:
+            frame = read_table(roster, "roster", extra_aliases=versions[-1].rules.columns.aliases).frame
+            roles = set(frame["role"].dropna().astype(str))
+        problems = [(v, f) for v in versions for f in lint_rules(v.rules, roles)]
+        for loaded, finding in problems:
+            out_console.print(f"{loaded.path}: {finding}", markup=False, highlight=False)
+        if problems:
+            raise RulesError(f"{len(problems)} problem(s) in the rules")
+    info(f"[green]Clean[/green]: {', '.join(escape(str(v.path)) for v in versions)}")
+
+
+@app.command("test")
+def test(cases: Path = typer.Argument(..., help="Cases file (YAML list of golden cases)."),
+         rules: Optional[Path] = typer.Option(None, "--rules", help="Rules file or folder; default: the packaged "
+                                                                    "rules.")) -> None:
+    """Run golden cases: tiny inline tables and the expected outcome per agent; print each case as
+    passed or failed with the differing fields. Exit 0 when all pass, 6 when any fails.
+
+    Example: cctool rules test rules/cases/default-cases.yaml --rules rules/our-centre.yaml
+    """
+    from cctool.cases import load_cases, run_case
+    from cctool.errors import EXIT_FINDINGS
+    from cctool.periods import period_start
+
+    with guard():
+        loaded_cases = load_cases(cases)
+        results = []
+        for case in loaded_cases:
+            loaded = load_rules(rules, on=period_start(case.month or case.quarter))
+            results.append(run_case(case, loaded.rules))
+    failed = [r for r in results if not r.passed]
+    for r in results:
+        mark = "[green]passed[/green]" if r.passed else "[red]FAILED[/red]"
+        info(f"{mark} {escape(r.case.name)}")
+        for d in r.differences:
+            out_console.print(f"    {d}", markup=False, highlight=False)
+    info(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    if failed:
+        raise typer.Exit(EXIT_FINDINGS)

@@ -340,6 +340,7 @@ def classify(shifts: pd.DataFrame, leave_by_day: pd.DataFrame, excused: pd.Serie
     s["absence_rule"] = pd.Series(pd.NA, index=s.index, dtype="string")
     s.loc[late_abs > 0, "absence_rule"] = s["late_rule"]
     s.loc[(late_abs == 0) & (early_abs > 0), "absence_rule"] = s["early_rule"]
+    judge_worked_hours(s, has_in & has_out & ~half_leave, rules)
 
     # No punch at all: leave (valid or not) or no-show.
     none = ~punched & ~unjudged
@@ -368,6 +369,32 @@ def classify(shifts: pd.DataFrame, leave_by_day: pd.DataFrame, excused: pd.Serie
     s["shift_hours"] = (s["shift_end_at"] - s["shift_start_at"]).dt.total_seconds() / 3600
     s["full_day_absent"] = s["absence"] >= 1.0
     return s
+
+
+def judge_worked_hours(s: pd.DataFrame, judged: pd.Series, rules: Rules) -> None:
+    """`attendance.worked_hours` (off by default): a day with both punches whose hours worked
+    (last sign-out − first sign-in) are under a rule's `below_hours` is that rule's kind of
+    absence, when that is more severe than what the late/early bands gave the day. Days with a
+    valid half-day leave are not judged by hours (the leave shortens the day), nor days with one
+    punch (a review item). Sets hours_worked, hours_kind, hours_rule; raises absence in place."""
+    att = rules.attendance
+    s["hours_worked"] = ((s["sign_out"] - s["sign_in"]).dt.total_seconds() / 3600).where(judged)
+    s["hours_kind"] = pd.Series(pd.NA, index=s.index, dtype="string")
+    s["hours_rule"] = pd.Series(pd.NA, index=s.index, dtype="string")
+    s["hours_below"] = np.nan
+    best = pd.Series(0.0, index=s.index)
+    for rule in att.worked_hours:
+        weight = min(att.absence_weight[rule.kind], att.max_absence_per_shift)
+        hit = (s["hours_worked"] < rule.below_hours).fillna(False) & (weight > best)
+        best = best.where(~hit, weight)
+        s.loc[hit, "hours_kind"] = rule.kind
+        s.loc[hit, "hours_rule"] = rule.rule_id
+        s.loc[hit, "hours_below"] = rule.below_hours
+    wins = best > s["absence"]  # the more severe result wins; a tie leaves the bands' finding
+    s.loc[~wins, ["hours_kind", "hours_rule"]] = pd.NA
+    s.loc[~wins, "hours_below"] = np.nan
+    s.loc[wins, "absence"] = best[wins]
+    s.loc[wins, "absence_rule"] = s.loc[wins, "hours_rule"]
 
 
 # ----------------------------------------------------------------------------- events
@@ -405,24 +432,47 @@ def _band_reason(kind: pd.Series, rule: pd.Series, seconds: pd.Series, bands: li
             + ", no excusal → " + kind.map(consequence).astype(str))
 
 
+def _as_hours(m) -> str:
+    minutes = int(m.group(1))
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
 def shift_events(s: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     att = rules.attendance
     # Reasons are text built column-wise: build them only for the shifts that have a finding.
     s = s[s["late_kind"].notna() | s["excused"] | s["early_kind"].notna() | s["missing_punch"] | s["no_show"]
-          | s["invalid_leave"] | s["half_no_show"] | s["feed_gap"]]
+          | s["invalid_leave"] | s["half_no_show"] | s["feed_gap"] | s["hours_kind"].notna()]
     frames = []
     start_txt = "scheduled " + _hhmm(s["shift_start"]) + ", signed in " + s["sign_in"].dt.strftime("%H:%M:%S")
     end_txt = "scheduled " + _hhmm(s["shift_end"]) + ", signed out " + s["sign_out"].dt.strftime("%H:%M:%S")
-    late = s["late_kind"].notna() & ~s["excused"]
+    # A worked-hours result that wins replaces the day's late/early findings, as a band's absence
+    # replaces a late; its reason names what the bands gave.
+    late = s["late_kind"].notna() & ~s["excused"] & s["hours_kind"].isna()
     frames.append(_event_frame(s, late, s["late_kind"], s["late_rule"], (s["late_seconds"] / 60).round(2),
                                _band_reason(s["late_kind"], s["late_rule"], s["late_seconds"], att.late, "late", start_txt)))
     frames.append(_event_frame(s, s["excused"], att.excuse.kind, att.excuse.rule_id, (s["late_seconds"] / 60).round(2),
                                _fmt_duration(s["late_seconds"]) + " late (" + start_txt
                                + "), excused (bad weather / force majeure excusal for that day): counts for nothing"))
-    early = s["early_kind"].notna()
+    early = s["early_kind"].notna() & s["hours_kind"].isna()
     frames.append(_event_frame(s, early, s["early_kind"], s["early_rule"], (s["early_seconds"] / 60).round(2),
                                _band_reason(s["early_kind"], s["early_rule"], s["early_seconds"], att.early,
                                             "early", end_txt)))
+    hours = s["hours_kind"].notna()
+    if hours.any():
+        bands_gave = pd.Series(np.select(
+            [s["late_kind"].notna() & s["early_kind"].notna(), s["late_kind"].notna(), s["early_kind"].notna()],
+            ["a " + s["late_kind"].astype(str) + " on arrival and a " + s["early_kind"].astype(str) + " on departure",
+             "a " + s["late_kind"].astype(str) + " on arrival", "an " + s["early_kind"].astype(str) + " on departure"],
+            default="no finding"), index=s.index).str.replace("_", " ")
+        frames.append(_event_frame(
+            s, hours, s["hours_kind"], s["hours_rule"], (s["hours_worked"] * 60).round(2),
+            _fmt_duration(s["hours_worked"] * 3600).str.replace(r"^(\d+) min", _as_hours, regex=True)
+            + " worked (signed in " + s["sign_in"].dt.strftime("%H:%M:%S") + ", signed out "
+            + s["sign_out"].dt.strftime("%H:%M:%S") + "): under " + s["hours_below"].map("{:g}".format)
+            + " h → " + s["hours_kind"].map({"absent_half_day": "absence of half a day",
+                                             "absent_full_day": "absence of a full day"}).astype(str)
+            + ", more severe than the late/early bands' result (" + bands_gave
+            + ", which it replaces)"))
     missing_in = s["missing_punch"] & s["sign_in"].isna()
     what = np.where(missing_in, "sign-out without a sign-in", "sign-in without a sign-out")
     reversed_txt = ("sign-out " + s["sign_out"].dt.strftime("%H:%M:%S").fillna("") + " before the sign-in "

@@ -255,3 +255,21 @@ TABLES = {"roster": "花名册", "schedule": "排班表", "punches": "签到记�
 def sheet_name_of_table(table: str, lang: str) -> str:
     """An input table's name as the Run sheet shows it (DATA.md names; the Chinese of the exports)."""
     return TABLES.get(table, table) if lang == "zh" else table
+# simulate / explain (issue 15)
+SHEETS.update({"Changes": "变化", "Rules diff": "规则差异"})
+LABELS.update({
+    "field": ("Field", "字段"),
+    "baseline": ("Baseline", "现行"),
+    "proposed": ("Proposed", "拟议"),
+    "path": ("YAML path", "YAML 路径"),
+    "attendance_rate_baseline": ("Attendance rate (baseline)", "出勤率（现行）"),
+    "attendance_rate_proposed": ("Attendance rate (proposed)", "出勤率（拟议）"),
+    "attendance_rate_change": ("Attendance rate change", "出勤率变化"),
+    "below_target_baseline": ("Below target (baseline)", "未达标（现行）"),
+    "below_target_proposed": ("Below target (proposed)", "未达标（拟议）"),
+    "bonus_stops_baseline": ("Bonus stops (baseline)", "停发奖金人数（现行）"),
+    "bonus_stops_proposed": ("Bonus stops (proposed)", "停发奖金人数（拟议）"),
+    "net_baseline": ("Net pay (baseline)", "实发（现行）"),
+    "net_proposed": ("Net pay (proposed)", "实发（拟议）"),
+    "net_delta": ("Net pay change", "实发变化"),
+})

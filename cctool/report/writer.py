@@ -572,6 +572,7 @@ def json_payload(run: RunInfo, issues: list[Issue], **sections) -> dict:
         "command": run.command,
         "period": run.period,
         "rules_sha256": run.rules_sha256,
+        "rules_file": run.rules_path,
         "inputs": [{"name": r.name, "path": r.path, "sha256": r.sha256, "rows": r.rows} for r in run.inputs],
         "records": sections.pop("records"),
     }

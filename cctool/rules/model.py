@@ -2,6 +2,7 @@
 rules file is an error naming its YAML path, not a silently ignored setting."""
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
@@ -114,6 +115,13 @@ class Corrections(Strict):
 
     rule_id: str = RuleId
     max_per_month: int = Field(ge=0)
+class WorkedHours(Strict):
+    """A day judged by the hours worked (last sign-out − first sign-in): under `below_hours`
+    (strictly) the day is `kind`. Evaluated after the late/early bands; the more severe wins."""
+
+    rule_id: str = RuleId
+    kind: Literal["absent_half_day", "absent_full_day"]
+    below_hours: float = Field(gt=0, le=24)
 
 
 def _ascending(bands: list[Band], name: str) -> list[Band]:
@@ -142,6 +150,8 @@ class Attendance(Strict):
     punch_pairing: PunchPairing
     feed_gap: FeedGap = Field(default_factory=FeedGap)
     corrections: Corrections | None = None
+    # Off by default: time clocks and HR suites that judge a day by the hours worked.
+    worked_hours: list[WorkedHours] = Field(default_factory=list)
 
     @field_validator("late")
     @classmethod
@@ -618,6 +628,9 @@ class Exports(Strict):
 class Rules(Strict):
     version: Literal[1]
     centre: str = ""
+    # In a rules folder (`--rules DIR`), the first day this file is in force; a period is
+    # judged under the file in force on its first day.
+    effective_from: dt.date | None = None
     columns: Columns = Field(default_factory=Columns)
     exports: Exports = Field(default_factory=Exports)
     attendance: Attendance

@@ -29,6 +29,9 @@ COMMANDS = {
                         "--kpi", S["kpi.csv"]],
     "kpi-report": ["kpi-report", "--period", "day", "--date", "2026-08-31", *CALL_INPUTS],
     "headcount": ["headcount", "--month", "2026-07", "--roster", S["roster.xlsx"]],
+    "simulate": ["simulate", "--month", "2026-07", "--rules", str(SAMPLES.parent / "rules" / "default.yaml"),
+                 "--roster", S["roster.xlsx"], "--schedule", S["schedule.csv"], "--punches", S["punches.csv"],
+                 "--kpi", S["kpi.csv"]],
 }
 
 

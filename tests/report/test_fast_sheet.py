@@ -232,7 +232,7 @@ def test_json_one_record_a_line_same_content(tmp_path):
     write_json(path, payload)
     text = path.read_text(encoding="utf-8")
     doc = json.loads(text)
-    assert list(doc) == ["command", "period", "rules_sha256", "inputs", "records", "events", "teams", "issues"]
+    assert list(doc) == ["command", "period", "rules_sha256", "rules_file", "inputs", "records", "events", "teams", "issues"]
     assert doc["records"] == [
         {"agent_id": "E1", "amount": 12.5, "date": "2026-10-01", "at": "2026-10-01T09:10:52", "n": 3, "f": 0.5,
          "na": None, "ok": True, "text": 'quote " and }, {"break"\n'},

@@ -96,5 +96,5 @@ def test_json_envelope_fields(tmp_path):
     issues = [Issue("f.csv", None, 3, "date", "x", "bad date")]
     write_json(path, json_payload(run_info(), issues, records=[{"a": 1}], events=[]))
     doc = json.loads(path.read_text())
-    assert list(doc) == ["command", "period", "rules_sha256", "inputs", "records", "events", "issues"]
+    assert list(doc) == ["command", "period", "rules_sha256", "rules_file", "inputs", "records", "events", "issues"]
     assert doc["issues"][0]["row"] == 3 and re.fullmatch(r"[0-9a-f]{64}", doc["rules_sha256"])

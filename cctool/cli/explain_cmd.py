@@ -1,0 +1,110 @@
+"""`cctool explain`: one person's month (or grade), every decision with its reason and rule ID."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+import typer
+from rich.markup import escape
+
+from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, RULES_OPTION, start, write_outputs
+from cctool.cli.main import app
+from cctool.cli.runtime import fill, report_run, step
+from cctool.cli.terminal import info, out_console
+from cctool.errors import CctoolError, InputError
+
+FORMATS = ("text", "markdown", "json")
+
+
+def _person(roster, agent: str, roster_path: Path) -> dict:
+    hit = roster[roster["agent_id"] == agent]
+    if hit.empty:
+        raise InputError(f"{roster_path}: agent {agent!r} is not in the roster ({len(roster)} people); "
+                         "check the agent ID (as written in the roster's agent_id column)")
+    r = hit.iloc[0]
+    return {k: (None if k not in r or pd.isna(r[k]) else str(r[k])) for k in ("name", "team", "role", "grade",
+                                                                              "department")}
+
+
+@app.command("explain")
+def explain(
+    agent: str = typer.Option(..., "--agent", help="The person's agent ID, as in the roster."),
+    month: Optional[str] = typer.Option(None, "--month", help="Month to explain: 2026-10, or 'last'."),
+    quarter: Optional[str] = typer.Option(None, "--quarter", help="Quarter whose grade to explain: 2026Q3 "
+                                                                  "(needs --calls and --kpi)."),
+    roster: Path = typer.Option(..., "--roster", help="Roster file."),
+    schedule: Optional[Path] = typer.Option(None, "--schedule", help="Schedule (排班表); needed with --month."),
+    punches: Optional[Path] = typer.Option(None, "--punches", help="Punches (签到记录); needed with --month."),
+    leave: Optional[Path] = typer.Option(None, "--leave", help="Leave requests (请假单)."),
+    excusals: Optional[Path] = typer.Option(None, "--excusals", help="Excusals (免责)."),
+    swaps: Optional[Path] = typer.Option(None, "--swaps", help="Shift swaps (调班)."),
+    calls: Optional[Path] = typer.Option(None, "--calls", help="Call log: with --month, adds the pay lines."),
+    kpi: Optional[Path] = typer.Option(None, "--kpi", help="KPI scores: with --month, adds the pay lines."),
+    rules: Optional[Path] = RULES_OPTION,
+    allow_partial: bool = ALLOW_PARTIAL_OPTION,
+    as_of: Optional[str] = AS_OF_OPTION,
+    fmt: str = typer.Option("text", "--format", help="text, markdown or json."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write to this file instead of the terminal "
+                                                           "(owner-only when it holds pay)."),
+) -> None:
+    """Explain one person: each shift with its punches, each finding with reason and rule ID, each leave
+    request with the chain required and given, the month's consequences, and the pay lines when pay inputs
+    (--calls/--kpi) are given. With --quarter, the grade and why.
+
+    Example: cctool explain --agent A101 --month 2026-10 --roster roster.xlsx --schedule schedule.csv
+    --punches punches.csv --leave leave.xlsx --format markdown
+    """
+    from cctool.periods import parse_as_of, parse_month, parse_quarter
+    from cctool.pipelines import (audit_inputs, pay_coverage, pay_from_audit, read_attendance_inputs,
+                                   read_pay_inputs, run_grading)
+    from cctool.report.explain import explain_grade, explain_month, render, render_json
+    from cctool.report.files import text_output
+
+    with report_run("explain") as rec:
+        if fmt not in FORMATS:
+            raise CctoolError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        if (month is None) == (quarter is None):
+            raise CctoolError("give exactly one of --month (a month's attendance and pay) or --quarter (a grade)")
+        if quarter is not None:
+            period = rec.period = parse_quarter(quarter)
+            f = dict(quarter=period)
+            if calls is None or kpi is None:
+                raise CctoolError("--quarter needs --calls and --kpi (the grading inputs)")
+            with step("Grading the quarter…"):
+                loaded, inputs = start(fill(rules, **f), period)
+                grades, _ = run_grading(period, loaded.rules, inputs, roster=fill(roster, **f), calls=fill(calls, **f),
+                                        kpi=fill(kpi, **f), punches=fill(punches, **f), schedule=fill(schedule, **f),
+                                        allow_partial=allow_partial)
+                person = _person(inputs.roster, agent, fill(roster, **f))
+            doc = explain_grade(agent, person, grades)
+            with_pay = False
+        else:
+            period = rec.period = parse_month(month)
+            f = dict(month=period)
+            if schedule is None or punches is None:
+                raise CctoolError("--month needs --schedule and --punches (the audit's inputs)")
+            with step("Auditing the month…"):
+                loaded, inputs = start(fill(rules, **f), period)
+                tables = read_attendance_inputs(inputs, roster=fill(roster, **f), schedule=fill(schedule, **f),
+                                                punches=fill(punches, **f), leave=fill(leave, **f),
+                                                excusals=fill(excusals, **f), swaps=fill(swaps, **f))
+                person = _person(tables.roster, agent, fill(roster, **f))
+                att = audit_inputs(period, loaded.rules, inputs, tables, as_of=parse_as_of(as_of),
+                                   allow_partial=allow_partial)
+                with_pay = calls is not None or kpi is not None
+                payroll = None
+                if with_pay:
+                    pay = read_pay_inputs(period, loaded.rules, inputs, kpi=fill(kpi, **f), calls=fill(calls, **f))
+                    pay_coverage(att, pay, loaded.rules, inputs, allow_partial)
+                    payroll = pay_from_audit(period, loaded.rules, inputs, att, pay)
+            doc = explain_month(agent, person, att, payroll)
+        doc["rules_file"], doc["rules_sha256"] = str(loaded.path), loaded.sha256
+        text = render_json(doc) if fmt == "json" else render(doc, markdown=fmt == "markdown")
+        rec.counts.update(shifts=len(doc.get("shifts", [])), findings=len(doc.get("findings", [])))
+        if out is not None:
+            write_outputs(rec, [text_output(fill(out, **f), text, confidential=with_pay)])
+            info(f"[green]Wrote[/green] {escape(str(fill(out, **f)))}{' (owner-only)' if with_pay else ''}")
+        else:
+            # Printed without markup: names, reasons and leave notes are the user's text.
+            out_console.print(text, markup=False, highlight=False, end="")

@@ -1,0 +1,44 @@
+"""Sheets and JSON of `simulate`, from a Simulation."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pandas as pd
+
+from cctool.report.writer import Sheet
+from cctool.whatif import Simulation
+
+
+def _cell(value) -> str:
+    """One changed value as a cell text: both sides of a row read alike (0.5, True, 3500.00, [a, b])."""
+    if value is None or (not isinstance(value, (str, Decimal, list, dict)) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def whatif_sheets(sim: Simulation) -> list[Sheet]:
+    changes = sim.changes.assign(baseline=sim.changes["baseline"].map(_cell),
+                                 proposed=sim.changes["proposed"].map(_cell))
+    diff = pd.DataFrame(sim.rules_diff, columns=["path", "baseline", "proposed"])
+    diff = diff.assign(baseline=diff["baseline"].map(_cell), proposed=diff["proposed"].map(_cell))
+    money = ("net_baseline", "net_proposed", "net_delta") if sim.pay else ()
+    pay_note = " Pay is CONFIDENTIAL (PAY-CONFIDENTIAL)." if sim.pay else ""
+    return [
+        Sheet("Changes", changes,
+              note=f"What {sim.month} would look like under the proposed rules: one row per person and changed "
+                   f"field; Rule IDs name the rules behind the change.{pay_note}"),
+        Sheet("Teams", sim.teams, percent=("attendance_rate_baseline", "attendance_rate_proposed",
+                                           "attendance_rate_change"), money=money,
+              note="Per team, before and after: attendance rate, people whose bonus stops"
+                   + (", net pay." if sim.pay else ".")),
+        Sheet("Rules diff", diff, note="Each setting that differs between the baseline and the proposed rules file."),
+    ]
+
+
+def whatif_json(sim: Simulation) -> dict:
+    return {"records": sim.records, "totals": sim.totals, "rules_diff": sim.rules_diff}

@@ -1,0 +1,129 @@
+"""explain end to end: one person's month on a hand-made centre (shifts, findings, leave chain,
+consequences, pay lines), a grade on the samples, and the errors a user meets."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cctool.cli.main import app
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+runner = CliRunner()
+
+
+def _centre(tmp: Path) -> list[str]:
+    """Team lead T1 over agents A1 (a 16-minute late, a day of leave approved by T1) and A2,
+    whose name is rich markup."""
+    (tmp / "roster.csv").write_text(
+        "agent_id,name,team,role,line,department,grade,reports_to,hire_date\n"
+        "T1,Lead,T1,team_lead,,operations,,,2020-01-01\n"
+        "A1,Ann,T1,agent,TSR,operations,C,T1,2024-01-01\n"
+        "A2,[bold red]Bob[/bold red],T1,agent,TSR,operations,B,T1,2024-01-01\n", encoding="utf-8")
+    days = ["2026-10-08", "2026-10-09", "2026-10-12"]
+    (tmp / "schedule.csv").write_text("agent_id,date,shift_start,shift_end\n" + "".join(
+        f"{a},{d},09:00,18:00\n" for a in ("A1", "A2") for d in days), encoding="utf-8")
+    (tmp / "punches.csv").write_text(
+        "agent_id,date,sign_in,sign_out\n"
+        "A1,2026-10-08,2026-10-08 09:16:00,2026-10-08 18:00:00\n"
+        "A1,2026-10-12,2026-10-12 08:58:00,2026-10-12 18:02:00\n"
+        + "".join(f"A2,{d},{d} 08:55:00,{d} 18:00:00\n" for d in days), encoding="utf-8")
+    (tmp / "leave.csv").write_text(
+        "request_id,agent_id,leave_type,start,end,channel,documents_complete,approvals\n"
+        "L1,A1,annual,2026-10-09,2026-10-09,form,true,T1\n", encoding="utf-8")
+    (tmp / "kpi.csv").write_text("agent_id,month,kpi_score\nA1,2026-10,88\nA2,2026-10,92\n", encoding="utf-8")
+    return ["--roster", str(tmp / "roster.csv"), "--schedule", str(tmp / "schedule.csv"),
+            "--punches", str(tmp / "punches.csv"), "--leave", str(tmp / "leave.csv")]
+
+
+def test_month_as_json_with_pay(tmp_path):
+    args = _centre(tmp_path)
+    result = runner.invoke(app, ["explain", "--agent", "A1", "--month", "2026-10", *args,
+                                 "--kpi", str(tmp_path / "kpi.csv"), "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert [s["date"] for s in doc["shifts"]] == ["2026-10-08", "2026-10-09", "2026-10-12"]
+    first = doc["shifts"][0]
+    assert first["sign_in"] == "2026-10-08 09:16:00" and "ATT-LATE-HALF" in first["outcome"]
+    assert doc["shifts"][1]["leave_days"] == 1.0
+    assert [(f["rule_id"], f["kind"]) for f in doc["findings"]] == [("ATT-LATE-HALF", "absent_half_day")]
+    assert "16 min late" in doc["findings"][0]["reason"]
+    (lv,) = doc["leave"]
+    assert lv["request_id"] == "L1" and "LV-SHORT-1" in lv["rule_ids"] and lv["approvals"] == "T1 (team_lead)"
+    assert lv["required_chain"] and lv["verdict"]
+    assert doc["month_totals"]["absent_days"] == 0.5 and doc["consequences"] == []
+    pay = doc["pay"]
+    assert pay["performance_bonus"] == 600.0  # KPI 88: the 85 band
+    assert [d["rule_id"] for d in pay["deduction_lines"]] == ["PAY-GRADE"]
+    assert pay["net"] == round(3500 - round(3500 / 21.75 * 0.5, 2) + 600, 2)
+
+
+def test_markdown_and_user_text_is_not_markup(tmp_path):
+    args = _centre(tmp_path)
+    result = runner.invoke(app, ["explain", "--agent", "A2", "--month", "2026-10", *args, "--format", "markdown"],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("# A2 [bold red]Bob[/bold red] (T1, agent, grade B) — 2026-10")
+    assert "## Scheduled shifts (3)" in result.output and "## Findings (0)" in result.output
+    assert "Pay" not in result.output  # no pay inputs, no pay
+
+
+def test_unknown_agent_exit_3(tmp_path):
+    args = _centre(tmp_path)
+    result = runner.invoke(app, ["explain", "--agent", "ZZ9", "--month", "2026-10", *args])
+    assert result.exit_code == 3
+    assert "'ZZ9' is not in the roster" in result.output
+
+
+def test_needs_a_period(tmp_path):
+    args = _centre(tmp_path)
+    result = runner.invoke(app, ["explain", "--agent", "A1", *args])
+    assert result.exit_code == 2 and "--month" in result.output
+
+
+def test_grade_on_the_samples():
+    result = runner.invoke(app, ["explain", "--agent", "E0020", "--quarter", "2026Q3",
+                                 "--roster", str(SAMPLES / "roster.xlsx"), "--calls", str(SAMPLES / "calls.parquet"),
+                                 "--kpi", str(SAMPLES / "kpi.csv"), "--punches", str(SAMPLES / "punches.csv"),
+                                 "--schedule", str(SAMPLES / "schedule.csv"), "--format", "json"],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    g = doc["grade"]
+    assert g["current_grade"] == "A" and g["decision"] in {"keep", "below_current", "promote"}
+    assert "GRD-A" in g["rule_ids"] and doc["explanation"]
+
+
+def test_writes_a_file_owner_only_with_pay(tmp_path):
+    args = _centre(tmp_path)
+    out = tmp_path / "a1.md"
+    result = runner.invoke(app, ["explain", "--agent", "A1", "--month", "2026-10", *args, "--kpi",
+                                 str(tmp_path / "kpi.csv"), "--format", "markdown", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "3500" not in result.output and "## Pay (CONFIDENTIAL)" in out.read_text("utf-8")
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+
+
+def test_help_has_an_example():
+    result = runner.invoke(app, ["explain", "--help"])
+    assert result.exit_code == 0 and "Example: cctool explain" in result.output
+
+
+def test_month_on_the_samples_matches_the_schedule():
+    import pandas as pd
+
+    result = runner.invoke(app, ["explain", "--agent", "E0008", "--month", "2026-07",
+                                 "--roster", str(SAMPLES / "roster.xlsx"), "--schedule", str(SAMPLES / "schedule.csv"),
+                                 "--punches", str(SAMPLES / "punches.csv"), "--leave", str(SAMPLES / "leave.xlsx"),
+                                 "--excusals", str(SAMPLES / "excusals.csv"), "--format", "json"],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    sched = pd.read_csv(SAMPLES / "schedule.csv", dtype=str)
+    sched = sched[sched.iloc[:, 0] == "E0008"]
+    july = sorted(d for d in sched.iloc[:, 1] if d.startswith("2026-07"))
+    assert [s["date"] for s in doc["shifts"]] == july
+    assert doc["month_totals"]["scheduled_days"] == len(july)
+    for f in doc["findings"]:
+        assert f["rule_id"] and f["reason"]
