@@ -1,10 +1,24 @@
 """Shared fixtures: the packaged rules, and small frames built the way the readers build them."""
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, settings
 
 from cctool.rules import load_rules
+
+# Hypothesis profiles. "ci" (the default) keeps the generated-centre properties of tests/centres
+# to a few minutes on two cores; "long" is for a night run: HYPOTHESIS_PROFILE=long python -m pytest tests/centres.
+# A test's own @settings still wins over the profile.
+_SLOW_DATA = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("ci", max_examples=8, deadline=None, suppress_health_check=_SLOW_DATA,
+                          print_blob=True)
+settings.register_profile("long", max_examples=400, deadline=None, suppress_health_check=_SLOW_DATA,
+                          print_blob=True)
+settings.register_profile("dev", max_examples=4, deadline=None, suppress_health_check=_SLOW_DATA)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

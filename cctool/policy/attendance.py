@@ -347,6 +347,11 @@ def classify(shifts: pd.DataFrame, leave_by_day: pd.DataFrame, excused: pd.Serie
     full_leave = none & (s["leave_fraction"] >= 1)
     s["leave_taken"] = np.where(full_leave & s["leave_valid"], 1.0,
                                 np.where(half_leave & punched & ~unjudged, s["leave_fraction"], 0.0))
+    # A shift partly on approved leave has only the rest left to be absent from: ATT-*-FULL on
+    # the afternoon of a half-day leave is half a day, so worked + absent + leave = 1.
+    part_leave = half_leave & punched & ~unjudged
+    s.loc[part_leave, "absence"] = s.loc[part_leave, "absence"].clip(
+        upper=att.max_absence_per_shift - s.loc[part_leave, "leave_fraction"])
     invalid_leave = none & (s["leave_fraction"] > 0) & ~s["leave_valid"]
     s.loc[invalid_leave, "absence"] = 1.0
     s.loc[invalid_leave, "absence_rule"] = s.loc[invalid_leave, "leave_rule"]
@@ -594,7 +599,8 @@ def training_events(s: pd.DataFrame, events: pd.DataFrame, leave: pd.DataFrame, 
     """ATT-TRAINING: in pre-job training, any leave, N unexcused lates or more than H hours of
     unexcused absence end the training."""
     tr = rules.attendance.training
-    if tr.exam_column not in roster:
+    # Both columns are optional in the roster: without them nobody is known to be in training.
+    if tr.exam_column not in roster or "grade" not in roster:
         return pd.DataFrame(columns=EVENT_COLUMNS)
     in_training = roster[(roster["grade"] == tr.grade) & (roster[tr.exam_column] == False)]  # noqa: E712
     ids = set(in_training["agent_id"]) & set(s["agent_id"])

@@ -125,9 +125,11 @@ def pair_punch_events(events: pd.DataFrame) -> pd.DataFrame:
     than SHIFT_GAP after the previous punch: a forgotten sign-out); so a night shift whose
     sign-out falls on the next day stays one shift, dated by its sign-in."""
     ev = events.sort_values(["agent_id", "time"]).reset_index(drop=True)
-    is_in = ev["direction"].eq("in")
-    new_agent = ev["agent_id"].ne(ev["agent_id"].shift())
-    prev_out = ev["direction"].shift().eq("out")
+    # Comparisons on the readers' string columns give nullable Arrow booleans (NA on the first
+    # row's shift), which cumsum does not take: plain numpy booleans, NA read as "no".
+    is_in = ev["direction"].eq("in").fillna(False).astype(bool)
+    new_agent = ev["agent_id"].ne(ev["agent_id"].shift()).fillna(True).astype(bool)
+    prev_out = ev["direction"].shift().eq("out").fillna(False).astype(bool)
     gap = ev["time"] - ev["time"].shift()
     long_gap = gap > SHIFT_GAP
     # Punches without a direction (DingTalk 原始记录, ZKTeco): a shift is a run of punches

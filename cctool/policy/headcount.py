@@ -69,7 +69,10 @@ def headcount_month(month: str, roster: pd.DataFrame, rules: Rules,
         marks.append(hit[PEOPLE + ["hire_date"]].assign(months=mark, note=meaning, rule_id=window.rule_id))
     milestones = pd.concat(marks, ignore_index=True) if marks else pd.DataFrame()
 
-    start_staff = r[_on_staff(r, lo)].copy()
+    # The start is the staff at the end of the day before the month (mirroring `end`): someone
+    # hired on the 1st is a joiner, not also part of the start.
+    eve = lo - pd.Timedelta(days=1)
+    start_staff = r[_on_staff(r, eve) & ~(r["exit_date"] == eve)].copy()
     if previous is not None:  # at the start of the month a transferred person was in the old team
         old_team = previous.set_index("agent_id")["team"]
         start_staff["team"] = start_staff["agent_id"].map(old_team).fillna(start_staff["team"])

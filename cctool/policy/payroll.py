@@ -163,7 +163,7 @@ def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rul
 
         # PAY-GRADE: base pay by grade (agents) or post.
         table = pay.base_pay.by_grade if p.role == "agent" else pay.base_pay.by_role
-        key = p.grade if p.role == "agent" else p.role
+        key = getattr(p, "grade", None) if p.role == "agent" else p.role  # grade is an optional column
         base = money(table.get(key, ZERO) if isinstance(key, str) else ZERO)
         if base == 0:
             explanation.append(f"no base pay set for {p.role} {key or ''} in the rules file".replace("  ", " "))
