@@ -110,17 +110,24 @@ def test_raw_punches_give_signed_in_hours(tmp_path, command):
 
 # ----------------------------------------------------------------------------- other branches' areas
 
-@pytest.mark.xfail(strict=False, reason="issue 9 §1, trust-io: `team` is required for agents and team leads only; "
-                                        "a director without a team is excluded as 'required value is blank'")
-def test_director_without_team_approves_leave(tmp_path):
+def test_supervisor_without_team_approves_leave(tmp_path):
+    """Staff above the team lead carry no team; their approvals count (issue 9 §1). A 2-day leave
+    needs team lead then supervisor (LV-SHORT-2); the supervisor and director have no team."""
     roster = ("agent_id,name,team,role,department,reports_to,hire_date\n"
               "D1,Zhao,,director,operations,,2020-01-01\n"
-              "E101,Li Wei,TSR-1,agent,operations,D1,2024-01-01\n")
+              "S1,Qian,,supervisor,operations,D1,2021-01-01\n"
+              "T1,Sun,TSR-1,team_lead,operations,S1,2022-01-01\n"
+              "E101,Li Wei,TSR-1,agent,operations,T1,2024-01-01\n")
     leave = ("request_id,agent_id,leave_type,start,end,approvals,documents_complete\n"
-             "L1,E101,annual,2026-03-02,2026-03-02,D1,yes\n")
-    doc = audit(tmp_path, roster=roster, punches="agent_id,date,sign_in,sign_out\n", leave=leave)
+             "L1,E101,annual,2026-03-02,2026-03-03,T1;S1,yes\n")
+    # A third, worked day: a punch file with no punch in the month would stop the run (coverage).
+    schedule = SCHEDULE + "E101,2026-03-03,09:00,18:00\nE101,2026-03-04,09:00,18:00\n"
+    punches = "agent_id,date,sign_in,sign_out\nE101,2026-03-04,08:55,18:05\n"
+    doc = audit(tmp_path, roster=roster, schedule=schedule, punches=punches, leave=leave)
     assert not [i for i in doc["issues"] if i["severity"] == "error"], doc["issues"]
     assert doc["leave"][0]["approved"] is True, doc["leave"]
+    e101 = next(r for r in doc["records"] if r["agent_id"] == "E101")
+    assert (e101["leave_days"], e101["absent_days"], e101["worked_days"]) == (2.0, 0.0, 1.0)
 
 
 def test_excusals_all_scope_only(tmp_path):
