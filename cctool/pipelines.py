@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -15,6 +16,9 @@ from cctool.policy.attendance import AttendanceResult, audit_month, latest_punch
 from cctool.policy.payroll import PayrollResult, compute_payroll
 from cctool.report.writer import InputRecord
 from cctool.rules.model import Rules
+
+if TYPE_CHECKING:
+    from cctool.policy.grading import GradingResult
 
 
 def resolve_as_of(as_of: pd.Timestamp | None, punches: pd.DataFrame | None) -> pd.Timestamp | None:
@@ -194,33 +198,62 @@ def run_payroll(month: str, rules: Rules, inputs: InputSet, *, roster: Path, sch
     return pay_from_audit(period, rules, inputs, att, pay), issues + pay.issues, period
 
 
-def run_grading(quarter: str, rules: Rules, inputs: InputSet, *, roster: Path, calls: Path, kpi: Path,
-                punches: Path | None = None, schedule: Path | None = None, allow_partial: bool = False):
-    """One quarter's grading, read and judged in turn (grade-agents overlaps the reading on threads),
-    with grade-agents' coverage check (calls in the quarter, an hours source)."""
+@dataclass
+class GradingRun:
+    """A quarter's grading with what grade-agents writes beside it: the coverage check and the
+    call log's input record (the log is read by DuckDB, outside the InputSet)."""
+
+    result: GradingResult
+    issues: list[Issue]
+    coverage: CoverageCheck
+    calls_record: InputRecord
+
+
+def grade_inputs(quarter: str, rules: Rules, inputs: InputSet, *, roster: Path, calls: Path, kpi: Path,
+                 punches: Path | None = None, schedule: Path | None = None, punches_format: str | None = None,
+                 allow_partial: bool = False) -> GradingRun:
+    """One quarter's grading, with grade-agents' coverage check (calls in the quarter, an hours
+    source). The call log is aggregated (DuckDB) and fingerprinted (hashlib) on two threads, both
+    of which release the GIL, while the small tables are read here."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cctool.io.readers import file_sha256, split_spec
     from cctool.policy.calls import call_metrics
     from cctool.policy.grading import grade_quarter, quarter_bounds
 
     g = rules.grading
-    roster_df = inputs.load("roster", roster)
-    lo, hi = quarter_bounds(quarter)
-    per_agent, call_issues = call_metrics(calls, lo, hi, set(roster_df["agent_id"]), cph_calls=g.metrics.cph_calls,
-                                          success_denominator=g.metrics.success_denominator,
-                                          aliases=rules.columns.aliases.get("calls"),
-                                          field_map=rules.columns.mapping("calls"),
-                                          success_optional=g.calls_without_success == "grade_other_criteria",
-                                          amount_range=rules.limits.amount.bounds,
-                                          duration_range=rules.limits.duration_s.bounds)
-    inputs.extra_records.append(InputRecord("calls", str(calls), _sha(calls), int(per_agent.attrs.get("rows_read", 0))))
-    kpi_df = inputs.load("kpi", kpi)
-    punches_df, schedule_df = inputs.load_optional("punches", punches), inputs.load_optional("schedule", schedule)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        roster_df = inputs.load("roster", roster)
+        lo, hi = quarter_bounds(quarter)
+        calls_job = pool.submit(call_metrics, calls, lo, hi, set(roster_df["agent_id"]),
+                                cph_calls=g.metrics.cph_calls, success_denominator=g.metrics.success_denominator,
+                                aliases=rules.columns.aliases.get("calls"), field_map=rules.columns.mapping("calls"),
+                                success_optional=g.calls_without_success == "grade_other_criteria",
+                                amount_range=rules.limits.amount.bounds, duration_range=rules.limits.duration_s.bounds)
+        calls_file = split_spec(calls)[0]  # book.xlsx#Sheet names a sheet of a workbook
+        sha_job = pool.submit(file_sha256, calls_file) if calls_file.is_file() else None
+        kpi_df = inputs.load("kpi", kpi)
+        punches_df = inputs.load_optional("punches", punches, punches_format)
+        schedule_df = inputs.load_optional("schedule", schedule)
+        per_agent, call_issues = calls_job.result()
+        calls_record = InputRecord("calls", str(calls), sha_job.result() if sha_job else None,
+                                   int(per_agent.attrs.get("rows_read", 0)))
     cov = report_coverage(quarter, lo, hi, rules, inputs, calls_file=calls, calls_seen=per_agent,
                           schedule=schedule_df, punches=punches_df, need_hours=True).done()
     cov.require(allow_partial)
     files = {name: str(t.path) for name, t in inputs.tables.items()}
     result = grade_quarter(quarter, roster_df, per_agent, kpi_df, g, punches=punches_df, schedule=schedule_df,
                            files=files)
-    return result, inputs.issues + call_issues + result.issues
+    return GradingRun(result, inputs.issues + call_issues + result.issues, cov, calls_record)
+
+
+def run_grading(quarter: str, rules: Rules, inputs: InputSet, *, roster: Path, calls: Path, kpi: Path,
+                punches: Path | None = None, schedule: Path | None = None, allow_partial: bool = False):
+    """One quarter's grading and its issues (explain, rules test); the call log is listed among the inputs."""
+    run = grade_inputs(quarter, rules, inputs, roster=roster, calls=calls, kpi=kpi, punches=punches,
+                       schedule=schedule, allow_partial=allow_partial)
+    inputs.extra_records.append(run.calls_record)
+    return run.result, run.issues
 
 
 def _sha(path: Path) -> str:

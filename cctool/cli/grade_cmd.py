@@ -1,7 +1,6 @@
 """`cctool grade-agents`."""
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Optional
 
@@ -35,49 +34,24 @@ def grade_agents(
     allow_partial: bool = ALLOW_PARTIAL_OPTION,
 ) -> None:
     """Quarterly TSR grading: earned grade, promotions with their approval chain, trainees ready to be regular, and why."""
-    from cctool.io.readers import file_sha256, split_spec
-    from cctool.pipelines import report_coverage
-    from cctool.policy.calls import call_metrics
-    from cctool.policy.grading import grade_quarter, quarter_bounds
+    from cctool.pipelines import grade_inputs
     from cctool.report.grading import grading_json, grading_sheets
-    from cctool.report.writer import InputRecord, json_output, json_payload, workbook_output
+    from cctool.report.writer import json_output, json_payload, workbook_output
 
-    with report_run("grade-agents") as rec, ThreadPoolExecutor(max_workers=2) as pool:
+    with report_run("grade-agents") as rec:
         lang, fail_on = check_lang(lang), check_fail_on(fail_on)
         period = rec.period = parse_quarter(quarter)
         f = dict(quarter=period, period=period)
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
-        roster, calls, kpi = fill(roster, **f), fill(calls, **f), fill(kpi, **f)
-        punches, schedule = fill(punches, **f), fill(schedule, **f)
         rec.lock(out, json_path)
         loaded, inputs = start(fill(rules, **f), period)
-        g = loaded.rules.grading
-        roster_df = inputs.load("roster", roster)
-        # DuckDB aggregates the call log and hashlib fingerprints it in the background (both release
-        # the GIL) while the small tables are read here.
-        q_start, q_end = quarter_bounds(period)
-        calls_job = pool.submit(
-            call_metrics, calls, q_start, q_end, set(roster_df["agent_id"]), cph_calls=g.metrics.cph_calls,
-            success_denominator=g.metrics.success_denominator, aliases=loaded.rules.columns.aliases.get("calls"),
-            field_map=loaded.rules.columns.mapping("calls"),
-            success_optional=g.calls_without_success == "grade_other_criteria",
-            amount_range=loaded.rules.limits.amount.bounds, duration_range=loaded.rules.limits.duration_s.bounds)
-        calls_file = split_spec(calls)[0]  # book.xlsx#Sheet names a sheet of a workbook
-        calls_sha = pool.submit(file_sha256, calls_file) if calls_file.is_file() else None
-        kpi_df = inputs.load("kpi", kpi)
-        punches_df = inputs.load_optional("punches", punches, punches_format(punches_fmt))
-        schedule_df = inputs.load_optional("schedule", schedule)
-        per_agent, call_issues = calls_job.result()
         # Grading needs calls in the quarter and an hours source (CPH); without them nobody is graded.
-        cov = report_coverage(period, q_start, q_end, loaded.rules, inputs, calls_file=calls, calls_seen=per_agent,
-                              schedule=schedule_df, punches=punches_df, need_hours=True).done()
-        cov.require(allow_partial)
-        files = {name: str(t.path) for name, t in inputs.tables.items()}
-        result = grade_quarter(period, roster_df, per_agent, kpi_df, g, punches=punches_df, schedule=schedule_df,
-                               files=files)
-        issues = inputs.issues + call_issues + result.issues
+        graded = grade_inputs(period, loaded.rules, inputs, roster=fill(roster, **f), calls=fill(calls, **f),
+                              kpi=fill(kpi, **f), punches=fill(punches, **f), schedule=fill(schedule, **f),
+                              punches_format=punches_format(punches_fmt), allow_partial=allow_partial)
+        result, issues, cov = graded.result, graded.issues, graded.coverage
         run = run_info("grade-agents", period, loaded, inputs, lang=lang, **coverage_options(cov))
-        run.inputs.insert(1, InputRecord("calls", str(calls), calls_sha.result(), per_agent.attrs["rows_read"]))
+        run.inputs.insert(1, graded.calls_record)  # as before: roster, calls, then the small tables
         with step(f"Writing {out}…"):
             outputs = [workbook_output(out, with_coverage(grading_sheets(result, lang), cov), run, issues, lang=lang)]
             if json_path:
