@@ -8,7 +8,7 @@ import pandas as pd
 import typer
 from rich.markup import escape
 
-from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, RULES_OPTION, start, write_outputs
+from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, RULES_OPTION, check_lang, start, write_outputs
 from cctool.cli.main import app
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info, out_console
@@ -47,13 +47,15 @@ def explain(
     fmt: str = typer.Option("text", "--format", help="text, markdown or json."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write to this file instead of the terminal "
                                                            "(owner-only when it holds pay)."),
+    lang: str = typer.Option("en", "--lang", help="Language of the text and markdown: en or zh (JSON stays "
+                                                  "canonical)."),
 ) -> None:
     """Explain one person: each shift with its punches, each finding with reason and rule ID, each leave
     request with the chain required and given, the month's consequences, and the pay lines when pay inputs
     (--calls/--kpi) are given. With --quarter, the grade and why.
 
     Example: cctool explain --agent A101 --month 2026-10 --roster roster.xlsx --schedule schedule.csv
-    --punches punches.csv --leave leave.xlsx --format markdown
+    --punches punches.csv --leave leave.xlsx --format markdown --lang zh
     """
     from cctool.periods import parse_as_of, parse_month, parse_quarter
     from cctool.pipelines import (audit_inputs, pay_coverage, pay_from_audit, read_attendance_inputs,
@@ -62,6 +64,7 @@ def explain(
     from cctool.report.files import text_output
 
     with report_run("explain") as rec:
+        lang = check_lang(lang)
         if fmt not in FORMATS:
             raise CctoolError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
         if (month is None) == (quarter is None):
@@ -100,7 +103,7 @@ def explain(
                     payroll = pay_from_audit(period, loaded.rules, inputs, att, pay)
             doc = explain_month(agent, person, att, payroll)
         doc["rules_file"], doc["rules_sha256"] = str(loaded.path), loaded.sha256
-        text = render_json(doc) if fmt == "json" else render(doc, markdown=fmt == "markdown")
+        text = render_json(doc) if fmt == "json" else render(doc, markdown=fmt == "markdown", lang=lang)
         rec.counts.update(shifts=len(doc.get("shifts", [])), findings=len(doc.get("findings", [])))
         if out is not None:
             write_outputs(rec, [text_output(fill(out, **f), text, confidential=with_pay)])
