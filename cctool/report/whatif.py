@@ -12,7 +12,7 @@ from cctool.whatif import Simulation
 
 
 def _cell(value) -> str:
-    """One changed value as a cell text: both sides of a row read alike (0.5, True, 3500.00, [a, b])."""
+    """One changed value as a cell text: both sides of a row read alike (0.5, Yes, 3500.00, [a, b])."""
     if value is None or (not isinstance(value, (str, Decimal, list, dict)) and pd.isna(value)):
         return ""
     if isinstance(value, (bool, np.bool_)):  # the workbook's one boolean style (Yes/No, 是/否)
