@@ -123,7 +123,7 @@ class PayInputs:
             return None, None
         key = rules.attendance.punch_pairing
         if key not in self._shift_calls:
-            from cctool.policy.calls import shift_call_counts
+            from cctool.engine.calls import shift_call_counts
 
             self._shift_calls[key] = shift_call_counts(self.calls, att.shifts, rules,
                                                        aliases=rules.columns.aliases.get("calls"),
@@ -137,7 +137,7 @@ def read_pay_inputs(period: str, rules: Rules, inputs: InputSet, *, kpi: Path | 
     pay = PayInputs(kpi=inputs.load_optional("kpi", kpi), calls=calls)
     pay.issues = inputs.issues[already:]
     if calls is not None:
-        from cctool.policy.calls import call_metrics
+        from cctool.engine.calls import call_metrics
 
         lo, hi = month_bounds(period)
         known = set(inputs.roster["agent_id"])
@@ -198,7 +198,7 @@ def run_grading(quarter: str, rules: Rules, inputs: InputSet, *, roster: Path, c
                 punches: Path | None = None, schedule: Path | None = None, allow_partial: bool = False):
     """One quarter's grading, read and judged in turn (grade-agents overlaps the reading on threads),
     with grade-agents' coverage check (calls in the quarter, an hours source)."""
-    from cctool.policy.calls import call_metrics
+    from cctool.engine.calls import call_metrics
     from cctool.policy.grading import grade_quarter, quarter_bounds
 
     g = rules.grading

@@ -37,7 +37,7 @@ def grade_agents(
     """Quarterly TSR grading: earned grade, promotions with their approval chain, trainees ready to be regular, and why."""
     from cctool.io.readers import file_sha256, split_spec
     from cctool.pipelines import report_coverage
-    from cctool.policy.calls import call_metrics
+    from cctool.engine.calls import call_metrics
     from cctool.policy.grading import grade_quarter, quarter_bounds
     from cctool.report.grading import grading_json, grading_sheets
     from cctool.report.writer import InputRecord, json_output, json_payload, workbook_output

@@ -33,7 +33,7 @@ def _load(inputs, rules, start, end, *, roster, calls, schedule, punches, kpi=No
     import pandas as pd
 
     from cctool.io.readers import file_sha256, split_spec
-    from cctool.policy.calls import daily_call_metrics
+    from cctool.engine.calls import daily_call_metrics
     from cctool.policy.kpi import call_windows
     from cctool.report.writer import InputRecord
 
