@@ -220,4 +220,6 @@ def per_shift_sql(scan: str) -> str:
 
 def bad_examples_sql(scan: str, code: int) -> str:
     """A few distinct unreadable values of one status, for the issue that counts them."""
-    return f"SELECT DISTINCT CAST({RAW_OF[code]} AS VARCHAR) AS v FROM ({scan}) WHERE {_BAD_WHERE[code]} LIMIT 3"
+    # the first three in order (blank first), so every engine shows the same ones
+    return (f"SELECT DISTINCT CAST({RAW_OF[code]} AS VARCHAR) AS v FROM ({scan}) WHERE {_BAD_WHERE[code]} "
+            "ORDER BY v NULLS FIRST LIMIT 3")

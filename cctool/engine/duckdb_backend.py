@@ -232,8 +232,18 @@ def _open_source(path: Path, aliases: dict[str, list[str]] | None, con, field_ma
     else:
         raise InputError(f"{path}: unsupported call-log file type {suffix or '(none)'}; use .csv, .xlsx or "
                          ".parquet")
-    res = mapping.resolve(list(src.columns), TABLES["calls"], field_map, aliases, optional=optional)
     where = str(path) + (f", sheet {src.sheet!r}" if src.sheet else "")
+    src.fields, src.headers = resolve_columns(list(src.columns), where, aliases, field_map, optional)
+    if src.kind == "csv":
+        plain = not any(s.transformed for s in src.fields.values())
+        src.fast_ok = plain and _sample_is_plain(text, src.delim, src.headers)
+    return src
+
+
+def resolve_columns(columns: list[str], where: str, aliases, field_map, optional: frozenset):
+    """Which of the file's columns is each call-log field (headers, aliases, the rules file's
+    column mapping): (canonical -> mapping.Source, canonical -> user's header)."""
+    res = mapping.resolve(columns, TABLES["calls"], field_map, aliases, optional=optional)
     if "success" in res.missing:
         res.missing.remove("success")
         res.mapping_errors.append(
@@ -241,12 +251,7 @@ def _open_source(path: Path, aliases: dict[str, list[str]] | None, con, field_ma
             "columns.calls.success: {from: <header>, values: {<yes word>: true, <no word>: false}}; or, to grade "
             "on the other criteria only, set grading.calls_without_success: grade_other_criteria")
     res.raise_if_incomplete(where)
-    src.fields = res.sources
-    src.headers = res.header_of()
-    if src.kind == "csv":
-        plain = not any(s.transformed for s in src.fields.values())
-        src.fast_ok = plain and _sample_is_plain(text, src.delim, src.headers)
-    return src
+    return res.sources, res.header_of()
 
 
 def _register_workbook(con, path: Path, sheet: str | None) -> _Source:
@@ -273,19 +278,25 @@ def _check_slash_dates(con, src: _Source) -> None:
     # times pays nothing. Slash dates first met further on are unreadable values, never guessed.
     if src.sample is not None and not _ANY_SLASH_DATE.search(src.sample):
         return
+    relation = _relation(src, careful=True).replace("store_rejects=true", "ignore_errors=true")
+    src.time_order = slash_order(src, lambda sql: con.execute(sql).fetchall()[0], relation)
+
+
+def slash_order(src, fetch_one, relation: str) -> str | None:
+    """The order (dayfirst / monthfirst) start_time's slash dates prove, or None; an ambiguous
+    column stops the run asking for `format`. `fetch_one(sql)` runs one query on the engine."""
+    s = src.fields["start_time"]
     expr, kind = mapping_sql.source_expr(s, src.columns)
     if not mapping_sql.is_text(kind):
-        return
-    n, first, second, example = con.execute(
-        mapping_sql.slash_order_sql(expr, kind, _relation(src, careful=True).replace("store_rejects=true", "ignore_errors=true"))
-    ).fetchall()[0]
+        return None
+    n, first, second, example = fetch_one(mapping_sql.slash_order_sql(expr, kind, relation))
     if not n:
-        return
+        return None
     order = mapping.order_from_maxima(first or 0, second or 0)
     if order == "ambiguous":
         raise mapping.ambiguous_date_error(str(src.path), s, "calls", example, n,
                                            mixed=(first or 0) > 12 and (second or 0) > 12)
-    src.time_order = order
+    return order
 
 
 def _fast_types(src: _Source) -> dict[str, str]:
