@@ -196,3 +196,57 @@ def daily_call_metrics(calls_path: str | Path, period_start, period_end, known_a
     daily, no_agent = acc.daily_result(groups, known)
     daily.attrs.update(attrs, no_agent_calls=no_agent)
     return daily, issues
+
+
+def build_metrics(calls_path, period_start, period_end, *, rules, engine: Engine | None = None,
+                  day_windows: pd.DataFrame | None = None, schedule_sha: str | None = None,
+                  worked_shifts: pd.DataFrame | None = None, fingerprint: str | None = None):
+    """The heavy step alone (`cctool call-metrics`): the small tables of `metrics_file`, from one
+    opening of the call log on the engine. `day_windows`: shift windows dating calls to days
+    (kpi-report's); `worked_shifts`: the attendance audit's shifts, for per-shift counts."""
+    from cctool.engine import metrics_file
+
+    start, end = pd.Timestamp(period_start), pd.Timestamp(period_end)
+    aliases, field_map = rules.columns.aliases.get("calls"), rules.columns.mapping("calls")
+    optional = _optional(rules.grading.calls_without_success == "grade_other_criteria")
+    with open_calls(calls_path, engine, aliases, field_map, optional,
+                    period=(start - pd.Timedelta(days=1), end + pd.Timedelta(days=1))) as scan:
+        agent, scan_sql = status_groups(scan, start, end, by_day=True)
+        issues, rejected = read_issues(scan, agent, scan_sql)
+        agent_day = dated_groups(scan, start, end, day_windows)[0] if day_windows is not None else None
+        shift = None
+        if worked_shifts is not None:
+            windows = shift_windows(worked_shifts)
+            shift = shift_counts(scan, windows).assign(win_start=windows["win_start"].to_numpy(),
+                                                       win_end=windows["win_end"].to_numpy())
+        meta = dict(period_start=f"{start:%Y-%m-%d}", period_end=f"{end:%Y-%m-%d}", calls=str(calls_path),
+                    calls_sha256=fingerprint, engine=scan.engine, mode=scan.mode, encoding=scan.src.encoding,
+                    has_success="success" in scan.src.fields, rows_read=int(agent["calls"].sum()) + rejected,
+                    headers=dict(scan.src.headers), mapping_sha256=metrics_file.mapping_fingerprint(rules),
+                    dated_by_schedule=schedule_sha if day_windows is not None else None,
+                    shifts=worked_shifts is not None, read_issues=[i.as_dict() for i in issues],
+                    partition_column=getattr(scan.src, "partition_column", None))
+    return metrics_file.CallMetrics(agent, agent_day, shift, meta)
+
+
+def calls_fingerprint(calls) -> str | None:
+    """SHA-256 of the call log: of the file; of a folder or glob, of each file's path and hash
+    (sorted); None for a URL (a data lake is fingerprinted by its own tooling)."""
+    import hashlib
+
+    from cctool.engine.spark_backend import is_remote, local_files
+    from cctool.io.readers import file_sha256, split_spec
+
+    text = str(calls)
+    if is_remote(text):
+        return None
+    path = split_spec(Path(text))[0]
+    if path.is_file():
+        return file_sha256(path)
+    files = local_files(text)
+    if not files:
+        return None
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f"{f.relative_to(path) if f.is_relative_to(path) else f}\0{file_sha256(f)}\n".encode("utf-8"))
+    return h.hexdigest()
