@@ -58,7 +58,7 @@ def call_metrics_cmd(
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
     """Aggregate the call log alone (per agent, per agent-day, per shift) into a small metrics file."""
-    from cctool.cli.calls_input import engine_of
+    from cctool.engine.inputs import engine_of
     from cctool.engine import metrics_file
     from cctool.engine.calls import build_metrics, calls_fingerprint
     from cctool.report.writer import atomic_write
