@@ -96,6 +96,8 @@ def to_table(metrics: CallMetrics) -> pa.Table:
                                    "win_start": pd.to_datetime(s["win_start"]), "win_end": pd.to_datetime(s["win_end"]),
                                    "hours": s["hours"].astype("float64")}))
     frame = pd.concat(parts, ignore_index=True).reindex(columns=COLUMNS)
+    for col in ("win_start", "win_end"):  # all missing (no shift table) is float in pandas
+        frame[col] = pd.to_datetime(frame[col]).astype("datetime64[us]")
     schema = pa.schema([("table", pa.string()), ("agent_id", pa.string()), ("status", pa.int64()),
                         ("day", pa.date32()), *[(c, pa.float64()) for c in SUMS],
                         ("win_start", pa.timestamp("us")), ("win_end", pa.timestamp("us")), ("hours", pa.float64())])
