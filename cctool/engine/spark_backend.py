@@ -241,7 +241,7 @@ class SparkScan:
         return self.query(build(scan)), scan
 
     def examples(self, scan: str, code: int) -> list:
-        return self.query(agg.bad_examples_sql(scan, code))["v"].tolist()
+        return [None if pd.isna(v) else v for v in self.query(agg.bad_examples_sql(scan, code))["v"].tolist()]
 
     def rejected(self) -> tuple[list[Issue], int]:
         return [], 0  # Spark reads every line (see the module's note on malformed CSV lines)
