@@ -31,12 +31,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cctool.engine import accounting as acc
-from cctool.engine.aggregations import NO_AGENT, SUMS
+from cctool.engine.aggregations import NO_AGENT, SPAN, SUMS
 from cctool.errors import InputError, Issue
 
 META_KEY = b"cctool.metrics"
 FORMAT_VERSION = 1
-COLUMNS = ["table", "agent_id", "status", "day", *SUMS, "win_start", "win_end", "hours"]
+COLUMNS = ["table", "agent_id", "status", "day", *SUMS, *SPAN, "win_start", "win_end", "hours"]
 
 
 @dataclass
@@ -82,6 +82,8 @@ def _frame(table: str, groups: pd.DataFrame, day_col: str | None) -> pd.DataFram
     out["day"] = pd.to_datetime(groups[day_col]).dt.date if day_col else None
     for col in SUMS:
         out[col] = groups[col].astype("float64")
+    for col in SPAN:
+        out[col] = pd.to_datetime(groups[col])
     return out
 
 
@@ -96,10 +98,11 @@ def to_table(metrics: CallMetrics) -> pa.Table:
                                    "win_start": pd.to_datetime(s["win_start"]), "win_end": pd.to_datetime(s["win_end"]),
                                    "hours": s["hours"].astype("float64")}))
     frame = pd.concat(parts, ignore_index=True).reindex(columns=COLUMNS)
-    for col in ("win_start", "win_end"):  # all missing (no shift table) is float in pandas
+    for col in ("win_start", "win_end", *SPAN):  # all missing (no shift table) is float in pandas
         frame[col] = pd.to_datetime(frame[col]).astype("datetime64[us]")
     schema = pa.schema([("table", pa.string()), ("agent_id", pa.string()), ("status", pa.int64()),
                         ("day", pa.date32()), *[(c, pa.float64()) for c in SUMS],
+                        *[(c, pa.timestamp("us")) for c in SPAN],
                         ("win_start", pa.timestamp("us")), ("win_end", pa.timestamp("us")), ("hours", pa.float64())])
     table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
     meta = {**metrics.meta, "format_version": FORMAT_VERSION}
@@ -146,7 +149,7 @@ def read(path: Path) -> CallMetrics:
 def _groups(part: pd.DataFrame | None) -> pd.DataFrame | None:
     if part is None:
         return None
-    out = part[["agent_id", "status", "day", *SUMS]].copy()
+    out = part[["agent_id", "status", "day", *SUMS, *SPAN]].copy()
     out["status"] = out["status"].astype("int64")
     return out
 
@@ -168,9 +171,12 @@ def check_rules(m: CallMetrics, rules) -> None:
                          "file's (columns.calls / aliases); run `cctool call-metrics` again with these rules")
 
 
-def _attrs(m: CallMetrics, **more) -> dict:
+def _attrs(m: CallMetrics, groups: pd.DataFrame, **more) -> dict:
+    """As `calls._attrs`: rows read and unreadable, first and last call time, over the whole log."""
+    rejected = int(m.meta.get("rejected", 0))
     return dict(rows_read=int(m.meta["rows_read"]), encoding=m.meta.get("encoding"), mode=m.meta.get("mode"),
-                engine=m.meta.get("engine"), has_success=bool(m.meta.get("has_success", True)), **more)
+                engine=m.meta.get("engine"), has_success=bool(m.meta.get("has_success", True)),
+                rows_unreadable=acc.unreadable(groups) + rejected, **acc.span(groups), **more)
 
 
 def per_agent(m: CallMetrics, start, end, known_agents, *, cph_calls: str = "all",
@@ -181,7 +187,7 @@ def per_agent(m: CallMetrics, start, end, known_agents, *, cph_calls: str = "all
     groups = acc.tidy_ids(acc.reclassify(m.agent, "day", start, end).drop(columns="day"))
     issues = m.issues() + acc.agent_issues(m.meta["calls"], m.meta["headers"], groups, known, start, end)
     out = acc.per_agent_result(groups, known, cph_calls=cph_calls, success_denominator=success_denominator)
-    out.attrs.update(_attrs(m, no_agent_calls=int(groups.loc[groups["status"] == NO_AGENT, "calls"].sum())))
+    out.attrs.update(_attrs(m, groups, no_agent_calls=int(groups.loc[groups["status"] == NO_AGENT, "calls"].sum())))
     return out, issues
 
 
@@ -207,7 +213,7 @@ def daily(m: CallMetrics, start, end, known_agents, *, dated_by: str | None) -> 
     issues = m.issues() + acc.agent_issues(m.meta["calls"], m.meta["headers"], per_status, known, start, end)
     inside = groups[(groups["date"] >= pd.Timestamp(start)) & (groups["date"] < pd.Timestamp(end))]
     out, no_agent = acc.daily_result(inside, known)
-    out.attrs.update(_attrs(m), no_agent_calls=no_agent)
+    out.attrs.update(_attrs(m, per_status), no_agent_calls=no_agent)
     return out, issues
 
 
