@@ -44,7 +44,8 @@ def call_metrics_cmd(
     month: Optional[str] = typer.Option(None, "--month", help="Month to aggregate: 2026-10, or 'last'."),
     quarter: Optional[str] = typer.Option(None, "--quarter", help="Quarter to aggregate: 2026Q3, or 'last'."),
     calls: str = typer.Option(..., "--calls", help="Call log: CSV, Parquet or .xlsx; with --engine spark also a "
-                                                   "folder, a glob (calls/date=2026-07-*/) or a URL (s3a://, hdfs://)."),
+                                                   "folder, a glob (calls/date=2026-07-*/) or a URL (s3a://, "
+                                                   "hdfs://)."),
     out: Path = typer.Option(..., "--out", help="Metrics file to write (.parquet)."),
     engine: str = ENGINE_OPTION,
     spark_master: Optional[str] = SPARK_MASTER_OPTION,

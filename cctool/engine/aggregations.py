@@ -190,7 +190,8 @@ def dated_sql(scan: str, has_windows: bool) -> str:
     cols = "agent_id, ts, is_connected, is_success, amount, amount_raw, duration, duration_raw"
     # raw cells as text: both branches of the union need one type per column
     calls = (f"SELECT agent_id, ts, is_connected, is_success, amount, CAST(amount_raw AS VARCHAR) AS amount_raw, "
-             f"duration, CAST(duration_raw AS VARCHAR) AS duration_raw, trim(agent_id) AS aid, ts AS t, 1 AS k, CAST(NULL AS DATE) AS w_date, "
+             f"duration, CAST(duration_raw AS VARCHAR) AS duration_raw, trim(agent_id) AS aid, ts AS t, 1 AS k, "
+             f"CAST(NULL AS DATE) AS w_date, "
              f"CAST(NULL AS TIMESTAMP) AS w_start, CAST(NULL AS TIMESTAMP) AS w_end FROM ({scan})")
     windows = ("SELECT CAST(NULL AS VARCHAR), CAST(NULL AS TIMESTAMP), CAST(NULL AS BOOLEAN), CAST(NULL AS BOOLEAN), "
                "CAST(NULL AS DOUBLE), CAST(NULL AS VARCHAR), CAST(NULL AS DOUBLE), CAST(NULL AS VARCHAR), "

@@ -63,8 +63,8 @@ class CallMetrics:
 
 def mapping_fingerprint(rules) -> str:
     """What of the rules changes the aggregation: the call-log column mapping and aliases."""
-    text = json.dumps({"aliases": rules.columns.aliases.get("calls"), "mapping": _plain(rules.columns.mapping("calls"))},
-                      sort_keys=True, default=str)
+    text = json.dumps({"aliases": rules.columns.aliases.get("calls"),
+                       "mapping": _plain(rules.columns.mapping("calls"))}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -289,10 +289,11 @@ def open_calls(location: str, engine: Engine, aliases, field_map, optional: froz
 
 
 def _prune(frame, column: str, start, end):
-    """Only the day partitions of [start − 1 day, end + 1 day): Spark lists and reads no other."""
+    """Only the day partitions of the period [start, end) and one day either side (night shifts,
+    time zones): Spark lists and reads no other."""
     from pyspark.sql import functions as F
 
     lo = (pd.Timestamp(start).normalize() - pd.Timedelta(days=1)).date()
-    hi = (pd.Timestamp(end).normalize() + pd.Timedelta(days=1)).date()
+    hi = (pd.Timestamp(end).normalize() + pd.Timedelta(days=1)).date()  # exclusive: the day after end − 1 is read
     day = F.to_date(F.col(column).cast("string"))
-    return frame.where((day >= F.lit(lo)) & (day <= F.lit(hi)))
+    return frame.where((day >= F.lit(lo)) & (day < F.lit(hi)))

@@ -60,8 +60,8 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         zone, stamp = node.expressions
         if isinstance(stamp, exp.UnixToTime):
             seconds = stamp.this.copy()
-            millis = exp.cast(exp.Round(this=exp.Mul(this=exp.Paren(this=seconds), expression=exp.Literal.number(1000))),
-                              "BIGINT")
+            product = exp.Mul(this=exp.Paren(this=seconds), expression=exp.Literal.number(1000))
+            millis = exp.cast(exp.Round(this=product), "BIGINT")
             return exp.func("from_utc_timestamp", exp.func("timestamp_millis", millis), zone.copy())
     return node
 

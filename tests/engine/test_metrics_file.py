@@ -53,8 +53,9 @@ def test_grade_agents_same_records(metrics, centre_files, tmp_path):
     same_results(ja, jb)
     assert any("agent not in the roster" in i["problem"] for i in jb["issues"])
     # the report says where the figures came from: the call log's fingerprint, and the metrics file
-    names = {r["name"]: r for r in jb["inputs"]} if isinstance(jb["inputs"], list) else None
-    assert names is None or "call_metrics" in names
+    ra, rb = {r["name"]: r for r in ja["inputs"]}, {r["name"]: r for r in jb["inputs"]}
+    assert rb["calls"]["sha256"] == ra["calls"]["sha256"] == file_sha256(paths["calls"])
+    assert rb["calls"]["rows"] == ra["calls"]["rows"] and rb["call_metrics"]["sha256"] == file_sha256(metrics)
 
 
 @pytest.mark.parametrize("args", [("--period", "month", "--date", "2026-08-10"),
@@ -140,3 +141,16 @@ def test_usage_errors(centre_files, tmp_path, monkeypatch):
     r = invoke(*base, "--calls", paths["calls"], "--engine", "spark")
     assert r.exit_code == 2 and 'pip install "cctool[spark]"' in r.output
     assert not (tmp_path / "g.xlsx").exists()
+
+
+def test_engine_and_metrics_from_cctool_toml(metrics, centre_files, tmp_path):
+    """engine, spark_master and metrics are options like any other: cctool.toml may set them."""
+    _, paths = centre_files
+    config = tmp_path / "cctool.toml"
+    config.write_text(f'[grade-agents]\nengine = "duckdb"\nmetrics = "{metrics.as_posix()}"\n'
+                      f'kpi = "{paths["kpi"].as_posix()}"\nroster = "{paths["roster"].as_posix()}"\n'
+                      f'schedule = "{paths["schedule"].as_posix()}"\n', encoding="utf-8")
+    r = invoke("--config", config, "grade-agents", "--quarter", "2026Q3", "--out", tmp_path / "g.xlsx",
+               "--json", tmp_path / "g.json")
+    assert r.exit_code == 0, r.output
+    assert any(i["name"] == "call_metrics" for i in json_of(tmp_path / "g.json")["inputs"])

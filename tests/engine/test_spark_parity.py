@@ -13,7 +13,8 @@ from cctool.engine.calls import call_metrics, daily_call_metrics, shift_call_cou
 from engine_centre import inputs, invoke, json_of, same_results
 
 pytestmark = [pytest.mark.spark, pytest.mark.filterwarnings("ignore::FutureWarning"),
-              pytest.mark.filterwarnings("ignore::UserWarning"), pytest.mark.filterwarnings("ignore::DeprecationWarning")]
+              pytest.mark.filterwarnings("ignore::UserWarning"),
+              pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 SPARK = Engine("spark", "local[2]")
 Q3 = (pd.Timestamp("2026-07-01"), pd.Timestamp("2026-10-01"))
 
@@ -140,6 +141,6 @@ def test_day_partitioned_folder_glob_and_pruning(spark, centre_files, tmp_path):
     # the calls of the two margin days are read and counted as outside the period, as DuckDB counts them
     margin = calls["date"].isin(["2026-07-31", "2026-09-01"]) & calls["agent_id"].isin(known)
     outside = [i.problem for i in whole_issues if "outside the period" in i.problem]
-    assert outside == [f"{int(margin.sum())} call record(s) of roster agents outside the period 2026-08-01..2026-08-31; "
-                       "not counted"]
+    assert outside == [f"{int(margin.sum())} call record(s) of roster agents outside the period "
+                       "2026-08-01..2026-08-31; not counted"]
     assert not [i for i in glob_issues if "outside the period" in i.problem]
