@@ -76,7 +76,7 @@ def call_metrics_cmd(
         if punches is not None and schedule is None:
             raise CctoolError("--punches needs --schedule (per-shift counts are for scheduled shifts)")
         with step("Reading the inputs and aggregating the call log…"):
-            loaded, inputs = start(fill(rules, **f))
+            loaded, inputs = start(fill(rules, **f), label)
             day_windows = schedule_sha = worked = None
             if roster is not None and schedule is not None:
                 day_windows, schedule_sha, worked = _shifts(inputs, loaded.rules, lo, hi, roster=fill(roster, **f),
