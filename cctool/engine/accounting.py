@@ -11,6 +11,7 @@ from typing import Callable
 
 import pandas as pd
 
+from cctool.engine.aggregations import ranges
 from cctool.engine.aggregations import (BAD_CONNECTED, BAD_SUCCESS, BAD_TIME, BLANK_AGENT, NO_AGENT, OK,
                                         OUT_OF_PERIOD, READABLE, SPAN, SUMS)
 from cctool.errors import Issue
@@ -52,16 +53,20 @@ def bad_value_issues(src, groups: pd.DataFrame, examples: Callable[[int], list])
         shown = ", ".join(repr(e) if e is not None else "(blank)" for e in examples(code))
         issues.append(Issue(str(src.path), None, None, src.headers[BAD_COLUMN[code]], shown,
                             f"{n} call record(s) with {_problem(src, code)}; excluded"))
+    amount_range, duration_range = ranges(src)
     bad_amount = int(groups["bad_amount"].sum())
     if bad_amount and "amount" in src.headers:
         issues.append(Issue(str(src.path), None, None, src.headers["amount"], None,
-                            f"{bad_amount} call record(s) with an unreadable amount; amount ignored", "warning"))
+                            f"{bad_amount} call record(s) with an unreadable amount or one outside "
+                            f"{amount_range[0]:,.10g} to {amount_range[1]:,.10g} (limits.amount in the "
+                            "rules file); amount ignored", "warning"))
     bad_duration = int(groups["bad_duration"].sum())
     if bad_duration:
         col = src.headers.get("duration_s") or src.headers.get("end_time")
         issues.append(Issue(str(src.path), None, None, col, None,
-                            f"{bad_duration} call record(s) with an unreadable duration (or an end before the start); "
-                            "left out of talk time and AHT", "warning"))
+                            f"{bad_duration} call record(s) with an unreadable duration (or an end before the start, "
+                            f"or one outside {duration_range[0]:,.10g} to {duration_range[1]:,.10g} s: "
+                            "limits.duration_s in the rules file); left out of talk time and AHT", "warning"))
     return issues
 
 

@@ -36,6 +36,12 @@ _BAD_WHERE = {BAD_TIME: "ts IS NULL",
               BAD_SUCCESS: "agent_id IS NOT NULL AND ts IS NOT NULL AND is_connected IS NOT NULL AND is_success IS NULL"}
 
 
+# limits.amount / limits.duration_s of the packaged rules: a value outside (1e300, inf, negative)
+# is ignored and reported like an unreadable one, so it never reaches a Decimal or swamps talk time.
+AMOUNT_RANGE = (0.0, 10_000_000.0)
+DURATION_RANGE = (0.0, 86_400.0)
+
+
 def ts_literal(stamp) -> str:
     return f"TIMESTAMP '{pd.Timestamp(stamp):%Y-%m-%d %H:%M:%S}'"
 
@@ -78,12 +84,26 @@ def _bool_expr(col: str, kind: str, where: str, header: str) -> str:
     raise InputError(f"{where}: column {header!r} holds {kind} values, not yes/no")
 
 
-def _amount_expr(col: str | None, kind: str | None) -> str:
+def _amount_expr(col: str | None, kind: str | None, plausible: tuple[float, float]) -> str:
+    """A number read from `col` (thousands commas allowed), NULL outside `plausible` (a limits range)."""
     if col is None:
         return "CAST(NULL AS DOUBLE)"
     if is_number(kind):
-        return f"CAST({col} AS DOUBLE)"
-    return f"coalesce(TRY_CAST({col} AS DOUBLE), TRY_CAST(replace(CAST({col} AS VARCHAR), ',', '') AS DOUBLE))"
+        value = f"CAST({col} AS DOUBLE)"
+    else:
+        value = f"coalesce(TRY_CAST({col} AS DOUBLE), TRY_CAST(replace(CAST({col} AS VARCHAR), ',', '') AS DOUBLE))"
+    return within(value, plausible)
+
+
+def within(value: str, plausible: tuple[float, float]) -> str:
+    """`value` (a DOUBLE expression), or NULL outside a limits range: reported like an unreadable
+    cell, never summed. NaN sorts above every number in DuckDB and Spark alike, so it is outside."""
+    lo, hi = plausible
+    return f"(CASE WHEN {value} BETWEEN {float(lo)!r} AND {float(hi)!r} THEN {value} END)"
+
+
+def ranges(src) -> tuple[tuple[float, float], tuple[float, float]]:
+    return getattr(src, "amount_range", None) or AMOUNT_RANGE, getattr(src, "duration_range", None) or DURATION_RANGE
 
 
 def _typed(src, name: str, kinds: dict[str, str]) -> tuple[str | None, str | None]:
@@ -104,12 +124,13 @@ def _typed(src, name: str, kinds: dict[str, str]) -> tuple[str | None, str | Non
         return mapping_sql.default_timestamp_expr(expr, k, src.time_order if name == "start_time" else None), raw
     if name in ("connected", "success"):
         return _bool_expr(expr, k, str(src.path), s.label), raw
+    amount_range, duration_range = ranges(src)
     if name == "duration_s":
         if s.format == "duration":
-            return mapping_sql.duration_expr(expr, k), raw
-        return _amount_expr(expr, k), raw
+            return within(mapping_sql.duration_expr(expr, k), duration_range), raw
+        return _amount_expr(expr, k, duration_range), raw
     if name == "amount":
-        return _amount_expr(expr, k), raw
+        return _amount_expr(expr, k, amount_range), raw
     return expr, raw
 
 
@@ -133,7 +154,7 @@ def typed_scan(src, kinds: dict[str, str], relation: str) -> str:
         # No duration column: end_time − start_time (a negative span is unreadable, not a duration).
         end_ts, dur_raw = typed["end_time"]
         span = f"date_diff('second', {ts}, {end_ts})"
-        dur = f"(CASE WHEN {span} >= 0 THEN CAST({span} AS DOUBLE) END)"
+        dur = within(f"(CASE WHEN {span} >= 0 THEN CAST({span} AS DOUBLE) END)", ranges(src)[1])
     return (
         f"SELECT {agent} AS agent_id, {ts} AS ts, {conn} AS is_connected, "
         f"{succ if succ else null('BOOLEAN')} AS is_success, "

@@ -19,19 +19,23 @@ from cctool.errors import Issue
 
 
 @contextlib.contextmanager
-def open_calls(calls, engine: Engine | None, aliases, field_map, optional: frozenset, *, period=None):
+def open_calls(calls, engine: Engine | None, aliases, field_map, optional: frozenset, *, period=None,
+               amount_range=None, duration_range=None):
     """The call log opened on its engine (`period`: the days [start, end) the Spark backend may
-    prune partitions to; DuckDB reads the whole file)."""
+    prune partitions to; DuckDB reads the whole file). amount_range / duration_range: the rules
+    file's limits.amount / limits.duration_s (values outside are reported like unreadable ones)."""
     engine = engine or DUCKDB
     if engine.name == "spark":
         from cctool.engine import spark_backend
 
-        with spark_backend.open_calls(str(calls), engine, aliases, field_map, optional, period=period) as scan:
-            yield scan
-        return
-    from cctool.engine import duckdb_backend
+        opened = spark_backend.open_calls(str(calls), engine, aliases, field_map, optional, period=period)
+    else:
+        from cctool.engine import duckdb_backend
 
-    with duckdb_backend.open_calls(calls, aliases, field_map, optional) as scan:
+        opened = duckdb_backend.open_calls(calls, aliases, field_map, optional)
+    with opened as scan:
+        scan.src.amount_range = amount_range or agg.AMOUNT_RANGE
+        scan.src.duration_range = duration_range or agg.DURATION_RANGE
         yield scan
 
 
@@ -81,7 +85,9 @@ def read_issues(scan, groups: pd.DataFrame, scan_sql: str) -> tuple[list[Issue],
 def call_metrics(calls_path: str | Path, period_start, period_end, known_agents, *, cph_calls: str = "all",
                  success_denominator: str = "connected",
                  aliases: dict[str, list[str]] | None = None, field_map: dict | None = None,
-                 success_optional: bool = False, engine: Engine | None = None) -> tuple[pd.DataFrame, list[Issue]]:
+                 success_optional: bool = False, engine: Engine | None = None,
+                 amount_range: tuple[float, float] | None = None,
+                 duration_range: tuple[float, float] | None = None) -> tuple[pd.DataFrame, list[Issue]]:
     """Per-agent call counts of the period [period_start, period_end) from a call log.
 
     Returns (per_agent, issues). per_agent has one row per roster agent with at least one usable
@@ -98,8 +104,8 @@ def call_metrics(calls_path: str | Path, period_start, period_end, known_agents,
         raise ValueError("cph_calls and success_denominator are 'all' or 'connected'")
     start, end = pd.Timestamp(period_start), pd.Timestamp(period_end)
     known = set(known_agents)
-    with open_calls(calls_path, engine, aliases, field_map, _optional(success_optional),
-                    period=(start, end)) as scan:
+    with open_calls(calls_path, engine, aliases, field_map, _optional(success_optional), period=(start, end),
+                    amount_range=amount_range, duration_range=duration_range) as scan:
         groups, scan_sql = status_groups(scan, start, end)
         issues, rejected = read_issues(scan, groups, scan_sql)
         issues += acc.agent_issues(str(scan.src.path), scan.src.headers, groups, known, start, end)
@@ -169,8 +175,9 @@ def shift_call_counts(calls_path: str | Path, shifts: pd.DataFrame, rules=None, 
 def daily_call_metrics(calls_path: str | Path, period_start, period_end, known_agents, *,
                        windows: pd.DataFrame | None = None,
                        aliases: dict[str, list[str]] | None = None, field_map: dict | None = None,
-                       success_optional: bool = False,
-                       engine: Engine | None = None) -> tuple[pd.DataFrame, list[Issue]]:
+                       success_optional: bool = False, engine: Engine | None = None,
+                       amount_range: tuple[float, float] | None = None,
+                       duration_range: tuple[float, float] | None = None) -> tuple[pd.DataFrame, list[Issue]]:
     """Call counts per agent and day of the period [period_start, period_end) (RPT-KPI, RPT-DAILY).
 
     Which day a call counts on: with `windows` (agent_id, date, win_start, win_end: one row per
@@ -187,7 +194,8 @@ def daily_call_metrics(calls_path: str | Path, period_start, period_end, known_a
     known = set(known_agents)
     # A night shift of the last day keeps its calls after midnight: read one day more.
     with open_calls(calls_path, engine, aliases, field_map, _optional(success_optional),
-                    period=(start - pd.Timedelta(days=1), end + pd.Timedelta(days=1))) as scan:
+                    period=(start - pd.Timedelta(days=1), end + pd.Timedelta(days=1)),
+                    amount_range=amount_range, duration_range=duration_range) as scan:
         groups, scan_sql = dated_groups(scan, start, end, windows)
         per_status = acc.tidy_ids(groups.drop(columns="date"))
         issues, rejected = read_issues(scan, per_status, scan_sql)
@@ -210,7 +218,8 @@ def build_metrics(calls_path, period_start, period_end, *, rules, engine: Engine
     aliases, field_map = rules.columns.aliases.get("calls"), rules.columns.mapping("calls")
     optional = _optional(rules.grading.calls_without_success == "grade_other_criteria")
     with open_calls(calls_path, engine, aliases, field_map, optional,
-                    period=(start - pd.Timedelta(days=1), end + pd.Timedelta(days=1))) as scan:
+                    period=(start - pd.Timedelta(days=1), end + pd.Timedelta(days=1)),
+                    amount_range=rules.limits.amount.bounds, duration_range=rules.limits.duration_s.bounds) as scan:
         agent, scan_sql = status_groups(scan, start, end, by_day=True)
         issues, rejected = read_issues(scan, agent, scan_sql)
         agent_day = dated_groups(scan, start, end, day_windows)[0] if day_windows is not None else None

@@ -81,6 +81,11 @@ class CallsInput:
         self.records.append(InputRecord("calls", f"{m.meta['calls']} (via {self.metrics})", self.fingerprint(), rows))
         self.records.append(InputRecord("call_metrics", str(self.metrics), file_sha256(Path(self.metrics)), rows))
 
+    def _limits(self) -> dict:
+        """The rules file's plausible ranges of an amount and a duration (limits)."""
+        limits = self.rules.limits
+        return dict(amount_range=limits.amount.bounds, duration_range=limits.duration_s.bounds)
+
     def per_agent(self, start, end, known, *, cph_calls="all", success_denominator="connected",
                   success_optional=False):
         if self.metrics is not None:
@@ -95,7 +100,7 @@ class CallsInput:
                                success_denominator=success_denominator,
                                aliases=self.rules.columns.aliases.get("calls"),
                                field_map=self.rules.columns.mapping("calls"), success_optional=success_optional,
-                               engine=self.engine)
+                               engine=self.engine, **self._limits())
         self._record(int(out[0].attrs.get("rows_read", 0)))
         return out
 
@@ -111,7 +116,8 @@ class CallsInput:
 
             out = daily_call_metrics(self.calls, start, end, known, windows=windows,
                                      aliases=self.rules.columns.aliases.get("calls"),
-                                     field_map=self.rules.columns.mapping("calls"), engine=self.engine)
+                                     field_map=self.rules.columns.mapping("calls"), engine=self.engine,
+                                     **self._limits())
         self._record(int(out[0].attrs.get("rows_read", 0)))
         return out
 

@@ -62,9 +62,12 @@ class CallMetrics:
 
 
 def mapping_fingerprint(rules) -> str:
-    """What of the rules changes the aggregation: the call-log column mapping and aliases."""
+    """What of the rules changes the aggregation: the call-log column mapping and aliases, and the
+    plausible ranges of an amount and a duration (limits)."""
     text = json.dumps({"aliases": rules.columns.aliases.get("calls"),
-                       "mapping": _plain(rules.columns.mapping("calls"))}, sort_keys=True, default=str)
+                       "mapping": _plain(rules.columns.mapping("calls")),
+                       "limits": [rules.limits.amount.bounds, rules.limits.duration_s.bounds]},
+                      sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
