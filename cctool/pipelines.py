@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -14,11 +13,7 @@ from cctool.io.inputs import InputSet
 from cctool.periods import parse_month
 from cctool.policy.attendance import AttendanceResult, audit_month, latest_punch, month_bounds
 from cctool.policy.payroll import PayrollResult, compute_payroll
-from cctool.report.writer import InputRecord
 from cctool.rules.model import Rules
-
-if TYPE_CHECKING:
-    from cctool.policy.grading import GradingResult
 
 
 def resolve_as_of(as_of: pd.Timestamp | None, punches: pd.DataFrame | None) -> pd.Timestamp | None:
@@ -116,7 +111,7 @@ class PayInputs:
     """The pay inputs beyond the audit's, read once: the KPI table and the call log's per-agent totals."""
 
     kpi: pd.DataFrame | None = None
-    calls: Path | None = None
+    calls: object = None  # a cctool.engine.inputs.CallsInput: the call log on its engine, or a metrics file
     calls_by_agent: pd.DataFrame | None = None
     issues: list[Issue] = field(default_factory=list)
     # Which calls fall in which shift depends on the punch pairing window of the rules: one scan per window.
@@ -127,30 +122,32 @@ class PayInputs:
             return None, None
         key = rules.attendance.punch_pairing
         if key not in self._shift_calls:
-            from cctool.policy.calls import shift_call_counts
-
-            self._shift_calls[key] = shift_call_counts(self.calls, att.shifts, rules,
-                                                       aliases=rules.columns.aliases.get("calls"),
-                                                       field_map=rules.columns.mapping("calls"))
+            self._shift_calls[key] = self.calls.shift_counts(att.shifts)
         return self._shift_calls[key]
 
 
+def _calls_input(calls, rules: Rules):
+    """`calls` as a CallsInput: a path is a call log aggregated by DuckDB; None or nothing given is None."""
+    from cctool.engine.inputs import CallsInput
+
+    if calls is None:
+        return None
+    if not isinstance(calls, CallsInput):
+        calls = CallsInput.of(str(calls), None, "duckdb", None, rules, required=False)
+    return calls if calls.given else None
+
+
 def read_pay_inputs(period: str, rules: Rules, inputs: InputSet, *, kpi: Path | None = None,
-                    calls: Path | None = None) -> PayInputs:
+                    calls=None) -> PayInputs:
+    """`calls`: a path (DuckDB) or a `cctool.engine.inputs.CallsInput` (any engine, or --metrics)."""
     already = len(inputs.issues)
+    calls = _calls_input(calls, rules)
     pay = PayInputs(kpi=inputs.load_optional("kpi", kpi), calls=calls)
     pay.issues = inputs.issues[already:]
     if calls is not None:
-        from cctool.policy.calls import call_metrics
-
         lo, hi = month_bounds(period)
-        known = set(inputs.roster["agent_id"])
-        pay.calls_by_agent, call_issues = call_metrics(calls, lo, hi, known, aliases=rules.columns.aliases.get("calls"),
-                                                       field_map=rules.columns.mapping("calls"),
-                                                       amount_range=rules.limits.amount.bounds,
-                                                       duration_range=rules.limits.duration_s.bounds)
-        inputs.extra_records.append(InputRecord("calls", str(calls), _sha(calls),
-                                                int(pay.calls_by_agent.attrs.get("rows_read", 0))))
+        pay.calls_by_agent, call_issues = calls.per_agent(lo, hi, set(inputs.roster["agent_id"]))
+        inputs.extra_records.extend(calls.records)
         pay.issues = pay.issues + call_issues
     return pay
 
@@ -170,7 +167,7 @@ def pay_coverage(att: AttendanceResult, pay: PayInputs, rules: Rules, inputs: In
     if pay.kpi is not None:
         check.table("kpi", inputs)
     if pay.calls is not None:
-        check.calls(str(pay.calls), pay.calls_by_agent)
+        check.calls(pay.calls.label, pay.calls_by_agent)
     cov.require(allow_partial)
 
 
@@ -185,11 +182,12 @@ def pay_from_audit(period: str, rules: Rules, inputs: InputSet, att: AttendanceR
 
 
 def run_payroll(month: str, rules: Rules, inputs: InputSet, *, roster: Path, schedule: Path, punches: Path,
-                leave: Path | None = None, excusals: Path | None = None, calls: Path | None = None,
+                leave: Path | None = None, excusals: Path | None = None, calls=None,
                 kpi: Path | None = None, as_of: pd.Timestamp | None = None,
                 allow_partial: bool = False, punches_format: str | None = None) -> tuple[PayrollResult, list[Issue], str]:
     """Pay for `month`. Besides the attendance coverage, a month with shifts not yet over (after
-    the as-of time) stops the run: paying a month that is not over is guessing."""
+    the as-of time) stops the run: paying a month that is not over is guessing. `calls`: a
+    `cctool.engine.inputs.CallsInput` (the call log on its engine, or a metrics file), or None."""
     att, issues, period = run_attendance(month, rules, inputs, roster=roster, schedule=schedule, punches=punches,
                                          leave=leave, excusals=excusals, as_of=as_of, allow_partial=allow_partial,
                                          punches_format=punches_format)
@@ -198,65 +196,27 @@ def run_payroll(month: str, rules: Rules, inputs: InputSet, *, roster: Path, sch
     return pay_from_audit(period, rules, inputs, att, pay), issues + pay.issues, period
 
 
-@dataclass
-class GradingRun:
-    """A quarter's grading with what grade-agents writes beside it: the coverage check and the
-    call log's input record (the log is read by DuckDB, outside the InputSet)."""
-
-    result: GradingResult
-    issues: list[Issue]
-    coverage: CoverageCheck
-    calls_record: InputRecord
-
-
-def grade_inputs(quarter: str, rules: Rules, inputs: InputSet, *, roster: Path, calls: Path, kpi: Path,
-                 punches: Path | None = None, schedule: Path | None = None, punches_format: str | None = None,
-                 allow_partial: bool = False) -> GradingRun:
-    """One quarter's grading, with grade-agents' coverage check (calls in the quarter, an hours
-    source). The call log is aggregated (DuckDB) and fingerprinted (hashlib) on two threads, both
-    of which release the GIL, while the small tables are read here."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from cctool.io.readers import file_sha256, split_spec
-    from cctool.policy.calls import call_metrics
+def run_grading(quarter: str, rules: Rules, inputs: InputSet, *, roster: Path, calls: Path, kpi: Path,
+                punches: Path | None = None, schedule: Path | None = None, allow_partial: bool = False):
+    """One quarter's grading, read and judged in turn (grade-agents overlaps the reading on threads),
+    with grade-agents' coverage check (calls in the quarter, an hours source)."""
     from cctool.policy.grading import grade_quarter, quarter_bounds
 
     g = rules.grading
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        roster_df = inputs.load("roster", roster)
-        lo, hi = quarter_bounds(quarter)
-        calls_job = pool.submit(call_metrics, calls, lo, hi, set(roster_df["agent_id"]),
-                                cph_calls=g.metrics.cph_calls, success_denominator=g.metrics.success_denominator,
-                                aliases=rules.columns.aliases.get("calls"), field_map=rules.columns.mapping("calls"),
-                                success_optional=g.calls_without_success == "grade_other_criteria",
-                                amount_range=rules.limits.amount.bounds, duration_range=rules.limits.duration_s.bounds)
-        calls_file = split_spec(calls)[0]  # book.xlsx#Sheet names a sheet of a workbook
-        sha_job = pool.submit(file_sha256, calls_file) if calls_file.is_file() else None
-        kpi_df = inputs.load("kpi", kpi)
-        punches_df = inputs.load_optional("punches", punches, punches_format)
-        schedule_df = inputs.load_optional("schedule", schedule)
-        per_agent, call_issues = calls_job.result()
-        calls_record = InputRecord("calls", str(calls), sha_job.result() if sha_job else None,
-                                   int(per_agent.attrs.get("rows_read", 0)))
-    cov = report_coverage(quarter, lo, hi, rules, inputs, calls_file=calls, calls_seen=per_agent,
+    roster_df = inputs.load("roster", roster)
+    lo, hi = quarter_bounds(quarter)
+    source = _calls_input(calls, rules)
+    per_agent, call_issues = source.per_agent(lo, hi, set(roster_df["agent_id"]), cph_calls=g.metrics.cph_calls,
+                                              success_denominator=g.metrics.success_denominator,
+                                              success_optional=g.calls_without_success == "grade_other_criteria")
+    inputs.extra_records.extend(source.records)
+    kpi_df = inputs.load("kpi", kpi)
+    punches_df, schedule_df = inputs.load_optional("punches", punches), inputs.load_optional("schedule", schedule)
+    cov = report_coverage(quarter, lo, hi, rules, inputs, calls_file=source.label, calls_seen=per_agent,
                           schedule=schedule_df, punches=punches_df, need_hours=True).done()
     cov.require(allow_partial)
     files = {name: str(t.path) for name, t in inputs.tables.items()}
     result = grade_quarter(quarter, roster_df, per_agent, kpi_df, g, punches=punches_df, schedule=schedule_df,
                            files=files)
-    return GradingRun(result, inputs.issues + call_issues + result.issues, cov, calls_record)
+    return result, inputs.issues + call_issues + result.issues
 
-
-def run_grading(quarter: str, rules: Rules, inputs: InputSet, *, roster: Path, calls: Path, kpi: Path,
-                punches: Path | None = None, schedule: Path | None = None, allow_partial: bool = False):
-    """One quarter's grading and its issues (explain, rules test); the call log is listed among the inputs."""
-    run = grade_inputs(quarter, rules, inputs, roster=roster, calls=calls, kpi=kpi, punches=punches,
-                       schedule=schedule, allow_partial=allow_partial)
-    inputs.extra_records.append(run.calls_record)
-    return run.result, run.issues
-
-
-def _sha(path: Path) -> str:
-    from cctool.io.readers import file_sha256, split_spec
-
-    return file_sha256(split_spec(path)[0])

@@ -1,11 +1,13 @@
 """`cctool grade-agents`."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from cctool.cli.calls_input import ENGINE_OPTION, METRICS_OPTION, SPARK_MASTER_OPTION, fill_location
 from cctool.cli.common import (ALLOW_PARTIAL_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION,
                                RULES_OPTION, check_fail_on, check_lang, check_out, coverage_options, report_issues,
                                run_info, start, warn_partial, with_coverage, write_outputs)
@@ -21,7 +23,12 @@ from cctool.periods import parse_quarter
 def grade_agents(
     quarter: str = typer.Option(..., "--quarter", help="Quarter to grade: 2026Q3, or 'last'."),
     roster: Path = ROSTER_OPTION,
-    calls: Path = typer.Option(..., "--calls", help="Call log (通话记录), CSV, Parquet or .xlsx; millions of rows are fine."),
+    calls: Optional[str] = typer.Option(None, "--calls", help="Call log (通话记录), CSV, Parquet or .xlsx; millions of "
+                                                               "rows are fine. With --engine spark: also a folder, a "
+                                                               "glob or a URL."),
+    metrics: Optional[Path] = METRICS_OPTION,
+    engine: str = ENGINE_OPTION,
+    spark_master: Optional[str] = SPARK_MASTER_OPTION,
     kpi: Path = typer.Option(..., "--kpi", help="Monthly KPI scores (月度绩效)."),
     punches: Optional[Path] = typer.Option(None, "--punches", help="Punches (签到记录): hours signed in for CPH."),
     punches_fmt: Optional[PunchesFormat] = PUNCHES_FORMAT_OPTION,
@@ -34,24 +41,46 @@ def grade_agents(
     allow_partial: bool = ALLOW_PARTIAL_OPTION,
 ) -> None:
     """Quarterly TSR grading: earned grade, promotions with their approval chain, trainees ready to be regular, and why."""
-    from cctool.pipelines import grade_inputs
+    from cctool.engine.inputs import CallsInput
+    from cctool.pipelines import report_coverage
+    from cctool.policy.grading import grade_quarter, quarter_bounds
     from cctool.report.grading import grading_json, grading_sheets
     from cctool.report.writer import json_output, json_payload, workbook_output
 
-    with report_run("grade-agents") as rec:
+    with report_run("grade-agents") as rec, ThreadPoolExecutor(max_workers=2) as pool:
         lang, fail_on = check_lang(lang), check_fail_on(fail_on)
         period = rec.period = parse_quarter(quarter)
         f = dict(quarter=period, period=period)
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
+        roster, calls, kpi = fill(roster, **f), fill_location(calls, **f), fill(kpi, **f)
+        punches, schedule = fill(punches, **f), fill(schedule, **f)
         rec.lock(out, json_path)
         loaded, inputs = start(fill(rules, **f), period)
+        g = loaded.rules.grading
+        roster_df = inputs.load("roster", roster)
+        # The engine aggregates the call log (and fingerprints it) in the background (DuckDB, hashlib
+        # and Spark's JVM all release the GIL) while the small tables are read here.
+        q_start, q_end = quarter_bounds(period)
+        source = CallsInput.of(calls, fill(metrics, **f), engine, spark_master, loaded.rules)
+        pool.submit(source.fingerprint)
+        calls_job = pool.submit(
+            source.per_agent, q_start, q_end, set(roster_df["agent_id"]), cph_calls=g.metrics.cph_calls,
+            success_denominator=g.metrics.success_denominator,
+            success_optional=g.calls_without_success == "grade_other_criteria")
+        kpi_df = inputs.load("kpi", kpi)
+        punches_df = inputs.load_optional("punches", punches, punches_format(punches_fmt))
+        schedule_df = inputs.load_optional("schedule", schedule)
+        per_agent, call_issues = calls_job.result()
         # Grading needs calls in the quarter and an hours source (CPH); without them nobody is graded.
-        graded = grade_inputs(period, loaded.rules, inputs, roster=fill(roster, **f), calls=fill(calls, **f),
-                              kpi=fill(kpi, **f), punches=fill(punches, **f), schedule=fill(schedule, **f),
-                              punches_format=punches_format(punches_fmt), allow_partial=allow_partial)
-        result, issues, cov = graded.result, graded.issues, graded.coverage
+        cov = report_coverage(period, q_start, q_end, loaded.rules, inputs, calls_file=source.label, calls_seen=per_agent,
+                              schedule=schedule_df, punches=punches_df, need_hours=True).done()
+        cov.require(allow_partial)
+        files = {name: str(t.path) for name, t in inputs.tables.items()}
+        result = grade_quarter(period, roster_df, per_agent, kpi_df, g, punches=punches_df, schedule=schedule_df,
+                               files=files)
+        issues = inputs.issues + call_issues + result.issues
         run = run_info("grade-agents", period, loaded, inputs, lang=lang, **coverage_options(cov))
-        run.inputs.insert(1, graded.calls_record)  # as before: roster, calls, then the small tables
+        run.inputs[1:1] = source.records
         with step(f"Writing {out}…"):
             outputs = [workbook_output(out, with_coverage(grading_sheets(result, lang), cov), run, issues, lang=lang)]
             if json_path:

@@ -87,3 +87,4 @@ from cctool.cli import kpi_cmd  # noqa: E402,F401
 from cctool.cli import inspect_cmd  # noqa: E402,F401
 from cctool.cli import simulate_cmd  # noqa: E402,F401
 from cctool.cli import explain_cmd  # noqa: E402,F401
+from cctool.cli import metrics_cmd  # noqa: E402,F401
