@@ -201,9 +201,16 @@ def test_monthly_payroll(case, with_calls, with_kpi, as_of):
                 args += [f"--{name}", p[name]]
         if with_calls:
             args += ["--calls", p["calls"]]
+            # payroll with --calls needs calls in the month, or on both sides of it (issue 9 §3)
+            times = [dt.datetime.fromisoformat(t).date() for t in centre.calls["start_time"]]
+            if not (any(centre.lo <= t < centre.hi for t in times)
+                    or (any(t < centre.lo for t in times) and any(t >= centre.hi for t in times))):
+                uncovered_calls = ["no call in the month"]
+            else:
+                uncovered_calls = []
         if with_kpi:
             args += ["--kpi", p["kpi"], "--exams", p["exams"]]
-        uncovered = uncovered_month(centre)
+        uncovered = uncovered_month(centre) + (uncovered_calls if with_calls else [])
         if as_of:  # the month is over, its last night shift too (the generated months are past)
             args += ["--as-of", f"{(centre.hi + dt.timedelta(days=1)).isoformat()} 12:00"]
         else:  # as-of = the latest punch: later shifts are pending and the payroll refuses (exit 3)
