@@ -62,16 +62,18 @@ def _dec(value) -> Decimal:
     return Decimal(repr(float(value))) if value is not None and not pd.isna(value) else ZERO
 
 
-def weekdays_outside_employment(month: str, hire, exit_) -> int:
-    """Mon–Fri dates of the month before the hire date or after the exit date."""
+def weekdays_outside_employment(month: str, hire: pd.Series, exit_: pd.Series | None) -> np.ndarray:
+    """Per person, the Mon–Fri dates of the month before the hire date or after the exit date
+    (a missing date never counts): one people × weekdays comparison for everyone at once."""
     lo, hi = month_bounds(month)
-    days = pd.bdate_range(lo, hi - pd.Timedelta(days=1))
-    outside = np.zeros(len(days), bool)
-    if pd.notna(hire):
-        outside |= days < pd.Timestamp(hire)
-    if pd.notna(exit_):
-        outside |= days > pd.Timestamp(exit_)
-    return int(outside.sum())
+    days = pd.bdate_range(lo, hi - pd.Timedelta(days=1)).to_numpy()
+    outside = np.zeros((len(hire), len(days)), bool)
+    for dates, before in ((hire, True), (exit_, False)):
+        if dates is None:
+            continue
+        stamps = pd.to_datetime(pd.Series(dates)).to_numpy()[:, None]  # NaT compares False either way
+        outside |= (days[None, :] < stamps) if before else (days[None, :] > stamps)
+    return outside.sum(axis=1)
 
 
 def leave_days_by_type(att: AttendanceResult) -> pd.DataFrame:
@@ -129,18 +131,26 @@ def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rul
     lo, hi = month_bounds(month)
     people = roster[(roster["hire_date"] < hi) & ~(roster["exit_date"] < lo)] if "exit_date" in roster \
         else roster[roster["hire_date"] < hi]
-    summary = att.summary.set_index("agent_id")
+    # Per-person lookups as dicts: one hash lookup per person instead of a pandas indexing call
+    # (issue 13: the lookups, not the Decimal arithmetic, were most of the pay step's time).
+    summary = dict(zip(att.summary["agent_id"], att.summary.to_dict("records")))
     leave_by_type = leave_days_by_type(att)
-    kpi_month = kpi[kpi["month"] == month].set_index("agent_id")["kpi_score"] if kpi is not None else pd.Series(dtype=float)
-    calls = calls_by_agent.set_index("agent_id") if calls_by_agent is not None else pd.DataFrame()
+    leave_days = {t: leave_by_type[t].to_dict() for t in ("personal", "sick") if t in leave_by_type}
+    kpi_month = kpi[kpi["month"] == month].set_index("agent_id")["kpi_score"].to_dict() if kpi is not None else {}
+    calls = dict(zip(calls_by_agent["agent_id"], calls_by_agent.to_dict("records"))) \
+        if calls_by_agent is not None else {}
     overtime = overtime_verdicts(att, shift_calls, centre_cph, rules)
-    ot_paid_hours = overtime[overtime["paid"]].groupby("agent_id")["hours"].sum() if not overtime.empty else {}
+    ot_paid_hours = overtime[overtime["paid"]].groupby("agent_id")["hours"].sum().to_dict() \
+        if not overtime.empty else {}
+    with_overtime = set(overtime["agent_id"])
+    outside_days = weekdays_outside_employment(month, people["hire_date"],
+                                               people["exit_date"] if "exit_date" in people else None).tolist()
     tiers = {t.consequence: t for t in rules.attendance.monthly_absence}
     count_rule = rules.attendance.monthly_count
     quit_rule = rules.attendance.consecutive_absence
 
     records, lines = [], []
-    for p in rows(people):
+    for p, outside in zip(rows(people), outside_days):
         a = p.agent_id
         explanation: list[str] = []
         rule_ids: list[str] = []
@@ -170,7 +180,6 @@ def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rul
         rule_ids.append(pay.base_pay.rule_id)
         daily = base / pay.base_pay.paid_days_basis
         unpaid = pay.base_pay.unpaid
-        outside = weekdays_outside_employment(month, p.hire_date, getattr(p, "exit_date", pd.NaT))
         if outside:
             deduct("days outside employment", money(daily * outside), pay.base_pay.rule_id,
                    f"{outside} working day(s) of the month before joining or after leaving × daily rate "
@@ -179,13 +188,13 @@ def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rul
         if standby:
             deduct("standby training", money(base * unpaid.standby), pay.standby.rule_id,
                    "in standby training (待岗) this month: no base pay")
-        row = summary.loc[a] if a in summary.index else None
+        row = summary.get(a)
         if row is not None and not standby:
             if row["absent_days"] > 0:
                 deduct("absence", money(daily * _dec(row["absent_days"]) * unpaid.absence), pay.base_pay.rule_id,
                        f"{row['absent_days']:g} absent day(s) unpaid × daily rate {money(daily)}")
             for leave_type, share in (("personal", unpaid.personal), ("sick", unpaid.sick)):
-                days = leave_by_type.at[a, leave_type] if a in leave_by_type.index and leave_type in leave_by_type else 0
+                days = leave_days.get(leave_type, {}).get(a, 0)
                 if days and share > 0:
                     deduct(f"{leave_type} leave", money(daily * _dec(days) * share), pay.base_pay.rule_id,
                            f"{days:g} day(s) of {leave_type} leave, {share * 100:g} % unpaid × daily rate {money(daily)}")
@@ -204,8 +213,8 @@ def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rul
 
         # Commission on successful calls and sales; stopped with every other bonus by ATT-ABS-2 (PAY-ALL-BONUS).
         commission = money(ZERO)
-        if a in calls.index:
-            c = calls.loc[a]
+        if a in calls:
+            c = calls[a]
             commission = money(pay.commission.per_successful_call * int(c["successes"])
                                + pay.commission.percent_of_amount * Decimal(str(round(float(c.get("amount", 0) or 0), 2))))
             if commission < 0:  # refunds beyond sales: a commission is never negative
@@ -219,7 +228,7 @@ def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rul
         if ot_hours:
             rule_ids.append(pay.overtime.rule_id)
             explanation.append(f"{ot_hours:g} h arranged overtime at {pay.overtime.hourly_rate}/h")
-        elif not overtime.empty and (overtime["agent_id"] == a).any():
+        elif a in with_overtime:
             rule_ids.append(pay.overtime.rule_id)
             explanation.append("overtime paid as commission only (PAY-OT)")
 
