@@ -59,11 +59,18 @@ class InputSet:
         every shift) named with that row's agent, like the reader names its own."""
         if all(i.agent_id is not None or i.row is None for i in issues):
             return issues
+        # Only the rows an issue names: a month's punches are ~10^5 rows, its unnamed issues a few.
+        wanted: dict[str, set[int]] = {}
+        for i in issues:
+            if i.agent_id is None and i.row is not None:
+                wanted.setdefault(i.file, set()).add(i.row)
         owners: dict[tuple[str, int], str] = {}
         for t in self.tables.values():
-            if "agent_id" in t.frame and "_row" in t.frame:
-                owners.update({(str(t.path), int(r)): a for r, a in zip(t.frame["_row"].tolist(),
-                                                                       t.frame["agent_id"].tolist())})
+            rows_ = wanted.get(str(t.path))
+            if rows_ and "agent_id" in t.frame and "_row" in t.frame:
+                named = t.frame[t.frame["_row"].isin(rows_)]
+                owners.update({(str(t.path), int(r)): a for r, a in zip(named["_row"].tolist(),
+                                                                       named["agent_id"].tolist())})
         return [dataclasses.replace(i, agent_id=owners[(i.file, i.row)])
                 if i.agent_id is None and (i.file, i.row) in owners else i for i in issues]
 
