@@ -553,11 +553,12 @@ def summarise(s: pd.DataFrame, events: pd.DataFrame, month: str, rules: Rules) -
     for a in summary.index[summary[mc.consequence]]:
         rule_ids[a].append(mc.rule_id)
         reasons[a].append(f"{int(counted[a])} lates/early leaves (≥ {mc.at_least}): performance bonus stopped")
+    absent = summary["absent_days"].to_dict()  # one lookup per flagged person, not a .at call
     for tier in att.monthly_absence:
         summary[tier.consequence] = summary["absent_days"] >= tier.at_least_days - 1e-9
         for a in summary.index[summary[tier.consequence]]:
             rule_ids[a].append(tier.rule_id)
-            reasons[a].append(f"{summary.at[a, 'absent_days']:g} absent day(s) (≥ {tier.at_least_days:g}): "
+            reasons[a].append(f"{absent[a]:g} absent day(s) (≥ {tier.at_least_days:g}): "
                               + tier.consequence.replace("_", " "))
     run = consecutive_full_absence(s)
     qa = att.consecutive_absence
