@@ -45,18 +45,20 @@ def main() -> None:
     parser.add_argument("--agents", type=int, default=20_000)
     parser.add_argument("--quick", action="store_true", help="2,000 agents")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--baseline", default=BASELINE_REV, help="git revision whose JSON is the reference")
+    parser.add_argument("--baseline", default=BASELINE_REV,
+                        help="git revision whose JSON is the reference ('none': no comparison)")
     args = parser.parse_args()
     agents = 2_000 if args.quick else args.agents
     data = ensure_data(agents)
-    old = baseline_json("payroll", data, lambda out: payroll_args(data, out), args.baseline)
+    old = None if args.baseline == "none" else \
+        baseline_json("payroll", data, lambda out: payroll_args(data, out), args.baseline)
     print(machine())
     with tempfile.TemporaryDirectory(prefix="cctool-bench-") as tmp:
         out = Path(tmp)
         cpu: dict[str, float] = {}
         best = interleaved({"attendance-audit": cctool_command(*audit_args(data, out)),
                             "monthly-payroll": cctool_command(*payroll_args(data, out))}, args.repeat, cpu=cpu)
-        same = compare_json(out / "payroll.json", old)
+        same = True if old is None else compare_json(out / "payroll.json", old)
     (audit_s, audit_mb), (pay_s, pay_mb) = best["attendance-audit"], best["monthly-payroll"]
     ratio = pay_s / audit_s
     print()
