@@ -25,8 +25,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DATA = HERE / "_data"
-# main when the speed work of issue 13 started: the results every optimisation must keep.
-BASELINE_REV = "38d4370"
+# main under the speed work of issue 13 (the rebase base): the results every optimisation must keep.
+BASELINE_REV = "0f5eb7f"
 
 
 def run_measured(cmd: list[str], cwd: Path = ROOT) -> tuple[float, float]:
