@@ -63,6 +63,8 @@ def ensure_data(agents: int, sample_formats: bool = True) -> Path:
     t0 = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).unlink(missing_ok=True)
+    for kept in out.glob("baseline-*.json"):  # a baseline's JSON belongs to the data it was run on
+        kept.unlink()
     centre = generate_centre(agents, MONTH, 1, SEED, calls=False)
     write_centre(centre, out, sample_formats=sample_formats)
     (out / MARKER).write_text(json.dumps(marker, indent=1))  # last: a half-written set is never reused

@@ -43,6 +43,8 @@ def generate(agents: int, folder: Path, regen: bool) -> dict[str, Path]:
              "schedule": folder / "schedule.csv", "csv": folder / "calls.csv", "parquet": folder / "calls.parquet"}
     if not regen and all(p.exists() for p in paths.values()):
         return paths
+    for kept in folder.glob("baseline-*.json"):  # a baseline's JSON belongs to the data it was run on
+        kept.unlink()
     t = time.perf_counter()
     centre = generate_centre(agents, "2026-07", 3, seed=7, calls=False, calls_per_hour=CALLS_PER_HOUR)
     write_centre(centre, folder, calls_format="csv", stream_calls=True)
