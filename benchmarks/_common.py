@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DATA = HERE / "_data"
 # main as the speed work of issue 13 was last rebased onto: the results every optimisation must keep.
-BASELINE_REV = "04a95af"
+BASELINE_REV = "35d4460"
 
 
 def run_measured(cmd: list[str], cwd: Path = ROOT) -> tuple[float, float]:
