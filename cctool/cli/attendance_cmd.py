@@ -7,17 +7,23 @@ from typing import Optional
 import typer
 
 from cctool.cli.common import (ALLOW_PARTIAL_OPTION, AS_OF_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION,
-                               PUNCHES_FORMAT_OPTION, ROSTER_OPTION, RULES_OPTION, PunchesFormat, check_fail_on,
-                               check_lang, check_out, coverage_options, punches_format, report_issues, run_info, start,
+                               PUNCHES_FORMAT_OPTION, ROSTER_OPTION, RULES_OPTION, FailOn, Lang, PunchesFormat,
+                               check_out, coverage_options, punches_format, report_issues, run_info, start,
                                warn_partial, with_coverage, write_outputs)
-from cctool.cli.main import app
+from cctool.cli.conventions import command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info, user
-from cctool.errors import EXIT_FINDINGS
+from cctool.errors import ExitCode
 from cctool.periods import parse_as_of, parse_month
 
 
-@app.command("attendance-audit")
+app = command_app()
+
+
+@app.command("attendance-audit", epilog=epilog(
+    "cctool attendance-audit --month 2026-07 --roster samples/roster.xlsx --schedule samples/schedule.csv "
+    "--punches samples/punches.csv --leave samples/leave.xlsx --excusals samples/excusals.csv "
+    "--swaps samples/swaps.csv --out out/attendance-2026-07.xlsx --json out/attendance-2026-07.json"))
 def attendance_audit(
     month: str = typer.Option(..., "--month", help="Month to audit: 2026-10, or 'last'."),
     roster: Path = ROSTER_OPTION,
@@ -32,8 +38,8 @@ def attendance_audit(
     rules: Optional[Path] = RULES_OPTION,
     out: Path = OUT_OPTION,
     json_path: Optional[Path] = JSON_OPTION,
-    lang: str = LANG_OPTION,
-    fail_on: Optional[str] = FAIL_ON_OPTION,
+    lang: Lang = LANG_OPTION,
+    fail_on: Optional[FailOn] = FAIL_ON_OPTION,
     allow_partial: bool = ALLOW_PARTIAL_OPTION,
     as_of: Optional[str] = AS_OF_OPTION,
 ) -> None:
@@ -43,7 +49,6 @@ def attendance_audit(
     from cctool.report.writer import json_output, json_payload, workbook_output
 
     with report_run("attendance-audit") as rec:
-        lang, fail_on = check_lang(lang), check_fail_on(fail_on)
         period = rec.period = parse_month(month)  # a bad --month is a usage error before any file is read
         as_of_time = parse_as_of(as_of)
         f = dict(month=period, period=period)
@@ -75,4 +80,4 @@ def attendance_audit(
              f"{int(s['attention'].sum())} need action, {int(result.teams['below_target'].sum())} team(s) below target"
              + pending)
         if fail_on and (bool(s["attention"].any()) or cov.partial):
-            raise typer.Exit(EXIT_FINDINGS)
+            raise typer.Exit(ExitCode.FINDINGS)

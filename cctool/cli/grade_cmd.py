@@ -8,17 +8,22 @@ from typing import Optional
 import typer
 
 from cctool.cli.common import (ALLOW_PARTIAL_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION,
-                               RULES_OPTION, check_fail_on, check_lang, check_out, coverage_options, report_issues,
+                               RULES_OPTION, FailOn, Lang, check_out, coverage_options, report_issues,
                                run_info, start, warn_partial, with_coverage, write_outputs)
 from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
-from cctool.cli.main import app
+from cctool.cli.conventions import command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info, user
-from cctool.errors import EXIT_FINDINGS
+from cctool.errors import ExitCode
 from cctool.periods import parse_quarter
 
 
-@app.command("grade-agents")
+app = command_app()
+
+
+@app.command("grade-agents", epilog=epilog(
+    "cctool grade-agents --quarter 2026Q3 --roster samples/roster.xlsx --calls samples/calls.parquet "
+    "--kpi samples/kpi.csv --punches samples/punches.csv --schedule samples/schedule.csv --out out/grades-2026Q3.xlsx"))
 def grade_agents(
     quarter: str = typer.Option(..., "--quarter", help="Quarter to grade: 2026Q3, or 'last'."),
     roster: Path = ROSTER_OPTION,
@@ -30,8 +35,8 @@ def grade_agents(
     rules: Optional[Path] = RULES_OPTION,
     out: Path = OUT_OPTION,
     json_path: Optional[Path] = JSON_OPTION,
-    lang: str = LANG_OPTION,
-    fail_on: Optional[str] = FAIL_ON_OPTION,
+    lang: Lang = LANG_OPTION,
+    fail_on: Optional[FailOn] = FAIL_ON_OPTION,
     allow_partial: bool = ALLOW_PARTIAL_OPTION,
 ) -> None:
     """Quarterly TSR grading: earned grade, promotions with their approval chain, trainees ready to be regular, and why."""
@@ -43,7 +48,6 @@ def grade_agents(
     from cctool.report.writer import InputRecord, json_output, json_payload, workbook_output
 
     with report_run("grade-agents") as rec, ThreadPoolExecutor(max_workers=2) as pool:
-        lang, fail_on = check_lang(lang), check_fail_on(fail_on)
         period = rec.period = parse_quarter(quarter)
         f = dict(quarter=period, period=period)
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
@@ -92,4 +96,4 @@ def grade_agents(
         info(f"[green]Wrote[/green] {user(out)}: {len(result.grades)} agents graded for {period} ({user(summary)})")
         review = {"below_current", "trainee_overdue", "not_graded"}
         if fail_on and (result.grades["decision"].isin(review).any() or cov.partial):
-            raise typer.Exit(EXIT_FINDINGS)
+            raise typer.Exit(ExitCode.FINDINGS)

@@ -6,16 +6,20 @@ from typing import Optional
 
 import typer
 
-from cctool.cli.common import (ALLOW_PARTIAL_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, RULES_OPTION, check_lang,
+from cctool.cli.common import (ALLOW_PARTIAL_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, RULES_OPTION,
                                check_out, coverage_options, report_issues, run_info, start, warn_partial,
                                with_coverage, write_outputs)
-from cctool.cli.main import app
+from cctool.cli.conventions import NO_FINDINGS, Lang, command_app, epilog
 from cctool.cli.runtime import fill, report_run
 from cctool.cli.terminal import info, user
 from cctool.periods import parse_month
 
 
-@app.command("headcount")
+app = command_app()
+
+
+@app.command("headcount", epilog=epilog(
+    "cctool headcount --month 2026-07 --roster samples/roster.xlsx --out out/headcount-2026-07.xlsx", codes=NO_FINDINGS))
 def headcount(
     month: str = typer.Option(..., "--month", help="Month: 2026-10, or 'last'."),
     roster: Path = typer.Option(..., "--roster", help="Roster at the end of the month."),
@@ -24,7 +28,7 @@ def headcount(
     rules: Optional[Path] = RULES_OPTION,
     out: Path = OUT_OPTION,
     json_path: Optional[Path] = JSON_OPTION,
-    lang: str = LANG_OPTION,
+    lang: Lang = LANG_OPTION,
     allow_partial: bool = ALLOW_PARTIAL_OPTION,
 ) -> None:
     """Joiners, leavers, transfers between teams, and trainees reaching 3 and 6 months."""
@@ -35,7 +39,6 @@ def headcount(
     from cctool.report.writer import Sheet, json_output, json_payload, records, workbook_output
 
     with report_run("headcount") as rec:
-        lang = check_lang(lang)
         period = rec.period = parse_month(month)
         f = dict(month=period, period=period)
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)

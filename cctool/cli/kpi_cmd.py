@@ -8,14 +8,14 @@ from typing import Optional
 import typer
 
 from cctool.cli.common import (ALLOW_PARTIAL_OPTION, AS_OF_OPTION, JSON_OPTION, LANG_OPTION,
-                               ROSTER_OPTION, RULES_OPTION, check_lang, check_out, coverage_options, report_issues,
+                               ROSTER_OPTION, RULES_OPTION, check_out, coverage_options, report_issues,
                                run_info, start, warn_partial, with_coverage, write_outputs)
 from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
-from cctool.cli.main import app
+from cctool.cli.conventions import NO_FINDINGS, BriefFormat, Lang, PeriodKind, command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import State, info, strip_controls, user, warn
 from cctool.errors import CctoolError
-from cctool.periods import PERIODS, parse_as_of, parse_date, period_bounds, period_file_label, period_label
+from cctool.periods import parse_as_of, parse_date, period_bounds, period_file_label, period_label
 
 CALLS = typer.Option(..., "--calls", help="Call log (通话记录), CSV, Parquet or .xlsx; millions of rows are fine.")
 PUNCHES = typer.Option(None, "--punches", help="Punches (签到记录): signed-in hours for CPH, and attendance.")
@@ -64,9 +64,15 @@ def _exams(inputs, rules, month: str, roster, path):
     return monthly_exams(month, roster, inputs.load("exams", path), rules.reports.exam)
 
 
-@app.command("kpi-report")
+app = command_app()
+
+
+@app.command("kpi-report", epilog=epilog(
+    "cctool kpi-report --period week --date 2026-07-15 --roster samples/roster.xlsx --calls samples/calls.parquet "
+    "--punches samples/punches.csv --schedule samples/schedule.csv --out out/kpi-week.xlsx", codes=NO_FINDINGS))
 def kpi_report(
-    period: str = typer.Option(..., "--period", help="day, week (Monday to Sunday) or month containing --date."),
+    period: PeriodKind = typer.Option(..., "--period", help="The day, week (Monday to Sunday) or month containing "
+                                                            "--date."),
     date: str = typer.Option(..., "--date", help="A day of the period: 2026-10-14, or 'yesterday'."),
     roster: Path = ROSTER_OPTION,
     calls: Path = CALLS,
@@ -82,7 +88,7 @@ def kpi_report(
                              help="Excel report to write (.xlsx); {period} becomes day-2026-10-14, week-2026-W42 "
                                   "or month-2026-10, so daily, weekly and monthly runs never overwrite each other."),
     json_path: Optional[Path] = JSON_OPTION,
-    lang: str = LANG_OPTION,
+    lang: Lang = LANG_OPTION,
     allow_partial: bool = ALLOW_PARTIAL_OPTION,
     as_of: Optional[str] = AS_OF_OPTION,
 ) -> None:
@@ -93,9 +99,7 @@ def kpi_report(
     from cctool.report.writer import json_output, json_payload, workbook_output
 
     with report_run("kpi-report") as rec:
-        lang = check_lang(lang)
-        if period not in PERIODS:
-            raise CctoolError(f"--period must be one of {', '.join(PERIODS)}, got {period!r}")
+        period = period.value
         if exams is not None and period != "month":
             raise CctoolError("--exams applies to --period month only: the exam is monthly (RPT-EXAM)")
         day = parse_date(date)
@@ -146,7 +150,9 @@ def kpi_report(
              f"{missed} missed a grade target; {top}")
 
 
-@app.command("daily-brief")
+@app.command("daily-brief", epilog=epilog(
+    "cctool daily-brief --date 2026-07-15 --roster samples/roster.xlsx --calls samples/calls.parquet "
+    "--punches samples/punches.csv --schedule samples/schedule.csv --format markdown --lang zh", codes=NO_FINDINGS))
 def daily_brief(
     date: str = typer.Option("yesterday", "--date", help="The day to report: 2026-10-14, or 'yesterday' (default)."),
     roster: Path = ROSTER_OPTION,
@@ -156,24 +162,22 @@ def daily_brief(
     leave: Optional[Path] = LEAVE,
     excusals: Optional[Path] = EXCUSALS,
     rules: Optional[Path] = RULES_OPTION,
-    fmt: str = typer.Option("text", "--format", help="text (a few lines for SMS/chat), markdown (a small table) "
-                                                     "or json."),
-    lang: str = typer.Option("en", "--lang", help="Language of the brief: en or zh (JSON keys stay canonical)."),
+    fmt: BriefFormat = typer.Option(BriefFormat.text, "--format",
+                                    help="text (a few lines for SMS/chat), markdown (a small table) or json."),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the brief (JSON keys stay canonical)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write the brief to this file instead of printing it."),
     allow_partial: bool = ALLOW_PARTIAL_OPTION,
     as_of: Optional[str] = AS_OF_OPTION,
 ) -> None:
     """The morning brief: a day's centre and team figures against the day before and the same weekday a week earlier."""
     from cctool.pipelines import report_coverage, resolve_as_of
-    from cctool.policy.brief import FORMATS, brief_records, build_brief, compare_days, render_markdown, render_text
+    from cctool.policy.brief import brief_records, build_brief, compare_days, render_markdown, render_text
     from cctool.report.files import text_output
     from cctool.report.kpi import json_text
     from cctool.report.writer import json_payload
 
     with report_run("daily-brief") as rec:
-        lang = check_lang(lang)
-        if fmt not in FORMATS:
-            raise CctoolError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        lang, fmt = lang.value, fmt.value
         day = parse_date(date)
         as_of_time = parse_as_of(as_of)
         rec.period = day.isoformat()
