@@ -71,14 +71,17 @@ def grade_agents(
         kpi_df = inputs.load("kpi", kpi)
         punches_df = inputs.load_optional("punches", punches, punches_format(punches_fmt))
         schedule_df = inputs.load_optional("schedule", schedule)
-        per_agent, call_issues = calls_job.result()
+        with step(f"Aggregating the call log {calls_file.name}") as shown:
+            per_agent, call_issues = calls_job.result()
+            shown.note(f"{int(per_agent.attrs['rows_read']):,} calls")
         # Grading needs calls in the quarter and an hours source (CPH); without them nobody is graded.
         cov = report_coverage(period, q_start, q_end, loaded.rules, inputs, calls_file=calls, calls_seen=per_agent,
                               schedule=schedule_df, punches=punches_df, need_hours=True).done()
         cov.require(allow_partial)
         files = {name: str(t.path) for name, t in inputs.tables.items()}
-        result = grade_quarter(period, roster_df, per_agent, kpi_df, g, punches=punches_df, schedule=schedule_df,
-                               files=files)
+        with step(f"Grading {len(roster_df):,} people"):
+            result = grade_quarter(period, roster_df, per_agent, kpi_df, g, punches=punches_df, schedule=schedule_df,
+                                   files=files)
         issues = inputs.issues + call_issues + result.issues
         run = run_info("grade-agents", period, loaded, inputs, lang=lang, **coverage_options(cov))
         run.inputs.insert(1, InputRecord("calls", str(calls), calls_sha.result(), per_agent.attrs["rows_read"]))

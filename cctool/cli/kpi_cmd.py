@@ -44,11 +44,13 @@ def _load(inputs, rules, start, end, *, roster, calls, schedule, punches, kpi=No
         frames[name] = inputs.load_optional(name, path, punches_fmt if name == "punches" else None)
     roster_df = frames["roster"]
     windows = call_windows(frames["schedule"], roster_df, start, end, rules)
-    daily, call_issues = daily_call_metrics(calls, start, end, set(roster_df["agent_id"]), windows=windows,
-                                            aliases=rules.columns.aliases.get("calls"),
-                                            field_map=rules.columns.mapping("calls"),
-                                            amount_range=rules.limits.amount.bounds,
-                                            duration_range=rules.limits.duration_s.bounds)
+    with step(f"Aggregating the call log {split_spec(calls)[0].name}") as shown:
+        daily, call_issues = daily_call_metrics(calls, start, end, set(roster_df["agent_id"]), windows=windows,
+                                                aliases=rules.columns.aliases.get("calls"),
+                                                field_map=rules.columns.mapping("calls"),
+                                                amount_range=rules.limits.amount.bounds,
+                                                duration_range=rules.limits.duration_s.bounds)
+        shown.note(f"{int(daily.attrs.get('rows_read', 0)):,} calls")
     inputs.extra_records.append(InputRecord("calls", str(calls), file_sha256(split_spec(calls)[0]),
                                             int(daily.attrs.get("rows_read", 0))))
     files = {name: str(t.path) for name, t in inputs.tables.items()}

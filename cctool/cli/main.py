@@ -53,9 +53,11 @@ def main(
 ) -> None:
     """cctool: auditable reports from a call centre's rosters, punches, leave, calls and KPI."""
     from cctool.cli.runtime import default_map, load_config, option_names
+    from cctool.cli.progress import install
     from cctool.cli.terminal import guard
 
     State.quiet = quiet
+    install()  # a progress display only for a person at a terminal
     group = typer.main.get_group(app) if ctx.command is None else ctx.command
     # Sections name the report commands (not the `rules`/`samples` groups); keys their options.
     commands = {name: option_names(cmd) for name, cmd in getattr(group, "commands", {}).items()

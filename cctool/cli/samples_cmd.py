@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from cctool.cli.conventions import CallsFormat, command_app, epilog
+from cctool.cli.runtime import step
 from cctool.cli.terminal import abort, guard, info, user
 from cctool.errors import ExitCode
 
@@ -34,7 +35,8 @@ def generate(
         abort(f"--start must be YYYY-MM, got {start!r}", ExitCode.USAGE)
     with guard():
         out.mkdir(parents=True, exist_ok=True)
-        centre = generate_centre(agents, start, months, seed, calls=not no_calls)
+        with step(f"Generating a centre of {agents:,} agents over {months} month(s)"):
+            centre = generate_centre(agents, start, months, seed, calls=not no_calls)
         paths = write_centre(centre, out, calls_format=calls_format.value, sample_formats=not plain)
     for name, path in paths.items():
         info(f"  {name:<9} {user(path)}")
