@@ -76,7 +76,7 @@ def centre(tmp_path_factory):
     shutil.copy(EXAMPLE / "cctool.toml", home / "cctool.toml")
     exports = home / "exports"
     exports.mkdir()
-    for name in ("roster.xlsx", "leave.xlsx", "excusals.csv", "kpi.csv", "schedule.csv", "punches.csv",
+    for name in ("roster.xlsx", "leave.xlsx", "excusals.csv", "kpi.csv", "exams.csv", "schedule.csv", "punches.csv",
                  "calls.parquet"):
         shutil.copy(SAMPLES / name, exports / name)
     (home / "rules").mkdir()
@@ -132,8 +132,8 @@ def test_every_job_runs_and_logs_one_line(centre, runs):
     assert (reports / "attendance-2026-07.xlsx").exists() and (reports / "attendance-2026-07.json").exists()
     assert (reports / "headcount-2026-07.xlsx").exists() and (reports / "grades-2026Q3.xlsx").exists()
     assert (reports / "brief-2026-07-07.txt").read_text(encoding="utf-8").strip()
-    # the weekly KPI report has a name of its own: on a Monday the daily one is kpi-<Sunday>.xlsx too
-    assert (reports / "kpi-2026-07-07.xlsx").exists() and (reports / "kpi-week-2026-07-12.xlsx").exists()
+    # daily and weekly KPI reports have names of their own ({period}): neither overwrites the other
+    assert (reports / "kpi-day-2026-07-07.xlsx").exists() and (reports / "kpi-week-2026-W28.xlsx").exists()
     assert sorted(p.name for p in (reports / "payroll").glob("*.xlsx")) == \
         ["payroll-2026-07-operations.xlsx", "payroll-2026-07-support.xlsx"]
 
@@ -186,7 +186,7 @@ def test_payroll_from_cron_counts_approved_leave(centre, runs, tmp_path):
     s = SAMPLES
     base = ["monthly-payroll", "--month", "2026-07", "--roster", str(s / "roster.xlsx"), "--schedule",
             str(s / "schedule.csv"), "--punches", str(s / "punches.csv"), "--calls", str(s / "calls.parquet"),
-            "--kpi", str(s / "kpi.csv"), "--excusals", str(s / "excusals.csv")]
+            "--kpi", str(s / "kpi.csv"), "--exams", str(s / "exams.csv"), "--excusals", str(s / "excusals.csv")]
     full = _explicit(tmp_path / "a", *base, "--leave", str(s / "leave.xlsx"))
     without_leave = _explicit(tmp_path / "b", *base)
     right = {r["agent_id"]: r["net"] for r in full["records"]}
