@@ -80,6 +80,34 @@ def write_outputs(rec, outputs: list) -> list[Path]:
     return commit(outputs)
 
 
+def report_paths(rec, out: Path, json_path: Path | None, **period) -> tuple[Path, Path | None]:
+    """--out and --json with the period filled in (--out must be .xlsx), both locked before any
+    input is read: a second run on the same report stops now (exit 7), not after the work."""
+    from cctool.cli.runtime import fill
+
+    out, json_path = check_out(fill(out, **period)), fill(json_path, **period)
+    rec.lock(out, json_path)
+    return out, json_path
+
+
+def write_report(rec, out: Path, json_path: Path | None, sheets: list[Sheet], run: RunInfo, issues: list[Issue],
+                 coverage, *, lang: str, **json_sections) -> None:
+    """The end every report command shares: the workbook (opening with the partial-run banner)
+    and, with --json, the JSON (DATA.md envelope, `json_sections` as its records), written all or
+    none; then the input issues and a partial run said on the terminal."""
+    from cctool.cli.runtime import step
+    from cctool.report.writer import json_output, json_payload, workbook_output
+
+    with step(f"Writing {out}…"):
+        outputs = [workbook_output(out, with_coverage(sheets, coverage), run, issues, lang=lang)]
+        if json_path:
+            outputs.append(json_output(json_path, json_payload(run, issues, **json_sections,
+                                                               coverage=coverage.as_dict())))
+        write_outputs(rec, outputs)
+    report_issues(issues)
+    warn_partial(coverage)
+
+
 def report_issues(issues: list[Issue]) -> None:
     errors = [i for i in issues if i.severity == "error"]
     warnings = [i for i in issues if i.severity != "error"]

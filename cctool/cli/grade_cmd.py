@@ -8,8 +8,8 @@ from typing import Optional
 import typer
 
 from cctool.cli.common import (ALLOW_PARTIAL_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION,
-                               RULES_OPTION, FailOn, Lang, check_out, coverage_options, report_issues,
-                               run_info, start, warn_partial, with_coverage, write_outputs)
+                               RULES_OPTION, FailOn, Lang, coverage_options, report_paths, run_info, start,
+                               write_report)
 from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
 from cctool.cli.conventions import command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
@@ -45,15 +45,14 @@ def grade_agents(
     from cctool.policy.calls import call_metrics
     from cctool.policy.grading import grade_quarter, quarter_bounds
     from cctool.report.grading import grading_json, grading_sheets
-    from cctool.report.writer import InputRecord, json_output, json_payload, workbook_output
+    from cctool.report.writer import InputRecord
 
     with report_run("grade-agents") as rec, ThreadPoolExecutor(max_workers=2) as pool:
         period = rec.period = parse_quarter(quarter)
         f = dict(quarter=period, period=period)
-        out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
+        out, json_path = report_paths(rec, out, json_path, **f)
         roster, calls, kpi = fill(roster, **f), fill(calls, **f), fill(kpi, **f)
         punches, schedule = fill(punches, **f), fill(schedule, **f)
-        rec.lock(out, json_path)
         loaded, inputs = start(fill(rules, **f), period)
         g = loaded.rules.grading
         roster_df = inputs.load("roster", roster)
@@ -85,14 +84,8 @@ def grade_agents(
         issues = inputs.issues + call_issues + result.issues
         run = run_info("grade-agents", period, loaded, inputs, lang=lang, **coverage_options(cov))
         run.inputs.insert(1, InputRecord("calls", str(calls), calls_sha.result(), per_agent.attrs["rows_read"]))
-        with step(f"Writing {out}…"):
-            outputs = [workbook_output(out, with_coverage(grading_sheets(result, lang), cov), run, issues, lang=lang)]
-            if json_path:
-                outputs.append(json_output(json_path, json_payload(run, **grading_json(result), issues=issues,
-                                                                   coverage=cov.as_dict())))
-            write_outputs(rec, outputs)
-        report_issues(issues)
-        warn_partial(cov)
+        write_report(rec, out, json_path, grading_sheets(result, lang), run, issues, cov, lang=lang,
+                     **grading_json(result))
         counts = result.grades["decision"].value_counts()
         rec.counts.update(agents=len(result.grades), **{str(d): int(counts[d]) for d in counts.index})
         summary = ", ".join(f"{counts[d]} {d}" for d in counts.index)

@@ -8,8 +8,8 @@ from typing import Optional
 import typer
 
 from cctool.cli.common import (ALLOW_PARTIAL_OPTION, AS_OF_OPTION, JSON_OPTION, LANG_OPTION,
-                               ROSTER_OPTION, RULES_OPTION, check_out, coverage_options, report_issues,
-                               run_info, start, warn_partial, with_coverage, write_outputs)
+                               ROSTER_OPTION, RULES_OPTION, coverage_options, report_paths, run_info, start,
+                               warn_partial, write_outputs, write_report)
 from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
 from cctool.cli.conventions import NO_FINDINGS, BriefFormat, Lang, PeriodKind, command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
@@ -98,7 +98,6 @@ def kpi_report(
     from cctool.pipelines import report_coverage, resolve_as_of
     from cctool.policy.kpi import compute_kpi
     from cctool.report.kpi import kpi_json, kpi_sheets
-    from cctool.report.writer import json_output, json_payload, workbook_output
 
     with report_run("kpi-report") as rec:
         period = period.value
@@ -109,8 +108,7 @@ def kpi_report(
         lo, hi = period_bounds(period, day)
         label = rec.period = period_label(period, day)
         f = dict(date=day.isoformat(), month=f"{lo:%Y-%m}", period=period_file_label(period, day))
-        out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
-        rec.lock(out, json_path)
+        out, json_path = report_paths(rec, out, json_path, **f)
         with step("Reading inputs and aggregating the call log…"):
             loaded, inputs = start(fill(rules, **f), lo)
             frames, daily, call_issues, files = _load(
@@ -128,24 +126,17 @@ def kpi_report(
         issues = inputs.issues + call_issues + result.issues
         run = run_info("kpi-report", label, loaded, inputs, period_type=period, date=day.isoformat(), lang=lang,
                        **coverage_options(cov))
-        with step(f"Writing {out}…"):
-            sheets, extra = kpi_sheets(result, lang), {}
-            if exam_rows is not None:
-                from cctool.report.exams import exam_json, exam_sheet
+        sheets, extra = kpi_sheets(result, lang), {}
+        if exam_rows is not None:
+            from cctool.report.exams import exam_json, exam_sheet
 
-                sheets.append(exam_sheet(exam_rows, f"{lo:%Y-%m}", loaded.rules.reports.exam))
-                extra["exams"] = exam_json(exam_rows)
-            outputs = [workbook_output(out, with_coverage(sheets, cov), run, issues, lang=lang)]
-            if json_path:
-                outputs.append(json_output(json_path, json_payload(run, issues, **kpi_json(result), **extra,
-                                                                   coverage=cov.as_dict())))
-            write_outputs(rec, outputs)
+            sheets.append(exam_sheet(exam_rows, f"{lo:%Y-%m}", loaded.rules.reports.exam))
+            extra["exams"] = exam_json(exam_rows)
+        write_report(rec, out, json_path, sheets, run, issues, cov, lang=lang, **kpi_json(result), **extra)
         a = result.agents
         missed = int(a["targets_met"].eq(False).sum())
         rec.counts.update(agents=len(a), teams=len(result.teams), targets_missed=missed,
                           input_errors=sum(i.severity == "error" for i in issues))
-        report_issues(issues)
-        warn_partial(cov)
         ranked = result.teams[result.teams["rank"].notna()]
         top = f"top team {user(ranked['team'].iloc[0])}" if len(ranked) else "no team ranked (no known target values)"
         info(f"[green]Wrote[/green] {user(out)}: {len(a)} agents in {len(result.teams)} teams for {label}; "

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, \
-    RULES_OPTION, FailOn, Lang, check_out, coverage_options, report_issues, run_info, start, warn_partial, \
+    RULES_OPTION, FailOn, Lang, coverage_options, report_issues, report_paths, run_info, start, warn_partial, \
     with_coverage, write_outputs
 from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
 from cctool.cli.conventions import SplitBy, command_app, epilog
@@ -74,8 +74,7 @@ def monthly_payroll(
         period = rec.period = parse_month(month)
         as_of_time = parse_as_of(as_of)
         f = dict(month=period, period=period)
-        out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
-        rec.lock(out, json_path)
+        out, json_path = report_paths(rec, out, json_path, **f)
         password = _password(password_env)
         with step("Reading inputs, auditing attendance and computing pay…"):
             loaded, inputs = start(fill(rules, **f), period)
