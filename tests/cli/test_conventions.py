@@ -130,7 +130,8 @@ def _example(path):
     return shlex.split(re.search(r"Examples?:\n\s+(cctool .*)", text).group(1))[1:]
 
 
-@pytest.mark.parametrize("path", [["attendance-audit"], ["headcount"], ["daily-brief"], ["rules", "show"]], ids=str)
+@pytest.mark.parametrize("path", [["attendance-audit"], ["headcount"], ["daily-brief"], ["explain"], ["rules", "show"],
+                                  ["rules", "validate"]], ids=str)
 def test_the_help_example_runs_on_the_samples(path, tmp_path, monkeypatch):
     (tmp_path / "samples").symlink_to(ROOT / "samples")
     (tmp_path / "rules").mkdir()
