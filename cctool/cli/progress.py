@@ -8,12 +8,13 @@ import contextlib
 import threading
 
 from cctool import progress
-from cctool.cli.terminal import State, err_console
+from cctool.cli.terminal import State, err_console, is_tty
 
 
 def install() -> None:
-    """Show progress for this run when a person watches it; otherwise keep every task silent."""
-    watched = not State.quiet and err_console.is_terminal
+    """Show progress for this run when a person watches it; otherwise keep every task silent.
+    (A plain isatty: asking rich would import it for `cctool COMMAND --help` too.)"""
+    watched = not State.quiet and is_tty()
     progress.listen(RichProgress() if watched else None)
 
 
