@@ -14,7 +14,6 @@ from cctool.periods import parse_month
 from cctool.progress import task
 from cctool.policy.attendance import AttendanceResult, audit_month, latest_punch, month_bounds
 from cctool.policy.payroll import PayrollResult, compute_payroll
-from cctool.report.writer import InputRecord
 from cctool.rules.model import Rules
 
 
@@ -114,7 +113,7 @@ class PayInputs:
     """The pay inputs beyond the audit's, read once: the KPI table and the call log's per-agent totals."""
 
     kpi: pd.DataFrame | None = None
-    calls: Path | None = None
+    calls: object = None  # a cctool.engine.inputs.CallsInput: the call log on its engine, or a metrics file
     calls_by_agent: pd.DataFrame | None = None
     issues: list[Issue] = field(default_factory=list)
     # Which calls fall in which shift depends on the punch pairing window of the rules: one scan per window.
@@ -125,33 +124,34 @@ class PayInputs:
             return None, None
         key = rules.attendance.punch_pairing
         if key not in self._shift_calls:
-            from cctool.policy.calls import shift_call_counts
-
-            self._shift_calls[key] = shift_call_counts(self.calls, att.shifts, rules,
-                                                       aliases=rules.columns.aliases.get("calls"),
-                                                       field_map=rules.columns.mapping("calls"))
+            self._shift_calls[key] = self.calls.shift_counts(att.shifts)
         return self._shift_calls[key]
 
 
+def _calls_input(calls, rules: Rules):
+    """`calls` as a CallsInput: a path is a call log aggregated by DuckDB; None or nothing given is None."""
+    from cctool.engine.inputs import CallsInput
+
+    if calls is None:
+        return None
+    if not isinstance(calls, CallsInput):
+        calls = CallsInput.of(str(calls), None, "duckdb", None, rules, required=False)
+    return calls if calls.given else None
+
+
 def read_pay_inputs(period: str, rules: Rules, inputs: InputSet, *, kpi: Path | None = None,
-                    calls: Path | None = None) -> PayInputs:
+                    calls=None) -> PayInputs:
+    """`calls`: a path (DuckDB) or a `cctool.engine.inputs.CallsInput` (any engine, or --metrics)."""
     already = len(inputs.issues)
+    calls = _calls_input(calls, rules)
     pay = PayInputs(kpi=inputs.load_optional("kpi", kpi), calls=calls)
     pay.issues = inputs.issues[already:]
     if calls is not None:
-        from cctool.policy.calls import call_metrics
-
         lo, hi = month_bounds(period)
-        known = set(inputs.roster["agent_id"])
-        with task(f"Aggregating the call log {Path(str(calls)).name}") as shown:
-            pay.calls_by_agent, call_issues = call_metrics(calls, lo, hi, known,
-                                                           aliases=rules.columns.aliases.get("calls"),
-                                                           field_map=rules.columns.mapping("calls"),
-                                                           amount_range=rules.limits.amount.bounds,
-                                                           duration_range=rules.limits.duration_s.bounds)
+        with task(f"Aggregating the call log {calls.label}") as shown:
+            pay.calls_by_agent, call_issues = calls.per_agent(lo, hi, set(inputs.roster["agent_id"]))
             shown.note(f"{int(pay.calls_by_agent.attrs.get('rows_read', 0)):,} calls")
-        inputs.extra_records.append(InputRecord("calls", str(calls), _sha(calls),
-                                                int(pay.calls_by_agent.attrs.get("rows_read", 0))))
+        inputs.extra_records.extend(calls.records)
         pay.issues = pay.issues + call_issues
     return pay
 
@@ -171,7 +171,7 @@ def pay_coverage(att: AttendanceResult, pay: PayInputs, rules: Rules, inputs: In
     if pay.kpi is not None:
         check.table("kpi", inputs)
     if pay.calls is not None:
-        check.calls(str(pay.calls), pay.calls_by_agent)
+        check.calls(pay.calls.label, pay.calls_by_agent)
     cov.require(allow_partial)
 
 
@@ -187,11 +187,12 @@ def pay_from_audit(period: str, rules: Rules, inputs: InputSet, att: AttendanceR
 
 
 def run_payroll(month: str, rules: Rules, inputs: InputSet, *, roster: Path, schedule: Path, punches: Path,
-                leave: Path | None = None, excusals: Path | None = None, calls: Path | None = None,
+                leave: Path | None = None, excusals: Path | None = None, calls=None,
                 kpi: Path | None = None, as_of: pd.Timestamp | None = None,
                 allow_partial: bool = False, punches_format: str | None = None) -> tuple[PayrollResult, list[Issue], str]:
     """Pay for `month`. Besides the attendance coverage, a month with shifts not yet over (after
-    the as-of time) stops the run: paying a month that is not over is guessing."""
+    the as-of time) stops the run: paying a month that is not over is guessing. `calls`: a
+    `cctool.engine.inputs.CallsInput` (the call log on its engine, or a metrics file), or None."""
     att, issues, period = run_attendance(month, rules, inputs, roster=roster, schedule=schedule, punches=punches,
                                          leave=leave, excusals=excusals, as_of=as_of, allow_partial=allow_partial,
                                          punches_format=punches_format)
@@ -204,23 +205,19 @@ def run_grading(quarter: str, rules: Rules, inputs: InputSet, *, roster: Path, c
                 punches: Path | None = None, schedule: Path | None = None, allow_partial: bool = False):
     """One quarter's grading, read and judged in turn (grade-agents overlaps the reading on threads),
     with grade-agents' coverage check (calls in the quarter, an hours source)."""
-    from cctool.policy.calls import call_metrics
     from cctool.policy.grading import grade_quarter, quarter_bounds
 
     g = rules.grading
     roster_df = inputs.load("roster", roster)
     lo, hi = quarter_bounds(quarter)
-    per_agent, call_issues = call_metrics(calls, lo, hi, set(roster_df["agent_id"]), cph_calls=g.metrics.cph_calls,
-                                          success_denominator=g.metrics.success_denominator,
-                                          aliases=rules.columns.aliases.get("calls"),
-                                          field_map=rules.columns.mapping("calls"),
-                                          success_optional=g.calls_without_success == "grade_other_criteria",
-                                          amount_range=rules.limits.amount.bounds,
-                                          duration_range=rules.limits.duration_s.bounds)
-    inputs.extra_records.append(InputRecord("calls", str(calls), _sha(calls), int(per_agent.attrs.get("rows_read", 0))))
+    source = _calls_input(calls, rules)
+    per_agent, call_issues = source.per_agent(lo, hi, set(roster_df["agent_id"]), cph_calls=g.metrics.cph_calls,
+                                              success_denominator=g.metrics.success_denominator,
+                                              success_optional=g.calls_without_success == "grade_other_criteria")
+    inputs.extra_records.extend(source.records)
     kpi_df = inputs.load("kpi", kpi)
     punches_df, schedule_df = inputs.load_optional("punches", punches), inputs.load_optional("schedule", schedule)
-    cov = report_coverage(quarter, lo, hi, rules, inputs, calls_file=calls, calls_seen=per_agent,
+    cov = report_coverage(quarter, lo, hi, rules, inputs, calls_file=source.label, calls_seen=per_agent,
                           schedule=schedule_df, punches=punches_df, need_hours=True).done()
     cov.require(allow_partial)
     files = {name: str(t.path) for name, t in inputs.tables.items()}
@@ -228,8 +225,3 @@ def run_grading(quarter: str, rules: Rules, inputs: InputSet, *, roster: Path, c
                            files=files)
     return result, inputs.issues + call_issues + result.issues
 
-
-def _sha(path: Path) -> str:
-    from cctool.io.readers import file_sha256, split_spec
-
-    return file_sha256(split_spec(path)[0])

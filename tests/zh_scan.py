@@ -19,12 +19,13 @@ ALLOWED = re.compile("|".join([
     r"\b[0-9a-f]{64}\b",  # SHA-256
     r"--[a-z-]+(?: (?:day|week|month))?",  # command-line options named in a note
     # acronyms and units (CJK letters count as word characters, so no \b here)
-    r"(?<![A-Za-z])(?:KPI|CPH|TSR|CSR|SHA|IT|cctool|min|h|s)(?![A-Za-z])",
+    r"(?<![A-Za-z])(?:KPI|CPH|TSR|CSR|SHA|YAML|IT|cctool|min|h|s)(?![A-Za-z])",
     r"\b(?:attendance-audit|grade-agents|monthly-payroll|kpi-report|daily-brief|headcount)\b",  # command names
 ]))
 WORD = re.compile(r"[A-Za-z]{2,}")
-# Columns whose cells are what the user typed (names, teams, departments) or input locations.
-USER_DATA_HEADERS = {"姓名", "班组", "部门", "文件", "工作表", "列", "值", "原班组", "调入班组", "业务线"}
+# Columns whose cells are what the user typed (names, teams, departments), input locations or
+# YAML paths of a rules file (simulate's Rules diff).
+USER_DATA_HEADERS = {"姓名", "班组", "部门", "文件", "工作表", "列", "值", "原班组", "调入班组", "业务线", "YAML 路径"}
 
 
 def english_words(text: str) -> list[str]:

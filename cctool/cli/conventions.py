@@ -35,6 +35,7 @@ PeriodKind = _choice("PeriodKind", ("day", "week", "month"))  # cctool.periods.P
 BriefFormat = _choice("BriefFormat", ("text", "markdown", "json"))  # cctool.policy.brief.FORMATS
 SplitBy = _choice("SplitBy", ("department", "team"))
 CallsFormat = _choice("CallsFormat", ("parquet", "csv"))
+Engine = _choice("Engine", ("duckdb", "spark"))  # cctool.engine.ENGINES
 # cctool.io.layouts.PUNCH_FORMATS: the clock exports --punches reads, detected unless forced.
 PUNCH_FORMATS = ("dingtalk-raw", "dingtalk-daily", "dingtalk-grid", "wecom-detail", "wecom-daily", "zkteco",
                  "zkteco-dat")

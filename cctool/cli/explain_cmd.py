@@ -8,10 +8,11 @@ import typer
 from rich.markup import escape
 
 from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, RULES_OPTION, start, write_outputs
-from cctool.cli.conventions import NO_FINDINGS, BriefFormat, command_app, epilog
+from cctool.cli.conventions import NO_FINDINGS, BriefFormat, Lang, command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info, out_console
 from cctool.errors import CctoolError, InputError
+
 
 def _person(roster, agent: str, roster_path: Path) -> dict:
     import pandas as pd
@@ -30,7 +31,7 @@ app = command_app()
 
 @app.command("explain", epilog=epilog(
     "cctool explain --agent E0011 --month 2026-07 --roster samples/roster.xlsx --schedule samples/schedule.csv "
-    "--punches samples/punches.csv --leave samples/leave.xlsx --format markdown", codes=NO_FINDINGS))
+    "--punches samples/punches.csv --leave samples/leave.xlsx --format markdown --lang zh", codes=NO_FINDINGS))
 def explain(
     agent: str = typer.Option(..., "--agent", help="The person's agent ID, as in the roster."),
     month: Optional[str] = typer.Option(None, "--month", help="Month to explain: 2026-10, or 'last'."),
@@ -50,6 +51,7 @@ def explain(
     fmt: BriefFormat = typer.Option(BriefFormat.text, "--format", help="How to print the explanation."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write to this file instead of the terminal "
                                                            "(owner-only when it holds pay)."),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the text and markdown (JSON stays canonical)."),
 ) -> None:
     """Explain one person: each shift with its punches, each finding with reason and rule ID, each leave
     request with the chain required and given, the month's consequences, and the pay lines when pay inputs
@@ -61,7 +63,7 @@ def explain(
     from cctool.report.files import text_output
 
     with report_run("explain") as rec:
-        fmt = fmt.value
+        fmt, lang = fmt.value, lang.value
         if (month is None) == (quarter is None):
             raise CctoolError("give exactly one of --month (a month's attendance and pay) or --quarter (a grade)")
         if quarter is not None:
@@ -98,7 +100,7 @@ def explain(
                     payroll = pay_from_audit(period, loaded.rules, inputs, att, pay)
             doc = explain_month(agent, person, att, payroll)
         doc["rules_file"], doc["rules_sha256"] = str(loaded.path), loaded.sha256
-        text = render_json(doc) if fmt == "json" else render(doc, markdown=fmt == "markdown")
+        text = render_json(doc) if fmt == "json" else render(doc, markdown=fmt == "markdown", lang=lang)
         rec.counts.update(shifts=len(doc.get("shifts", [])), findings=len(doc.get("findings", [])))
         if out is not None:
             write_outputs(rec, [text_output(fill(out, **f), text, confidential=with_pay)])

@@ -7,11 +7,12 @@ from typing import Optional
 
 import typer
 
+from cctool.cli.calls_input import ENGINE_OPTION, METRICS_OPTION, SPARK_MASTER_OPTION, fill_location
 from cctool.cli.common import (ALLOW_PARTIAL_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION,
                                RULES_OPTION, FailOn, Lang, coverage_options, report_paths, run_info, start,
                                write_report)
 from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
-from cctool.cli.conventions import command_app, epilog
+from cctool.cli.conventions import Engine, command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info, user
 from cctool.errors import ExitCode
@@ -27,7 +28,12 @@ app = command_app()
 def grade_agents(
     quarter: str = typer.Option(..., "--quarter", help="Quarter to grade: 2026Q3, or 'last'."),
     roster: Path = ROSTER_OPTION,
-    calls: Path = typer.Option(..., "--calls", help="Call log (通话记录), CSV, Parquet or .xlsx; millions of rows are fine."),
+    calls: Optional[str] = typer.Option(None, "--calls", help="Call log (通话记录), CSV, Parquet or .xlsx; millions of "
+                                                               "rows are fine. With --engine spark: also a folder, a "
+                                                               "glob or a URL."),
+    metrics: Optional[Path] = METRICS_OPTION,
+    engine: Engine = ENGINE_OPTION,
+    spark_master: Optional[str] = SPARK_MASTER_OPTION,
     kpi: Path = typer.Option(..., "--kpi", help="Monthly KPI scores (月度绩效)."),
     punches: Optional[Path] = typer.Option(None, "--punches", help="Punches (签到记录): hours signed in for CPH."),
     punches_fmt: Optional[PunchesFormat] = PUNCHES_FORMAT_OPTION,
@@ -40,41 +46,37 @@ def grade_agents(
     allow_partial: bool = ALLOW_PARTIAL_OPTION,
 ) -> None:
     """Quarterly TSR grading: earned grade, promotions with their approval chain, trainees ready to be regular, and why."""
-    from cctool.io.readers import file_sha256, split_spec
+    from cctool.engine.inputs import CallsInput
     from cctool.pipelines import report_coverage
-    from cctool.policy.calls import call_metrics
     from cctool.policy.grading import grade_quarter, quarter_bounds
     from cctool.report.grading import grading_json, grading_sheets
-    from cctool.report.writer import InputRecord
 
     with report_run("grade-agents") as rec, ThreadPoolExecutor(max_workers=2) as pool:
         period = rec.period = parse_quarter(quarter)
         f = dict(quarter=period, period=period)
         out, json_path = report_paths(rec, out, json_path, **f)
-        roster, calls, kpi = fill(roster, **f), fill(calls, **f), fill(kpi, **f)
+        roster, calls, kpi = fill(roster, **f), fill_location(calls, **f), fill(kpi, **f)
         punches, schedule = fill(punches, **f), fill(schedule, **f)
         loaded, inputs = start(fill(rules, **f), period)
         g = loaded.rules.grading
         roster_df = inputs.load("roster", roster)
-        # DuckDB aggregates the call log and hashlib fingerprints it in the background (both release
-        # the GIL) while the small tables are read here.
+        # The engine aggregates the call log (and fingerprints it) in the background (DuckDB, hashlib
+        # and Spark's JVM all release the GIL) while the small tables are read here.
         q_start, q_end = quarter_bounds(period)
+        source = CallsInput.of(calls, fill(metrics, **f), engine, spark_master, loaded.rules)
+        pool.submit(source.fingerprint)
         calls_job = pool.submit(
-            call_metrics, calls, q_start, q_end, set(roster_df["agent_id"]), cph_calls=g.metrics.cph_calls,
-            success_denominator=g.metrics.success_denominator, aliases=loaded.rules.columns.aliases.get("calls"),
-            field_map=loaded.rules.columns.mapping("calls"),
-            success_optional=g.calls_without_success == "grade_other_criteria",
-            amount_range=loaded.rules.limits.amount.bounds, duration_range=loaded.rules.limits.duration_s.bounds)
-        calls_file = split_spec(calls)[0]  # book.xlsx#Sheet names a sheet of a workbook
-        calls_sha = pool.submit(file_sha256, calls_file) if calls_file.is_file() else None
+            source.per_agent, q_start, q_end, set(roster_df["agent_id"]), cph_calls=g.metrics.cph_calls,
+            success_denominator=g.metrics.success_denominator,
+            success_optional=g.calls_without_success == "grade_other_criteria")
         kpi_df = inputs.load("kpi", kpi)
         punches_df = inputs.load_optional("punches", punches, punches_format(punches_fmt))
         schedule_df = inputs.load_optional("schedule", schedule)
-        with step(f"Aggregating the call log {calls_file.name}") as shown:
+        with step(f"Aggregating the call log {source.label}") as shown:
             per_agent, call_issues = calls_job.result()
-            shown.note(f"{int(per_agent.attrs['rows_read']):,} calls")
+            shown.note(f"{int(per_agent.attrs.get('rows_read', 0)):,} calls")
         # Grading needs calls in the quarter and an hours source (CPH); without them nobody is graded.
-        cov = report_coverage(period, q_start, q_end, loaded.rules, inputs, calls_file=calls, calls_seen=per_agent,
+        cov = report_coverage(period, q_start, q_end, loaded.rules, inputs, calls_file=source.label, calls_seen=per_agent,
                               schedule=schedule_df, punches=punches_df, need_hours=True).done()
         cov.require(allow_partial)
         files = {name: str(t.path) for name, t in inputs.tables.items()}
@@ -83,7 +85,7 @@ def grade_agents(
                                    files=files)
         issues = inputs.issues + call_issues + result.issues
         run = run_info("grade-agents", period, loaded, inputs, lang=lang, **coverage_options(cov))
-        run.inputs.insert(1, InputRecord("calls", str(calls), calls_sha.result(), per_agent.attrs["rows_read"]))
+        run.inputs[1:1] = source.records
         write_report(rec, out, json_path, grading_sheets(result, lang), run, issues, cov, lang=lang,
                      **grading_json(result))
         counts = result.grades["decision"].value_counts()

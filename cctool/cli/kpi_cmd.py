@@ -7,17 +7,19 @@ from typing import Optional
 
 import typer
 
+from cctool.cli.calls_input import ENGINE_OPTION, METRICS_OPTION, SPARK_MASTER_OPTION, fill_location
 from cctool.cli.common import (ALLOW_PARTIAL_OPTION, AS_OF_OPTION, JSON_OPTION, LANG_OPTION,
                                ROSTER_OPTION, RULES_OPTION, coverage_options, report_paths, run_info, start,
                                warn_partial, write_outputs, write_report)
 from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
-from cctool.cli.conventions import NO_FINDINGS, BriefFormat, Lang, PeriodKind, command_app, epilog
+from cctool.cli.conventions import NO_FINDINGS, BriefFormat, Engine, Lang, PeriodKind, command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import State, info, strip_controls, user, warn
 from cctool.errors import CctoolError
 from cctool.periods import parse_as_of, parse_date, period_bounds, period_file_label, period_label
 
-CALLS = typer.Option(..., "--calls", help="Call log (通话记录), CSV, Parquet or .xlsx; millions of rows are fine.")
+CALLS = typer.Option(None, "--calls", help="Call log (通话记录), CSV, Parquet or .xlsx; millions of rows are fine. "
+                                           "With --engine spark: also a folder, a glob or a URL.")
 PUNCHES = typer.Option(None, "--punches", help="Punches (签到记录): signed-in hours for CPH, and attendance.")
 SCHEDULE = typer.Option(None, "--schedule", help="Schedule (排班表): shifts (night shifts keep their calls), "
                                                  "scheduled hours where no punches, and attendance.")
@@ -29,13 +31,11 @@ EXAMS = typer.Option(None, "--exams", help="Monthly exam results (月度考试),
 
 def _load(inputs, rules, start, end, *, roster, calls, schedule, punches, kpi=None, leave=None, excusals=None,
           punches_fmt=None):
-    """Read every input of the period; the call log is aggregated per agent and day by DuckDB."""
+    """Read every input of the period; the call log is aggregated per agent and day by its engine
+    (`calls`: a CallsInput), or taken from a metrics file."""
     import pandas as pd
 
-    from cctool.io.readers import file_sha256, split_spec
-    from cctool.policy.calls import daily_call_metrics
     from cctool.policy.kpi import call_windows
-    from cctool.report.writer import InputRecord
 
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     frames = {"roster": inputs.load("roster", roster)}
@@ -44,15 +44,10 @@ def _load(inputs, rules, start, end, *, roster, calls, schedule, punches, kpi=No
         frames[name] = inputs.load_optional(name, path, punches_fmt if name == "punches" else None)
     roster_df = frames["roster"]
     windows = call_windows(frames["schedule"], roster_df, start, end, rules)
-    with step(f"Aggregating the call log {split_spec(calls)[0].name}") as shown:
-        daily, call_issues = daily_call_metrics(calls, start, end, set(roster_df["agent_id"]), windows=windows,
-                                                aliases=rules.columns.aliases.get("calls"),
-                                                field_map=rules.columns.mapping("calls"),
-                                                amount_range=rules.limits.amount.bounds,
-                                                duration_range=rules.limits.duration_s.bounds)
+    with step(f"Aggregating the call log {calls.label}") as shown:
+        daily, call_issues = calls.daily(start, end, set(roster_df["agent_id"]), windows=windows, schedule=schedule)
         shown.note(f"{int(daily.attrs.get('rows_read', 0)):,} calls")
-    inputs.extra_records.append(InputRecord("calls", str(calls), file_sha256(split_spec(calls)[0]),
-                                            int(daily.attrs.get("rows_read", 0))))
+    inputs.extra_records.extend(calls.records)
     files = {name: str(t.path) for name, t in inputs.tables.items()}
     return frames, daily, call_issues, files
 
@@ -77,7 +72,10 @@ def kpi_report(
                                                             "--date."),
     date: str = typer.Option(..., "--date", help="A day of the period: 2026-10-14, or 'yesterday'."),
     roster: Path = ROSTER_OPTION,
-    calls: Path = CALLS,
+    calls: Optional[str] = CALLS,
+    metrics: Optional[Path] = METRICS_OPTION,
+    engine: Engine = ENGINE_OPTION,
+    spark_master: Optional[str] = SPARK_MASTER_OPTION,
     punches: Optional[Path] = PUNCHES,
     punches_fmt: Optional[PunchesFormat] = PUNCHES_FORMAT_OPTION,
     schedule: Optional[Path] = SCHEDULE,
@@ -95,6 +93,7 @@ def kpi_report(
     as_of: Optional[str] = AS_OF_OPTION,
 ) -> None:
     """KPI attainment per agent and team for a day, week or month: calls, CPH, success rate, attendance, grade targets."""
+    from cctool.engine.inputs import CallsInput
     from cctool.pipelines import report_coverage, resolve_as_of
     from cctool.policy.kpi import compute_kpi
     from cctool.report.kpi import kpi_json, kpi_sheets
@@ -111,12 +110,13 @@ def kpi_report(
         out, json_path = report_paths(rec, out, json_path, **f)
         with step("Reading inputs and aggregating the call log…"):
             loaded, inputs = start(fill(rules, **f), lo)
+            source = CallsInput.of(fill_location(calls, **f), fill(metrics, **f), engine, spark_master, loaded.rules)
             frames, daily, call_issues, files = _load(
-                inputs, loaded.rules, lo, hi, roster=fill(roster, **f), calls=fill(calls, **f),
+                inputs, loaded.rules, lo, hi, roster=fill(roster, **f), calls=source,
                 schedule=fill(schedule, **f), punches=fill(punches, **f), kpi=fill(kpi, **f),
                 leave=fill(leave, **f), excusals=fill(excusals, **f), punches_fmt=punches_format(punches_fmt))
             as_of_ts = resolve_as_of(as_of_time, frames["punches"])
-            cov = report_coverage(label, lo, hi, loaded.rules, inputs, calls_file=fill(calls, **f), calls_seen=daily,
+            cov = report_coverage(label, lo, hi, loaded.rules, inputs, calls_file=source.label, calls_seen=daily,
                                   schedule=frames["schedule"], punches=frames["punches"], as_of=as_of_ts).done()
             cov.require(allow_partial)
             result = compute_kpi(period, lo, hi, label, frames["roster"], daily, loaded.rules,
@@ -149,7 +149,10 @@ def kpi_report(
 def daily_brief(
     date: str = typer.Option("yesterday", "--date", help="The day to report: 2026-10-14, or 'yesterday' (default)."),
     roster: Path = ROSTER_OPTION,
-    calls: Path = CALLS,
+    calls: Optional[str] = CALLS,
+    metrics: Optional[Path] = METRICS_OPTION,
+    engine: Engine = ENGINE_OPTION,
+    spark_master: Optional[str] = SPARK_MASTER_OPTION,
     punches: Optional[Path] = PUNCHES,
     schedule: Optional[Path] = SCHEDULE,
     leave: Optional[Path] = LEAVE,
@@ -163,6 +166,7 @@ def daily_brief(
     as_of: Optional[str] = AS_OF_OPTION,
 ) -> None:
     """The morning brief: a day's centre and team figures against the day before and the same weekday a week earlier."""
+    from cctool.engine.inputs import CallsInput
     from cctool.pipelines import report_coverage, resolve_as_of
     from cctool.policy.brief import brief_records, build_brief, compare_days, render_markdown, render_text
     from cctool.report.files import text_output
@@ -180,14 +184,15 @@ def daily_brief(
         d, _, week_before = compare_days(day)
         with step("Reading inputs and aggregating the call log…"):
             loaded, inputs = start(fill(rules, **f), day)
+            source = CallsInput.of(fill_location(calls, **f), fill(metrics, **f), engine, spark_master, loaded.rules)
             frames, daily, call_issues, files = _load(
                 inputs, loaded.rules, week_before, d + dt.timedelta(days=1), roster=fill(roster, **f),
-                calls=fill(calls, **f), schedule=fill(schedule, **f), punches=fill(punches, **f),
+                calls=source, schedule=fill(schedule, **f), punches=fill(punches, **f),
                 leave=fill(leave, **f), excusals=fill(excusals, **f))
             as_of_ts = resolve_as_of(as_of_time, frames["punches"])
             on_day = int(daily.loc[daily["date"] == d, "calls"].sum()) if len(daily) else 0
             cov = report_coverage(day.isoformat(), d, d + dt.timedelta(days=1), loaded.rules, inputs,
-                                  calls_file=fill(calls, **f), calls_seen=daily, calls_in_period=on_day,
+                                  calls_file=source.label, calls_seen=daily, calls_in_period=on_day,
                                   schedule=frames["schedule"], punches=frames["punches"], as_of=as_of_ts).done()
             cov.require(allow_partial)
             brief = build_brief(d, frames["roster"], daily, loaded.rules, schedule=frames["schedule"],

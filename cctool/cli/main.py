@@ -10,8 +10,8 @@ from typing import Optional
 import typer
 
 from cctool import __version__
-from cctool.cli import (attendance_cmd, explain_cmd, grade_cmd, headcount_cmd, inspect_cmd, kpi_cmd, payroll_cmd,
-                        rules_cmd, samples_cmd, simulate_cmd)
+from cctool.cli import (attendance_cmd, explain_cmd, grade_cmd, headcount_cmd, inspect_cmd, kpi_cmd, metrics_cmd,
+                        payroll_cmd, rules_cmd, samples_cmd, simulate_cmd)
 from cctool.cli.conventions import epilog
 from cctool.cli.terminal import State, err_console
 from cctool.errors import ExitCode
@@ -72,7 +72,8 @@ def main(
 
 # Each command module owns a Typer; its commands join the root app (add_typer without a name)
 # or form a group (`cctool rules ...`).
-for module in (attendance_cmd, grade_cmd, payroll_cmd, kpi_cmd, headcount_cmd, inspect_cmd, simulate_cmd, explain_cmd):
+for module in (attendance_cmd, grade_cmd, payroll_cmd, kpi_cmd, headcount_cmd, inspect_cmd, simulate_cmd, explain_cmd,
+               metrics_cmd):
     app.add_typer(module.app)
 app.add_typer(rules_cmd.app, name="rules")
 app.add_typer(samples_cmd.app, name="samples")

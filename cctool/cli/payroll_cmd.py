@@ -8,11 +8,12 @@ from typing import Optional
 import typer
 from rich.table import Table
 
+from cctool.cli.calls_input import ENGINE_OPTION, METRICS_OPTION, SPARK_MASTER_OPTION, fill_location
 from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, \
     RULES_OPTION, FailOn, Lang, coverage_options, report_issues, report_paths, run_info, start, warn_partial, \
     with_coverage, write_outputs
 from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
-from cctool.cli.conventions import SplitBy, command_app, epilog
+from cctool.cli.conventions import Engine, SplitBy, command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info, out_console, user
 from cctool.errors import CctoolError, ExitCode
@@ -48,7 +49,12 @@ def monthly_payroll(
     punches_fmt: Optional[PunchesFormat] = PUNCHES_FORMAT_OPTION,
     leave: Optional[Path] = typer.Option(None, "--leave", help="Leave requests (请假单)."),
     excusals: Optional[Path] = typer.Option(None, "--excusals", help="Excusals (免责)."),
-    calls: Optional[Path] = typer.Option(None, "--calls", help="Call log (CSV, Parquet or .xlsx), for commission and PAY-OT."),
+    calls: Optional[str] = typer.Option(None, "--calls", help="Call log (CSV, Parquet or .xlsx), for commission and "
+                                                               "PAY-OT. With --engine spark: also a folder, a glob "
+                                                               "or a URL."),
+    metrics: Optional[Path] = METRICS_OPTION,
+    engine: Engine = ENGINE_OPTION,
+    spark_master: Optional[str] = SPARK_MASTER_OPTION,
     kpi: Optional[Path] = typer.Option(None, "--kpi", help="Monthly KPI scores, for the performance bonus."),
     exams: Optional[Path] = typer.Option(None, "--exams", help="Monthly exam results (月度考试): each agent's score "
                                                                "and RPT-EXAM findings on an Exams sheet."),
@@ -66,6 +72,7 @@ def monthly_payroll(
     as_of: Optional[str] = AS_OF_OPTION,
 ) -> None:
     """Each person's pay from grade, attendance, KPI and calls: exact, explained, confidential."""
+    from cctool.engine.inputs import CallsInput
     from cctool.pipelines import run_payroll
     from cctool.report.payroll import payroll_json, payroll_sheets, split_result, unit_file_names, unit_issues
     from cctool.report.writer import json_output, json_payload, workbook_output
@@ -78,10 +85,12 @@ def monthly_payroll(
         password = _password(password_env)
         with step("Reading inputs, auditing attendance and computing pay…"):
             loaded, inputs = start(fill(rules, **f), period)
+            source = CallsInput.of(fill_location(calls, **f), fill(metrics, **f), engine, spark_master, loaded.rules,
+                                   required=False)
             result, issues, _ = run_payroll(
                 period, loaded.rules, inputs, roster=fill(roster, **f), schedule=fill(schedule, **f),
                 punches=fill(punches, **f), leave=fill(leave, **f), excusals=fill(excusals, **f),
-                calls=fill(calls, **f), kpi=fill(kpi, **f), as_of=as_of_time, allow_partial=allow_partial,
+                calls=source, kpi=fill(kpi, **f), as_of=as_of_time, allow_partial=allow_partial,
                 punches_format=punches_format(punches_fmt))
             exam_rows = None
             if exams is not None:

@@ -139,7 +139,10 @@ def _relative_to(base: Path, value: str) -> Path:
 
 
 def _resolve(base: Path, value):
-    """Relative paths in the config are relative to the config file, not the cron job's cwd."""
+    """Relative paths in the config are relative to the config file, not the cron job's cwd
+    (a URL such as s3a://lake/calls is not a path)."""
+    if isinstance(value, str) and "://" in value:
+        return value
     if isinstance(value, str) and ("/" in value or "\\" in value or re.search(r"\.(xlsx|csv|parquet|json|ya?ml|txt|md)$",
                                                                               value)):
         return str(_relative_to(base, value))

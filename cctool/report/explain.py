@@ -15,6 +15,8 @@ import pandas as pd
 from cctool.policy.attendance import AttendanceResult
 from cctool.policy.grading import GradingResult
 from cctool.policy.payroll import MONEY_COLUMNS, PayrollResult
+from cctool.report.labels import label
+from cctool.report.phrases import localise, to_zh
 from cctool.report.writer import _json_default, records
 
 CONSEQUENCES = ["performance_bonus_stopped", "performance_pay_zero", "all_bonus_zero", "wage_withheld",
@@ -130,60 +132,103 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def render(doc: dict, markdown: bool) -> str:
-    """Text or markdown; the same sections either way."""
+# The words of the text and markdown renderings; reasons and coded values go through the phrasebook.
+_WORDS: dict[str, tuple[str, str]] = {
+    "grade": ("grade", "级别"), "shifts": ("Scheduled shifts", "排班班次"), "in": ("in", "签入"),
+    "out": ("out", "签出"), "findings": ("Findings", "发现"), "none": ("none", "无"),
+    "leave": ("Leave requests", "请假单"), "days": ("day(s)", "天"), "required": ("chain required", "应审批"),
+    "given": ("given", "实际审批"), "month": ("The month", "本月"), "consequences": ("consequences", "后果"),
+    "why": ("why", "原因"), "pay": ("Pay (CONFIDENTIAL)", "工资（保密）"), "rules": ("rules", "规则"),
+    "grade_head": ("Grade", "评级"), "current": ("current", "当前"), "earned": ("earned", "评定"),
+    "approvals": ("approvals needed", "所需审批"),
+}
+
+
+def _totals_line(t: dict, lang: str) -> str:
+    if lang == "zh":
+        return (f"排班{t['scheduled_days']:g}天，出勤{t['worked_days']:g}天，旷工{t['absent_days']:g}天，"
+                f"请假{t['leave_days']:g}天；迟到{t['late_count']}次，早退{t['early_leave_count']}次，"
+                f"免责{t['excused_count']}次，漏打卡{t['missing_punch_count']}次")
+    return (f"scheduled {t['scheduled_days']:g} day(s), worked {t['worked_days']:g}, absent {t['absent_days']:g}, "
+            f"leave {t['leave_days']:g}; {t['late_count']} late(s), {t['early_leave_count']} early leave(s), "
+            f"{t['excused_count']} excused, {t['missing_punch_count']} missing punch(es)")
+
+
+def _metrics_line(g: dict, lang: str) -> str:
+    if lang == "zh":
+        return (f"KPI平均 {_fmt(g.get('kpi_mean'))}（{_fmt(g.get('kpi_months'))}个月）；CPH {_fmt(g.get('cph'))}"
+                f"（{to_zh(_fmt(g.get('cph_basis')))}）；成功率 {_fmt(g.get('success_rate'))}；"
+                f"通话{_fmt(g.get('calls'))}个")
+    return (f"KPI mean {_fmt(g.get('kpi_mean'))} over {_fmt(g.get('kpi_months'))} month(s); CPH {_fmt(g.get('cph'))} "
+            f"({_fmt(g.get('cph_basis'))}); success rate {_fmt(g.get('success_rate'))}; {_fmt(g.get('calls'))} calls")
+
+
+def render(doc: dict, markdown: bool, lang: str = "en") -> str:
+    """Text or markdown; the same sections either way. In Chinese (`lang="zh"`) the words, reasons
+    and coded values are Chinese; IDs, rule IDs, dates, figures and the person's name stay as they are."""
+    zh = lang == "zh"
+
+    def w(key: str) -> str:
+        return _WORDS[key][1 if zh else 0]
+
+    def z(v) -> str:  # a value or sentence of the result, through the phrasebook in Chinese
+        return localise(_fmt(v), lang)
+
+    def n_of(key: str, n: int) -> str:
+        return f"{w(key)}（{n}）" if zh else f"{w(key)} ({n})"
+
+    sep, colon, comma, stop = ("；", "：", "，", "。") if zh else ("; ", ": ", ", ", ". ")
     h = (lambda t: f"## {t}") if markdown else (lambda t: f"{t}\n{'-' * len(t)}")
     item = "- " if markdown else "  "
     p = doc["person"]
-    title = f"{doc['agent_id']} {p.get('name', '')} ({p.get('team', '')}, {p.get('role', '')}"
-    title += f", grade {p['grade']})" if p.get("grade") else ")"
+    grade = (f"，{w('grade')} {z(p['grade'])}" if zh else f", grade {p['grade']}") if p.get("grade") else ""
+    title = (f"{doc['agent_id']} {p.get('name', '')}（{p.get('team', '')}，{z(p.get('role'))}{grade}）" if zh
+             else f"{doc['agent_id']} {p.get('name', '')} ({p.get('team', '')}, {p.get('role', '')}{grade})")
     period = doc.get("month") or doc.get("quarter")
     lines = [f"# {title} — {period}" if markdown else f"{title} — {period}", ""]
     if "shifts" in doc:
-        lines.append(h(f"Scheduled shifts ({len(doc['shifts'])})"))
+        lines.append(h(n_of("shifts", len(doc["shifts"]))))
         for s in doc["shifts"]:
-            lines.append(f"{item}{s['date']} {s['scheduled']}: in {s['sign_in'] or '—'}, out {s['sign_out'] or '—'}"
-                         f" → {s['outcome']}")
-        lines += ["", h(f"Findings ({len(doc['findings'])})")]
-        lines += [f"{item}{_fmt(e['date'])} [{e['rule_id']}] {e['kind']}: {e['reason']}" for e in doc["findings"]] \
-            or [f"{item}none"]
-        lines += ["", h(f"Leave requests ({len(doc['leave'])})")]
+            lines.append(f"{item}{s['date']} {s['scheduled']}{colon}{w('in')} {s['sign_in'] or '—'}{comma}{w('out')} "
+                         f"{s['sign_out'] or '—'} → {z(s['outcome'])}")
+        lines += ["", h(n_of("findings", len(doc["findings"])))]
+        lines += [f"{item}{_fmt(e['date'])} [{e['rule_id']}] {z(e['kind'])}{colon}{z(e['reason'])}"
+                  for e in doc["findings"]] or [f"{item}{w('none')}"]
+        lines += ["", h(n_of("leave", len(doc["leave"])))]
         for lv in doc["leave"]:
-            lines.append(f"{item}{lv['request_id']} {lv['leave_type']} {_fmt(lv['start'])} – {_fmt(lv['end'])} "
-                         f"({_fmt(lv['days'])} day(s)): chain required {_fmt(lv['required_chain']) or '—'}; "
-                         f"given {_fmt(lv['approvals']) or 'none'} → {lv['verdict']} [{lv['rule_ids']}]. "
-                         f"{_fmt(lv['reason'])}")
+            lines.append(f"{item}{lv['request_id']} {z(lv['leave_type'])} {_fmt(lv['start'])} – {_fmt(lv['end'])} "
+                         + (f"（{_fmt(lv['days'])}{w('days')}）" if zh else f"({_fmt(lv['days'])} {w('days')})")
+                         + f"{colon}{w('required')} {z(lv['required_chain']) or '—'}{sep}"
+                         f"{w('given')} {z(lv['approvals']) or w('none')} → {z(lv['verdict'])} [{lv['rule_ids']}]{stop}"
+                         f"{z(lv['reason'])}")
         if not doc["leave"]:
-            lines.append(f"{item}none")
-        lines += ["", h("The month")]
+            lines.append(f"{item}{w('none')}")
+        lines += ["", h(w("month"))]
         t = doc["month_totals"]
         if t:
-            lines.append(f"{item}scheduled {t['scheduled_days']:g} day(s), worked {t['worked_days']:g}, "
-                         f"absent {t['absent_days']:g}, leave {t['leave_days']:g}; {t['late_count']} late(s), "
-                         f"{t['early_leave_count']} early leave(s), {t['excused_count']} excused, "
-                         f"{t['missing_punch_count']} missing punch(es)")
-        lines.append(f"{item}consequences: {', '.join(c.replace('_', ' ') for c in doc['consequences']) or 'none'}")
+            lines.append(item + _totals_line(t, lang))
+        names = [z(c) if zh else c.replace("_", " ") for c in doc["consequences"]]
+        lines.append(f"{item}{w('consequences')}{colon}{('、' if zh else ', ').join(names) or w('none')}")
         if doc.get("explanation"):
-            lines.append(f"{item}why: {doc['explanation']}")
+            lines.append(f"{item}{w('why')}{colon}{z(doc['explanation'])}")
         if "pay" in doc:
             pay = doc["pay"]
-            lines += ["", h("Pay (CONFIDENTIAL)")]
-            lines.append(item + ", ".join(f"{k.replace('_', ' ')} {_fmt(v)}" for k, v in pay.items()
-                                          if k not in ("rule_ids", "explanation", "deduction_lines")))
+            lines += ["", h(w("pay"))]
+            lines.append(item + ("，" if zh else ", ").join(
+                f"{label(k, 'zh') if zh else k.replace('_', ' ')} {_fmt(v)}" for k, v in pay.items()
+                if k not in ("rule_ids", "explanation", "deduction_lines")))
             for d in pay["deduction_lines"]:
-                status = f" ({d['status']})" if d.get("status") else ""
-                lines.append(f"{item}− {d['item']} {_fmt(d['amount'])}{status} [{d['rule_id']}]: {d['reason']}")
-            lines.append(f"{item}rules: {pay['rule_ids']}")
+                status = (f"（{z(d['status'])}）" if zh else f" ({d['status']})") if d.get("status") else ""
+                lines.append(f"{item}− {z(d['item'])} {_fmt(d['amount'])}{status} [{d['rule_id']}]{colon}{z(d['reason'])}")
+            lines.append(f"{item}{w('rules')}{colon}{pay['rule_ids']}")
     else:
-        lines.append(h("Grade"))
+        lines.append(h(w("grade_head")))
         g = doc["grade"]
         if g:
-            lines.append(f"{item}current {_fmt(g['current_grade'])}, earned {_fmt(g['earned_grade'])} → "
-                         f"{g['decision']} [{g['rule_ids']}]")
-            lines.append(f"{item}KPI mean {_fmt(g.get('kpi_mean'))} over {_fmt(g.get('kpi_months'))} month(s); "
-                         f"CPH {_fmt(g.get('cph'))} ({_fmt(g.get('cph_basis'))}); success rate "
-                         f"{_fmt(g.get('success_rate'))}; {_fmt(g.get('calls'))} calls")
+            lines.append(f"{item}{w('current')} {z(g['current_grade'])}{comma}{w('earned')} {z(g['earned_grade'])} → "
+                         f"{z(g['decision'])} [{g['rule_ids']}]")
+            lines.append(item + _metrics_line(g, lang))
             if g.get("required_approvals"):
-                lines.append(f"{item}approvals needed: {g['required_approvals']}")
-        lines.append(f"{item}why: {doc['explanation']}")
+                lines.append(f"{item}{w('approvals')}{colon}{z(g['required_approvals'])}")
+        lines.append(f"{item}{w('why')}{colon}{z(doc['explanation'])}")
     return "\n".join(lines).rstrip() + "\n"

@@ -272,4 +272,8 @@ LABELS.update({
     "net_baseline": ("Net pay (baseline)", "实发（现行）"),
     "net_proposed": ("Net pay (proposed)", "实发（拟议）"),
     "net_delta": ("Net pay change", "实发变化"),
+    # Run sheet options of simulate
+    "baseline_rules": ("Baseline rules file", "现行规则文件"),
+    "baseline_rules_sha256": ("Baseline rules SHA-256", "现行规则文件SHA-256"),
+    "pay": ("Pay", "工资"),
 })

@@ -19,6 +19,7 @@ RAW_COLUMNS = frozenset({
     "agent_id", "name", "team", "department", "file", "sheet", "column", "value", "request_id", "request_ids",
     "rule_id", "rule_ids", "target_rule", "line", "from_team", "supervisor_id", "month", "quarter", "period",
     "date", "hire_date", "exit_date", "start", "end", "with_agent_id",
+    "path",  # a YAML path of the rules file (simulate's Rules diff)
 })
 
 

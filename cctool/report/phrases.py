@@ -54,6 +54,14 @@ VALUES: dict[str, str] = {
     "excused_late": "免责迟到", "missing_punch": "漏打卡", "unapproved_leave": "未批准请假",
     "false_leave": "虚假请假", "swap_limit_exceeded": "调班超限", "training_ended": "终止培训",
     "deemed_resigned": "视为自动离职",
+    # simulate (cctool.whatif): the changed fields of the Changes sheet, booleans as its cells show
+    # them, and the Run sheet's pay mode
+    "scheduled_days": "排班天数", "worked_days": "出勤天数", "late_count": "迟到次数",
+    "early_leave_count": "早退次数", "excused_count": "免责迟到次数", "missing_punch_count": "漏打卡次数",
+    "absent_days": "旷工天数", "leave_days": "请假天数", "performance_bonus_stopped": "停发绩效奖金",
+    "performance_pay_zero": "绩效为零", "all_bonus_zero": "扣除所有奖金", "wage_withheld": "不发当月工资",
+    "base_pay": "底薪", "performance_bonus": "绩效奖金", "overtime_pay": "加班费", "withheld": "停发",
+    "deductions": "扣款", "gross": "应发", "net": "实发", "Yes": "是", "No": "否", "compared": "已比较",
 }
 
 # Words inside running text (approval chains, "E0009 (team_lead)"): roles, written with _ or a space.
@@ -365,6 +373,27 @@ PHRASES: list[tuple[str, str]] = [
     (r"row excluded", "该行不计入"),
     (r"value ignored", "该值不采用"),
     (r"amount ignored", "金额不采用"),
+    # --- simulate (cctool.report.whatif)
+    (r"leave (?P<r>\S+)", "请假单 {r}"),
+    (r"What (?P<m>[\d-]+) would look like under the proposed rules: one row per person and changed field; Rule IDs "
+     r"name the rules behind the change\.(?: (?P<n_rest>.+))?",
+     "拟议规则下的 {m}：每人每个变化字段一行；规则编号列出导致变化的规则。{n_rest?}"),
+    (r"Pay is CONFIDENTIAL \((?P<rule>[A-Z0-9-]+)\)\.", "工资保密（{rule}）。"),
+    (r"Per team, before and after: attendance rate, people whose bonus stops, net pay\.",
+     "各班组变化前后：出勤率、停发奖金人数、实发工资。"),
+    (r"Per team, before and after: attendance rate, people whose bonus stops\.",
+     "各班组变化前后：出勤率、停发奖金人数。"),
+    (r"Each setting that differs between the baseline and the proposed rules file\.",
+     "现行规则文件与拟议规则文件之间每一项不同的设置。"),
+    # --- explain (cctool.report.explain): a shift's outcome and the month's fallbacks
+    (r"(?P<v_k>[a-z ]+) on arrival \((?P<rule>[^)]*)\)", "上班{v_k}（{rule}）"),
+    (r"(?P<v_k>[a-z ]+) on departure \((?P<rule>[^)]*)\)", "下班{v_k}（{rule}）"),
+    (r"one punch missing \(review\)", "缺一次打卡（待核查）"),
+    (r"leave (?P<n>[\d.]+) day \(request (?P<r>[^)]*)\)", "请假{n}天（请假单 {r}）"),
+    (r"absence (?P<n>[\d.]+) day \((?P<rule>[^)]*)\)", "旷工{n}天（{rule}）"),
+    (r"on time, full shift", "准时，全勤"),
+    (r"no scheduled shift this month", "本月无排班"),
+    (r"not graded this quarter \(not a TSR agent, or no data\)", "本季度不评级（非TSR坐席或无数据）"),
 ]
 _COMPILED = [(re.compile(p), zh) for p, zh in PHRASES]
 _FIELD = re.compile(r"\{(\w+)(\?)?\}")
@@ -388,8 +417,8 @@ def _render(name: str, value: str | None) -> str:
         return _grade(value)
     if kind == "r_":
         return _roles(value)
-    if kind == "v_":  # a coded value
-        return VALUES.get(value, value)
+    if kind == "v_":  # a coded value, written with _ or (in running text) with spaces
+        return VALUES.get(value, VALUES.get(value.replace(" ", "_"), value))
     if kind == "w_":  # "base 3,500.00 less 482.76 for unpaid days, performance bonus 600.00"
         out = []
         for part in value.split(", "):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
 from cctool.report.writer import Sheet
@@ -11,9 +12,11 @@ from cctool.whatif import Simulation
 
 
 def _cell(value) -> str:
-    """One changed value as a cell text: both sides of a row read alike (0.5, True, 3500.00, [a, b])."""
+    """One changed value as a cell text: both sides of a row read alike (0.5, Yes, 3500.00, [a, b])."""
     if value is None or (not isinstance(value, (str, Decimal, list, dict)) and pd.isna(value)):
         return ""
+    if isinstance(value, (bool, np.bool_)):  # the workbook's one boolean style (Yes/No, 是/否)
+        return "Yes" if value else "No"
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, (list, dict)):

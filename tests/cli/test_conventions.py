@@ -75,6 +75,7 @@ def test_help_shows_choices_an_example_and_the_exit_codes(path, cmd):
 
 def test_the_choices_the_help_needs_without_importing_pandas_are_the_layers_own():
     from cctool.cli import conventions as c
+    from cctool.engine import ENGINES
     from cctool.io.inspect import INSPECTABLE
     from cctool.io.layouts import PUNCH_FORMATS
     from cctool.periods import PERIODS
@@ -85,6 +86,7 @@ def test_the_choices_the_help_needs_without_importing_pandas_are_the_layers_own(
 
     assert values(c.PeriodKind) == PERIODS and values(c.BriefFormat) == FORMATS
     assert values(c.PunchesFormat) == PUNCH_FORMATS and values(c.InspectTable) == INSPECTABLE
+    assert values(c.Engine) == ENGINES
 
 
 def test_enum_options_pass_plain_words_down():

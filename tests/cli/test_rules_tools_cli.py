@@ -97,19 +97,12 @@ def test_default_rules_lint_clean():
 
 
 @pytest.mark.parametrize("replacements, path", [
-    # severity falls as minutes rise: more than 30 min late judged only half a day, 15-30 a full day
-    ((("kind: absent_half_day, above_minutes: 15", "kind: absent_full_day, above_minutes: 15"),
-      ("kind: absent_full_day, above_minutes: 30", "kind: absent_half_day, above_minutes: 30")),
-     "attendance.late[2].kind"),
     # two tiers at the same number of days overlap
     ((("{rule_id: ATT-ABS-2, at_least_days: 2", "{rule_id: ATT-ABS-2, at_least_days: 1"),),
      "attendance.monthly_absence[1].at_least_days"),
     # a grade easier than the grade below: B asks KPI 80, C asks 85
     ((("{metric: kpi_mean, op: \">=\", value: 90}", "{metric: kpi_mean, op: \">=\", value: 80}"),),
      "grading.grades[1].criteria[0]"),
-    # a lower score paying more
-    ((("{at_least: 75, amount: \"300.00\"}", "{at_least: 75, amount: \"2000.00\"}"),),
-     "pay.performance_bonus.bands[3].amount"),
     # a longer leave's chain weaker than a shorter one's
     ((("{rule_id: LV-LONG-4, chain: [team_lead, supervisor, manager, director]",
        "{rule_id: LV-LONG-4, chain: [team_lead, supervisor]"),), "leave.agent[3].chain"),
@@ -121,6 +114,24 @@ def test_lint_finds_each_problem_with_its_yaml_path(tmp_path, replacements, path
     result = runner.invoke(app, ["rules", "lint", str(rules)])
     assert result.exit_code == 4, result.output
     assert f"{rules}: {path}:" in result.output
+
+
+def test_severity_falling_as_minutes_rise_is_refused_before_lint(tmp_path):
+    """More than 30 min late judged only half a day, 15-30 a full day: the rules model itself
+    refuses inverted bands (issue 9 §8), so lint and every command stop on it with exit 4."""
+    rules = _variant(tmp_path, "r.yaml",
+                     ("kind: absent_half_day, above_minutes: 15", "kind: absent_full_day, above_minutes: 15"),
+                     ("kind: absent_full_day, above_minutes: 30", "kind: absent_half_day, above_minutes: 30"))
+    result = runner.invoke(app, ["rules", "lint", str(rules)])
+    assert result.exit_code == 4, result.output
+    assert "attendance.late:" in result.output and "inverted severity order" in result.output
+
+
+def test_bonus_band_paying_more_for_a_lower_score_is_refused_before_lint(tmp_path):
+    rules = _variant(tmp_path, "r.yaml", ("{at_least: 75, amount: \"300.00\"}", "{at_least: 75, amount: \"2000.00\"}"))
+    result = runner.invoke(app, ["rules", "lint", str(rules)])
+    assert result.exit_code == 4, result.output
+    assert "pay.performance_bonus.bands:" in result.output and "inverted order" in result.output
 
 
 def test_lint_roles_nobody_holds(tmp_path):

@@ -13,7 +13,7 @@ import pytest
 from cctool.errors import InputError
 from cctool.io.layouts import Context, detect, read_layout
 from cctool.io.readers import PUNCH_FORMS, read_table
-from cctool.policy.calls import call_metrics
+from cctool.engine.calls import call_metrics
 from cctool.rules.model import Limits
 
 SHEET = "xl/worksheets/sheet1.xml"

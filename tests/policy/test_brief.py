@@ -13,7 +13,7 @@ import pytest
 from cctool.io.inputs import InputSet
 from cctool.periods import period_label
 from cctool.policy.brief import build_brief, brief_records, compare_days, render_markdown, render_text
-from cctool.policy.calls import daily_call_metrics
+from cctool.engine.calls import daily_call_metrics
 from cctool.policy.kpi import call_windows, compute_kpi
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"

@@ -12,7 +12,7 @@ import pytest
 from cctool.errors import CctoolError
 from cctool.io.inputs import InputSet
 from cctool.periods import parse_date, period_bounds, period_label
-from cctool.policy.calls import daily_call_metrics
+from cctool.engine.calls import daily_call_metrics
 from cctool.policy.kpi import apply_targets, call_windows, compute_kpi, rank_teams
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"

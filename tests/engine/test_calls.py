@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from cctool.errors import InputError
-from cctool.policy.calls import call_metrics
+from cctool.engine.calls import call_metrics
 
 START, END = pd.Timestamp("2026-07-01"), pd.Timestamp("2026-10-01")
 KNOWN = {"E1", "E2", "E3"}
@@ -75,7 +75,7 @@ def test_gb18030_csv_with_chinese_headers_and_yes_no_in_chinese(tmp_path):
 def test_large_gb18030_file_is_transcoded_in_chunks(tmp_path, monkeypatch):
     # Over the 64 KB sample, with multibyte characters on every line, and a tiny transcoding chunk
     # so chunk borders fall inside characters.
-    import cctool.policy.calls as calls_mod
+    import cctool.engine.duckdb_backend as calls_mod
 
     monkeypatch.setattr(calls_mod, "TRANSCODE_CHUNK", 4099)
     n = 3000

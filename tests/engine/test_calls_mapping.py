@@ -10,7 +10,7 @@ import pytest
 
 from cctool.errors import InputError
 from cctool.io.readers import read_table
-from cctool.policy.calls import call_metrics, daily_call_metrics, shift_call_counts
+from cctool.engine.calls import call_metrics, daily_call_metrics, shift_call_counts
 from cctool.rules.model import Columns
 
 START, END = pd.Timestamp("2026-07-01"), pd.Timestamp("2026-08-01")
