@@ -5,6 +5,7 @@ Nothing here knows about the terminal: the CLI turns these into one message and 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import IntEnum
 
 
 @dataclass(frozen=True)
@@ -42,16 +43,43 @@ class Issue:
         return f"{self.where()}: {self.problem}{value}"
 
 
-# Exit codes (README "Exit codes"): 0 done; 1 internal error; 2 bad command-line usage;
-# 3 bad input; 4 bad rules file; 5 report cannot be written; 6 done, findings need review
-# (only with --fail-on findings).
-EXIT_FINDINGS = 6
+class ExitCode(IntEnum):
+    """Every exit code cctool gives (README "Exit codes"; each command's --help lists them)."""
+
+    OK = 0
+    INTERNAL = 1
+    USAGE = 2
+    BAD_INPUT = 3
+    BAD_RULES = 4
+    CANNOT_WRITE = 5
+    FINDINGS = 6
+    LOCKED = 7
+    INTERRUPTED = 130  # Ctrl-C: the shell's convention (128 + SIGINT)
+
+    @property
+    def meaning(self) -> str:
+        return _MEANINGS[self]
+
+
+_MEANINGS = {
+    ExitCode.OK: "done",
+    ExitCode.INTERNAL: "internal error (a bug; rerun with CCTOOL_DEBUG=1)",
+    ExitCode.USAGE: "bad command line or cctool.toml",
+    ExitCode.BAD_INPUT: "bad input, or the inputs do not cover the period",
+    ExitCode.BAD_RULES: "bad rules file",
+    ExitCode.CANNOT_WRITE: "the report cannot be written",
+    ExitCode.FINDINGS: "done, findings need attention (--fail-on findings)",
+    ExitCode.LOCKED: "another run is writing the same report",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C); no report written",
+}
+
+EXIT_FINDINGS = ExitCode.FINDINGS  # the name the commands used before ExitCode
 
 
 class CctoolError(Exception):
     """A user-facing failure: bad input, bad rules, bad options. Carries an exit code."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
     def __init__(self, message: str, issues: list[Issue] | None = None):
         super().__init__(message)
@@ -61,16 +89,16 @@ class CctoolError(Exception):
 class InputError(CctoolError):
     """An input file cannot be used (unreadable, missing required columns)."""
 
-    exit_code = 3
+    exit_code = ExitCode.BAD_INPUT
 
 
 class RulesError(CctoolError):
     """The rules file is invalid."""
 
-    exit_code = 4
+    exit_code = ExitCode.BAD_RULES
 
 
 class OutputError(CctoolError):
     """A report cannot be written."""
 
-    exit_code = 5
+    exit_code = ExitCode.CANNOT_WRITE

@@ -11,6 +11,7 @@ from cctool.coverage import CoverageCheck
 from cctool.errors import InputError, Issue
 from cctool.io.inputs import InputSet
 from cctool.periods import parse_month
+from cctool.progress import task
 from cctool.policy.attendance import AttendanceResult, audit_month, latest_punch, month_bounds
 from cctool.policy.payroll import PayrollResult, compute_payroll
 from cctool.rules.model import Rules
@@ -77,9 +78,10 @@ def audit_inputs(period: str, rules: Rules, inputs: InputSet, tables: Attendance
     check = attendance_coverage(period, lo, hi, rules, inputs, tables.roster, tables.schedule, tables.punches, as_of)
     check.cov.require(allow_partial)
     files = {name: str(t.path) for name, t in inputs.tables.items()}
-    result = audit_month(period, tables.roster, tables.schedule, tables.punches, rules, leave=tables.leave,
-                         excusals=tables.excusals, swaps=tables.swaps, files=files, as_of=as_of,
-                         **_from_exports(inputs))
+    with task(f"Applying the attendance rules to {len(tables.schedule):,} shifts"):
+        result = audit_month(period, tables.roster, tables.schedule, tables.punches, rules, leave=tables.leave,
+                             excusals=tables.excusals, swaps=tables.swaps, files=files, as_of=as_of,
+                             **_from_exports(inputs))
     result.coverage = check.pending(as_of, result.pending_shifts).done()
     return result
 
@@ -146,7 +148,9 @@ def read_pay_inputs(period: str, rules: Rules, inputs: InputSet, *, kpi: Path | 
     pay.issues = inputs.issues[already:]
     if calls is not None:
         lo, hi = month_bounds(period)
-        pay.calls_by_agent, call_issues = calls.per_agent(lo, hi, set(inputs.roster["agent_id"]))
+        with task(f"Aggregating the call log {calls.label}") as shown:
+            pay.calls_by_agent, call_issues = calls.per_agent(lo, hi, set(inputs.roster["agent_id"]))
+            shown.note(f"{int(pay.calls_by_agent.attrs.get('rows_read', 0)):,} calls")
         inputs.extra_records.extend(calls.records)
         pay.issues = pay.issues + call_issues
     return pay
@@ -175,8 +179,9 @@ def pay_from_audit(period: str, rules: Rules, inputs: InputSet, att: AttendanceR
                    pay: PayInputs) -> PayrollResult:
     """The month's pay from an audit already made and pay inputs already read."""
     shift_calls, centre_cph = pay.shift_calls(att, rules)
-    result = compute_payroll(period, inputs.roster, att, rules, kpi=pay.kpi, calls_by_agent=pay.calls_by_agent,
-                             shift_calls=shift_calls, centre_cph=centre_cph)
+    with task(f"Computing pay for {len(inputs.roster):,} people"):
+        result = compute_payroll(period, inputs.roster, att, rules, kpi=pay.kpi, calls_by_agent=pay.calls_by_agent,
+                                 shift_calls=shift_calls, centre_cph=centre_cph)
     result.coverage = att.coverage
     return result
 

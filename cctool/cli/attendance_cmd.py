@@ -7,17 +7,22 @@ from typing import Optional
 import typer
 
 from cctool.cli.common import (ALLOW_PARTIAL_OPTION, AS_OF_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION,
-                               PUNCHES_FORMAT_OPTION, ROSTER_OPTION, RULES_OPTION, PunchesFormat, check_fail_on,
-                               check_lang, check_out, coverage_options, punches_format, report_issues, run_info, start,
-                               warn_partial, with_coverage, write_outputs)
-from cctool.cli.main import app
+                               PUNCHES_FORMAT_OPTION, ROSTER_OPTION, RULES_OPTION, FailOn, Lang, PunchesFormat,
+                               coverage_options, punches_format, report_paths, run_info, start, write_report)
+from cctool.cli.conventions import command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info, user
-from cctool.errors import EXIT_FINDINGS
+from cctool.errors import ExitCode
 from cctool.periods import parse_as_of, parse_month
 
 
-@app.command("attendance-audit")
+app = command_app()
+
+
+@app.command("attendance-audit", epilog=epilog(
+    "cctool attendance-audit --month 2026-07 --roster samples/roster.xlsx --schedule samples/schedule.csv "
+    "--punches samples/punches.csv --leave samples/leave.xlsx --excusals samples/excusals.csv "
+    "--swaps samples/swaps.csv --out out/attendance-2026-07.xlsx --json out/attendance-2026-07.json"))
 def attendance_audit(
     month: str = typer.Option(..., "--month", help="Month to audit: 2026-10, or 'last'."),
     roster: Path = ROSTER_OPTION,
@@ -32,23 +37,20 @@ def attendance_audit(
     rules: Optional[Path] = RULES_OPTION,
     out: Path = OUT_OPTION,
     json_path: Optional[Path] = JSON_OPTION,
-    lang: str = LANG_OPTION,
-    fail_on: Optional[str] = FAIL_ON_OPTION,
+    lang: Lang = LANG_OPTION,
+    fail_on: Optional[FailOn] = FAIL_ON_OPTION,
     allow_partial: bool = ALLOW_PARTIAL_OPTION,
     as_of: Optional[str] = AS_OF_OPTION,
 ) -> None:
     """Who was late, who counts as absent, whose bonus stops, whose leave lacked approval, which team fell short."""
     from cctool.pipelines import run_attendance
     from cctool.report.attendance import attendance_json, attendance_sheets
-    from cctool.report.writer import json_output, json_payload, workbook_output
 
     with report_run("attendance-audit") as rec:
-        lang, fail_on = check_lang(lang), check_fail_on(fail_on)
         period = rec.period = parse_month(month)  # a bad --month is a usage error before any file is read
         as_of_time = parse_as_of(as_of)
         f = dict(month=period, period=period)
-        out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
-        rec.lock(out, json_path)
+        out, json_path = report_paths(rec, out, json_path, **f)
         with step("Reading inputs and applying the attendance rules…"):
             loaded, inputs = start(fill(rules, **f), period)
             result, issues, _ = run_attendance(
@@ -58,21 +60,15 @@ def attendance_audit(
                 punches_format=punches_format(punches_fmt))
         cov = result.coverage
         run = run_info("attendance-audit", period, loaded, inputs, lang=lang, **coverage_options(cov))
-        with step(f"Writing {out}…"):
-            outputs = [workbook_output(out, with_coverage(attendance_sheets(result, lang), cov), run, issues, lang=lang)]
-            if json_path:
-                outputs.append(json_output(json_path, json_payload(run, **attendance_json(result), issues=issues,
-                                                                   coverage=cov.as_dict())))
-            write_outputs(rec, outputs)
+        write_report(rec, out, json_path, attendance_sheets(result, lang), run, issues, cov, lang=lang,
+                     **attendance_json(result))
         s = result.summary
         rec.counts.update(people=len(s), findings=len(result.events), attention=int(s["attention"].sum()),
                           input_errors=sum(i.severity == "error" for i in issues))
-        report_issues(issues)
-        warn_partial(cov)
         pending = f", {result.pending_shifts} shift(s) pending (not over at {cov.as_of:%Y-%m-%d %H:%M})" \
             if result.pending_shifts else ""
         info(f"[green]Wrote[/green] {user(out)}: {len(s)} people, {len(result.events)} findings, "
              f"{int(s['attention'].sum())} need action, {int(result.teams['below_target'].sum())} team(s) below target"
              + pending)
         if fail_on and (bool(s["attention"].any()) or cov.partial):
-            raise typer.Exit(EXIT_FINDINGS)
+            raise typer.Exit(ExitCode.FINDINGS)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import typer
 
+from cctool.cli.conventions import Engine
 
-ENGINE_OPTION = typer.Option("duckdb", "--engine", help="Engine that aggregates the call log: duckdb (this machine, "
-                                                        "default) or spark (the `spark` extra).")
+ENGINE_OPTION = typer.Option(Engine.duckdb, "--engine", help="Engine that aggregates the call log: duckdb (this "
+                                                             "machine, default) or spark (the `spark` extra).")
 SPARK_MASTER_OPTION = typer.Option(None, "--spark-master", help="Spark master URL: local[2], spark://host:7077, yarn "
                                                                 "(default: SPARK_REMOTE for Spark Connect, else "
                                                                 "local[*]).")

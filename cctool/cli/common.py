@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from enum import Enum
 from pathlib import Path
 
 import typer
 
+from cctool.cli.conventions import PUNCH_FORMATS, FailOn, Lang, PunchesFormat  # noqa: F401 (names the commands use)
 from cctool.cli.terminal import info, warn
 from cctool.errors import Issue
 from cctool.io.inputs import InputSet
-from cctool.io.layouts import PUNCH_FORMATS
 from cctool.report.writer import RunInfo, Sheet
 from cctool.rules import load_rules
 from cctool.rules.load import LoadedRules
@@ -19,16 +18,14 @@ from cctool.rules.load import LoadedRules
 RULES_OPTION = typer.Option(None, "--rules", help="Rules file (YAML), or a folder of rules files each with "
                                                   "effective_from (the one in force on the period's first day); "
                                                   "default: the packaged rules/default.yaml.")
-LANG_OPTION = typer.Option("en", "--lang", help="Workbook language: en or zh (JSON keys stay canonical).")
+LANG_OPTION = typer.Option(Lang.en, "--lang", help="Workbook language (JSON keys stay canonical).")
 JSON_OPTION = typer.Option(None, "--json", help="Also write the results as JSON (DATA.md contract).")
 ROSTER_OPTION = typer.Option(..., "--roster", help="Roster file (.xlsx/.csv/.parquet; book.xlsx#Sheet for a sheet).")
 OUT_OPTION = typer.Option(..., "--out", help="Excel report to write (.xlsx).")
-# The clock exports --punches reads (io/layouts); detected from the sheet unless forced.
-PunchesFormat = Enum("PunchesFormat", {name: name for name in PUNCH_FORMATS}, type=str)
 PUNCHES_FORMAT_OPTION = typer.Option(
     None, "--punches-format", case_sensitive=False,
     help="Force the layout of a clock export given as --punches (default: detected from its title and header).")
-FAIL_ON_OPTION = typer.Option(None, "--fail-on", help="'findings': exit 6 when findings need attention (for cron).")
+FAIL_ON_OPTION = typer.Option(None, "--fail-on", help="findings: exit 6 when findings need attention (for cron).")
 ALLOW_PARTIAL_OPTION = typer.Option(False, "--allow-partial",
                                     help="Report even when the inputs do not cover the period (otherwise exit 3); "
                                          "the report opens with a banner saying what was partial.")
@@ -81,6 +78,34 @@ def write_outputs(rec, outputs: list) -> list[Path]:
 
     rec.lock(*(o.path for o in outputs))
     return commit(outputs)
+
+
+def report_paths(rec, out: Path, json_path: Path | None, **period) -> tuple[Path, Path | None]:
+    """--out and --json with the period filled in (--out must be .xlsx), both locked before any
+    input is read: a second run on the same report stops now (exit 7), not after the work."""
+    from cctool.cli.runtime import fill
+
+    out, json_path = check_out(fill(out, **period)), fill(json_path, **period)
+    rec.lock(out, json_path)
+    return out, json_path
+
+
+def write_report(rec, out: Path, json_path: Path | None, sheets: list[Sheet], run: RunInfo, issues: list[Issue],
+                 coverage, *, lang: str, **json_sections) -> None:
+    """The end every report command shares: the workbook (opening with the partial-run banner)
+    and, with --json, the JSON (DATA.md envelope, `json_sections` as its records), written all or
+    none; then the input issues and a partial run said on the terminal."""
+    from cctool.cli.runtime import step
+    from cctool.report.writer import json_output, json_payload, workbook_output
+
+    with step(f"Writing {out}…"):
+        outputs = [workbook_output(out, with_coverage(sheets, coverage), run, issues, lang=lang)]
+        if json_path:
+            outputs.append(json_output(json_path, json_payload(run, issues, **json_sections,
+                                                               coverage=coverage.as_dict())))
+        write_outputs(rec, outputs)
+    report_issues(issues)
+    warn_partial(coverage)
 
 
 def report_issues(issues: list[Issue]) -> None:

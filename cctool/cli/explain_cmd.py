@@ -4,20 +4,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-import pandas as pd
 import typer
 from rich.markup import escape
 
-from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, RULES_OPTION, check_lang, start, write_outputs
-from cctool.cli.main import app
+from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, RULES_OPTION, start, write_outputs
+from cctool.cli.conventions import NO_FINDINGS, BriefFormat, Lang, command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info, out_console
 from cctool.errors import CctoolError, InputError
 
-FORMATS = ("text", "markdown", "json")
-
 
 def _person(roster, agent: str, roster_path: Path) -> dict:
+    import pandas as pd
+
     hit = roster[roster["agent_id"] == agent]
     if hit.empty:
         raise InputError(f"{roster_path}: agent {agent!r} is not in the roster ({len(roster)} people); "
@@ -27,7 +26,12 @@ def _person(roster, agent: str, roster_path: Path) -> dict:
                                                                               "department")}
 
 
-@app.command("explain")
+app = command_app()
+
+
+@app.command("explain", epilog=epilog(
+    "cctool explain --agent E0011 --month 2026-07 --roster samples/roster.xlsx --schedule samples/schedule.csv "
+    "--punches samples/punches.csv --leave samples/leave.xlsx --format markdown --lang zh", codes=NO_FINDINGS))
 def explain(
     agent: str = typer.Option(..., "--agent", help="The person's agent ID, as in the roster."),
     month: Optional[str] = typer.Option(None, "--month", help="Month to explain: 2026-10, or 'last'."),
@@ -44,19 +48,14 @@ def explain(
     rules: Optional[Path] = RULES_OPTION,
     allow_partial: bool = ALLOW_PARTIAL_OPTION,
     as_of: Optional[str] = AS_OF_OPTION,
-    fmt: str = typer.Option("text", "--format", help="text, markdown or json."),
+    fmt: BriefFormat = typer.Option(BriefFormat.text, "--format", help="How to print the explanation."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write to this file instead of the terminal "
                                                            "(owner-only when it holds pay)."),
-    lang: str = typer.Option("en", "--lang", help="Language of the text and markdown: en or zh (JSON stays "
-                                                  "canonical)."),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the text and markdown (JSON stays canonical)."),
 ) -> None:
     """Explain one person: each shift with its punches, each finding with reason and rule ID, each leave
     request with the chain required and given, the month's consequences, and the pay lines when pay inputs
-    (--calls/--kpi) are given. With --quarter, the grade and why.
-
-    Example: cctool explain --agent A101 --month 2026-10 --roster roster.xlsx --schedule schedule.csv
-    --punches punches.csv --leave leave.xlsx --format markdown --lang zh
-    """
+    (--calls/--kpi) are given. With --quarter, the grade and why."""
     from cctool.periods import parse_as_of, parse_month, parse_quarter
     from cctool.pipelines import (audit_inputs, pay_coverage, pay_from_audit, read_attendance_inputs,
                                    read_pay_inputs, run_grading)
@@ -64,9 +63,7 @@ def explain(
     from cctool.report.files import text_output
 
     with report_run("explain") as rec:
-        lang = check_lang(lang)
-        if fmt not in FORMATS:
-            raise CctoolError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        fmt, lang = fmt.value, lang.value
         if (month is None) == (quarter is None):
             raise CctoolError("give exactly one of --month (a month's attendance and pay) or --quarter (a grade)")
         if quarter is not None:

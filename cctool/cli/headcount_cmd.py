@@ -6,16 +6,19 @@ from typing import Optional
 
 import typer
 
-from cctool.cli.common import (ALLOW_PARTIAL_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, RULES_OPTION, check_lang,
-                               check_out, coverage_options, report_issues, run_info, start, warn_partial,
-                               with_coverage, write_outputs)
-from cctool.cli.main import app
+from cctool.cli.common import (ALLOW_PARTIAL_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, RULES_OPTION,
+                               coverage_options, report_paths, run_info, start, write_report)
+from cctool.cli.conventions import NO_FINDINGS, Lang, command_app, epilog
 from cctool.cli.runtime import fill, report_run
 from cctool.cli.terminal import info, user
 from cctool.periods import parse_month
 
 
-@app.command("headcount")
+app = command_app()
+
+
+@app.command("headcount", epilog=epilog(
+    "cctool headcount --month 2026-07 --roster samples/roster.xlsx --out out/headcount-2026-07.xlsx", codes=NO_FINDINGS))
 def headcount(
     month: str = typer.Option(..., "--month", help="Month: 2026-10, or 'last'."),
     roster: Path = typer.Option(..., "--roster", help="Roster at the end of the month."),
@@ -24,7 +27,7 @@ def headcount(
     rules: Optional[Path] = RULES_OPTION,
     out: Path = OUT_OPTION,
     json_path: Optional[Path] = JSON_OPTION,
-    lang: str = LANG_OPTION,
+    lang: Lang = LANG_OPTION,
     allow_partial: bool = ALLOW_PARTIAL_OPTION,
 ) -> None:
     """Joiners, leavers, transfers between teams, and trainees reaching 3 and 6 months."""
@@ -32,14 +35,12 @@ def headcount(
     from cctool.io.readers import read_table
     from cctool.policy.attendance import month_bounds
     from cctool.policy.headcount import headcount_month
-    from cctool.report.writer import Sheet, json_output, json_payload, records, workbook_output
+    from cctool.report.writer import Sheet, records
 
     with report_run("headcount") as rec:
-        lang = check_lang(lang)
         period = rec.period = parse_month(month)
         f = dict(month=period, period=period)
-        out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
-        rec.lock(out, json_path)
+        out, json_path = report_paths(rec, out, json_path, **f)
         loaded, inputs = start(fill(rules, **f), period)
         roster_df = inputs.load("roster", fill(roster, **f))
         before = None
@@ -63,16 +64,10 @@ def headcount(
             Sheet("Trainee milestones", result.milestones,
                   note="Trainees reaching the 3- and 6-month marks of GRD-TRAINEE-WINDOW this month."),
         ]
-        outputs = [workbook_output(out, with_coverage(sheets, cov), run, inputs.issues, lang=lang)]
-        if json_path:
-            outputs.append(json_output(json_path, json_payload(
-                run, inputs.issues, records=records(result.teams), joiners=records(result.joiners),
-                leavers=records(result.leavers), transfers=records(result.transfers),
-                milestones=records(result.milestones), coverage=cov.as_dict())))
-        write_outputs(rec, outputs)
+        write_report(rec, out, json_path, sheets, run, inputs.issues, cov, lang=lang, records=records(result.teams),
+                     joiners=records(result.joiners), leavers=records(result.leavers),
+                     transfers=records(result.transfers), milestones=records(result.milestones))
         rec.counts.update(joiners=len(result.joiners), leavers=len(result.leavers),
                           transfers=len(result.transfers), milestones=len(result.milestones))
-        report_issues(inputs.issues)
-        warn_partial(cov)
         info(f"[green]Wrote[/green] {user(out)}: {len(result.joiners)} joiners, {len(result.leavers)} leavers, "
              f"{len(result.transfers)} transfers, {len(result.milestones)} trainee milestones")

@@ -9,32 +9,33 @@ from rich.markup import escape
 from rich.table import Table
 
 from cctool.cli.common import RULES_OPTION
-from cctool.cli.main import app
+from cctool.cli.conventions import InspectTable, command_app, epilog
 from cctool.cli.terminal import guard, out_console, strip_controls, user
-from cctool.errors import InputError
+from cctool.errors import ExitCode
 
-TABLE_HELP = "Read the file as this table: calls, punches, schedule, roster, leave, kpi, excusals or swaps " \
-             "(default: the table it looks like)."
+TABLE_HELP = "Read the file as this table (default: the table it looks like)."
+
+app = command_app()
 
 
-@app.command("inspect")
+@app.command("inspect", epilog=epilog(
+    "cctool inspect samples/punches.csv", "cctool inspect export.xlsx#Sheet1 --table calls --rules our-rules.yaml",
+    codes=(ExitCode.OK, ExitCode.USAGE, ExitCode.BAD_INPUT, ExitCode.BAD_RULES, ExitCode.INTERNAL)))
 def inspect(
     file: Path = typer.Argument(..., help="The export to look at (.csv, .xlsx[#Sheet], .parquet)."),
-    table: Optional[str] = typer.Option(None, "--table", help=TABLE_HELP),
+    table: Optional[InspectTable] = typer.Option(None, "--table", help=TABLE_HELP),
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
     """Show how a file is read: format, header, table, each field's source column(s), five parsed rows, unreadable values, dates covered, and the mapping lines to add."""
-    from cctool.io.inspect import INSPECTABLE, inspect_file
+    from cctool.io.inspect import inspect_file
     from cctool.rules import load_rules
 
     with guard():
-        if table is not None and table not in INSPECTABLE:
-            raise InputError(f"--table must be one of {', '.join(INSPECTABLE)}, got {table!r}")
         loaded = load_rules(rules)
-        ins = inspect_file(file, table, loaded.rules)
+        ins = inspect_file(file, None if table is None else table.value, loaded.rules)
     _render(ins)
     if not ins.ok:
-        raise typer.Exit(3)
+        raise typer.Exit(ExitCode.BAD_INPUT)
 
 
 def _render(ins) -> None:

@@ -9,14 +9,14 @@ import typer
 
 from cctool.cli.calls_input import ENGINE_OPTION, METRICS_OPTION, SPARK_MASTER_OPTION, fill_location
 from cctool.cli.common import (ALLOW_PARTIAL_OPTION, AS_OF_OPTION, JSON_OPTION, LANG_OPTION,
-                               ROSTER_OPTION, RULES_OPTION, check_lang, check_out, coverage_options, report_issues,
-                               run_info, start, warn_partial, with_coverage, write_outputs)
+                               ROSTER_OPTION, RULES_OPTION, coverage_options, report_paths, run_info, start,
+                               warn_partial, write_outputs, write_report)
 from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
-from cctool.cli.main import app
+from cctool.cli.conventions import NO_FINDINGS, BriefFormat, Engine, Lang, PeriodKind, command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import State, info, strip_controls, user, warn
 from cctool.errors import CctoolError
-from cctool.periods import PERIODS, parse_as_of, parse_date, period_bounds, period_file_label, period_label
+from cctool.periods import parse_as_of, parse_date, period_bounds, period_file_label, period_label
 
 CALLS = typer.Option(None, "--calls", help="Call log (通话记录), CSV, Parquet or .xlsx; millions of rows are fine. "
                                            "With --engine spark: also a folder, a glob or a URL.")
@@ -44,7 +44,9 @@ def _load(inputs, rules, start, end, *, roster, calls, schedule, punches, kpi=No
         frames[name] = inputs.load_optional(name, path, punches_fmt if name == "punches" else None)
     roster_df = frames["roster"]
     windows = call_windows(frames["schedule"], roster_df, start, end, rules)
-    daily, call_issues = calls.daily(start, end, set(roster_df["agent_id"]), windows=windows, schedule=schedule)
+    with step(f"Aggregating the call log {calls.label}") as shown:
+        daily, call_issues = calls.daily(start, end, set(roster_df["agent_id"]), windows=windows, schedule=schedule)
+        shown.note(f"{int(daily.attrs.get('rows_read', 0)):,} calls")
     inputs.extra_records.extend(calls.records)
     files = {name: str(t.path) for name, t in inputs.tables.items()}
     return frames, daily, call_issues, files
@@ -59,14 +61,20 @@ def _exams(inputs, rules, month: str, roster, path):
     return monthly_exams(month, roster, inputs.load("exams", path), rules.reports.exam)
 
 
-@app.command("kpi-report")
+app = command_app()
+
+
+@app.command("kpi-report", epilog=epilog(
+    "cctool kpi-report --period week --date 2026-07-15 --roster samples/roster.xlsx --calls samples/calls.parquet "
+    "--punches samples/punches.csv --schedule samples/schedule.csv --out out/kpi-week.xlsx", codes=NO_FINDINGS))
 def kpi_report(
-    period: str = typer.Option(..., "--period", help="day, week (Monday to Sunday) or month containing --date."),
+    period: PeriodKind = typer.Option(..., "--period", help="The day, week (Monday to Sunday) or month containing "
+                                                            "--date."),
     date: str = typer.Option(..., "--date", help="A day of the period: 2026-10-14, or 'yesterday'."),
     roster: Path = ROSTER_OPTION,
     calls: Optional[str] = CALLS,
     metrics: Optional[Path] = METRICS_OPTION,
-    engine: str = ENGINE_OPTION,
+    engine: Engine = ENGINE_OPTION,
     spark_master: Optional[str] = SPARK_MASTER_OPTION,
     punches: Optional[Path] = PUNCHES,
     punches_fmt: Optional[PunchesFormat] = PUNCHES_FORMAT_OPTION,
@@ -80,7 +88,7 @@ def kpi_report(
                              help="Excel report to write (.xlsx); {period} becomes day-2026-10-14, week-2026-W42 "
                                   "or month-2026-10, so daily, weekly and monthly runs never overwrite each other."),
     json_path: Optional[Path] = JSON_OPTION,
-    lang: str = LANG_OPTION,
+    lang: Lang = LANG_OPTION,
     allow_partial: bool = ALLOW_PARTIAL_OPTION,
     as_of: Optional[str] = AS_OF_OPTION,
 ) -> None:
@@ -89,12 +97,9 @@ def kpi_report(
     from cctool.pipelines import report_coverage, resolve_as_of
     from cctool.policy.kpi import compute_kpi
     from cctool.report.kpi import kpi_json, kpi_sheets
-    from cctool.report.writer import json_output, json_payload, workbook_output
 
     with report_run("kpi-report") as rec:
-        lang = check_lang(lang)
-        if period not in PERIODS:
-            raise CctoolError(f"--period must be one of {', '.join(PERIODS)}, got {period!r}")
+        period = period.value
         if exams is not None and period != "month":
             raise CctoolError("--exams applies to --period month only: the exam is monthly (RPT-EXAM)")
         day = parse_date(date)
@@ -102,8 +107,7 @@ def kpi_report(
         lo, hi = period_bounds(period, day)
         label = rec.period = period_label(period, day)
         f = dict(date=day.isoformat(), month=f"{lo:%Y-%m}", period=period_file_label(period, day))
-        out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
-        rec.lock(out, json_path)
+        out, json_path = report_paths(rec, out, json_path, **f)
         with step("Reading inputs and aggregating the call log…"):
             loaded, inputs = start(fill(rules, **f), lo)
             source = CallsInput.of(fill_location(calls, **f), fill(metrics, **f), engine, spark_master, loaded.rules)
@@ -122,46 +126,41 @@ def kpi_report(
         issues = inputs.issues + call_issues + result.issues
         run = run_info("kpi-report", label, loaded, inputs, period_type=period, date=day.isoformat(), lang=lang,
                        **coverage_options(cov))
-        with step(f"Writing {out}…"):
-            sheets, extra = kpi_sheets(result, lang), {}
-            if exam_rows is not None:
-                from cctool.report.exams import exam_json, exam_sheet
+        sheets, extra = kpi_sheets(result, lang), {}
+        if exam_rows is not None:
+            from cctool.report.exams import exam_json, exam_sheet
 
-                sheets.append(exam_sheet(exam_rows, f"{lo:%Y-%m}", loaded.rules.reports.exam))
-                extra["exams"] = exam_json(exam_rows)
-            outputs = [workbook_output(out, with_coverage(sheets, cov), run, issues, lang=lang)]
-            if json_path:
-                outputs.append(json_output(json_path, json_payload(run, issues, **kpi_json(result), **extra,
-                                                                   coverage=cov.as_dict())))
-            write_outputs(rec, outputs)
+            sheets.append(exam_sheet(exam_rows, f"{lo:%Y-%m}", loaded.rules.reports.exam))
+            extra["exams"] = exam_json(exam_rows)
+        write_report(rec, out, json_path, sheets, run, issues, cov, lang=lang, **kpi_json(result), **extra)
         a = result.agents
         missed = int(a["targets_met"].eq(False).sum())
         rec.counts.update(agents=len(a), teams=len(result.teams), targets_missed=missed,
                           input_errors=sum(i.severity == "error" for i in issues))
-        report_issues(issues)
-        warn_partial(cov)
         ranked = result.teams[result.teams["rank"].notna()]
         top = f"top team {user(ranked['team'].iloc[0])}" if len(ranked) else "no team ranked (no known target values)"
         info(f"[green]Wrote[/green] {user(out)}: {len(a)} agents in {len(result.teams)} teams for {label}; "
              f"{missed} missed a grade target; {top}")
 
 
-@app.command("daily-brief")
+@app.command("daily-brief", epilog=epilog(
+    "cctool daily-brief --date 2026-07-15 --roster samples/roster.xlsx --calls samples/calls.parquet "
+    "--punches samples/punches.csv --schedule samples/schedule.csv --format markdown --lang zh", codes=NO_FINDINGS))
 def daily_brief(
     date: str = typer.Option("yesterday", "--date", help="The day to report: 2026-10-14, or 'yesterday' (default)."),
     roster: Path = ROSTER_OPTION,
     calls: Optional[str] = CALLS,
     metrics: Optional[Path] = METRICS_OPTION,
-    engine: str = ENGINE_OPTION,
+    engine: Engine = ENGINE_OPTION,
     spark_master: Optional[str] = SPARK_MASTER_OPTION,
     punches: Optional[Path] = PUNCHES,
     schedule: Optional[Path] = SCHEDULE,
     leave: Optional[Path] = LEAVE,
     excusals: Optional[Path] = EXCUSALS,
     rules: Optional[Path] = RULES_OPTION,
-    fmt: str = typer.Option("text", "--format", help="text (a few lines for SMS/chat), markdown (a small table) "
-                                                     "or json."),
-    lang: str = typer.Option("en", "--lang", help="Language of the brief: en or zh (JSON keys stay canonical)."),
+    fmt: BriefFormat = typer.Option(BriefFormat.text, "--format",
+                                    help="text (a few lines for SMS/chat), markdown (a small table) or json."),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the brief (JSON keys stay canonical)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write the brief to this file instead of printing it."),
     allow_partial: bool = ALLOW_PARTIAL_OPTION,
     as_of: Optional[str] = AS_OF_OPTION,
@@ -169,15 +168,13 @@ def daily_brief(
     """The morning brief: a day's centre and team figures against the day before and the same weekday a week earlier."""
     from cctool.engine.inputs import CallsInput
     from cctool.pipelines import report_coverage, resolve_as_of
-    from cctool.policy.brief import FORMATS, brief_records, build_brief, compare_days, render_markdown, render_text
+    from cctool.policy.brief import brief_records, build_brief, compare_days, render_markdown, render_text
     from cctool.report.files import text_output
     from cctool.report.kpi import json_text
     from cctool.report.writer import json_payload
 
     with report_run("daily-brief") as rec:
-        lang = check_lang(lang)
-        if fmt not in FORMATS:
-            raise CctoolError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        lang, fmt = lang.value, fmt.value
         day = parse_date(date)
         as_of_time = parse_as_of(as_of)
         rec.period = day.isoformat()

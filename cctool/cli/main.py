@@ -1,4 +1,5 @@
-"""The `cctool` command: global options and the command groups."""
+"""The `cctool` command: the one Typer app, its global options, and the command modules
+registered on it explicitly (no command module imports this one: no import circle)."""
 from __future__ import annotations
 
 import os
@@ -9,14 +10,22 @@ from typing import Optional
 import typer
 
 from cctool import __version__
-from cctool.cli import rules_cmd, samples_cmd
+from cctool.cli import (attendance_cmd, explain_cmd, grade_cmd, headcount_cmd, inspect_cmd, kpi_cmd, metrics_cmd,
+                        payroll_cmd, rules_cmd, samples_cmd, simulate_cmd)
+from cctool.cli.conventions import epilog
 from cctool.cli.terminal import State, err_console
+from cctool.errors import ExitCode
 
 app = typer.Typer(
     name="cctool",
     help="Apply a call centre's operations manual (attendance, leave, grading, pay) to its own exports.",
+    epilog=epilog("cctool attendance-audit --month last --roster roster.xlsx --schedule schedule.csv "
+                  "--punches punches.csv --out audit.xlsx", "cctool COMMAND -h"),
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion / --show-completion; typer loads its completion code only when asked.
+    add_completion=True,
+    # -h as well as --help, on every command (click contexts inherit help_option_names).
+    context_settings={"help_option_names": ["-h", "--help"]},
     # Payroll data must never appear in a traceback.
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
@@ -44,9 +53,11 @@ def main(
 ) -> None:
     """cctool: auditable reports from a call centre's rosters, punches, leave, calls and KPI."""
     from cctool.cli.runtime import default_map, load_config, option_names
+    from cctool.cli.progress import install
     from cctool.cli.terminal import guard
 
     State.quiet = quiet
+    install()  # a progress display only for a person at a terminal
     group = typer.main.get_group(app) if ctx.command is None else ctx.command
     # Sections name the report commands (not the `rules`/`samples` groups); keys their options.
     commands = {name: option_names(cmd) for name, cmd in getattr(group, "commands", {}).items()
@@ -59,6 +70,11 @@ def main(
         ctx.default_map = default_map(per_command, list(getattr(group, "commands", {})))
 
 
+# Each command module owns a Typer; its commands join the root app (add_typer without a name)
+# or form a group (`cctool rules ...`).
+for module in (attendance_cmd, grade_cmd, payroll_cmd, kpi_cmd, headcount_cmd, inspect_cmd, simulate_cmd, explain_cmd,
+               metrics_cmd):
+    app.add_typer(module.app)
 app.add_typer(rules_cmd.app, name="rules")
 app.add_typer(samples_cmd.app, name="samples")
 
@@ -75,16 +91,4 @@ def run() -> None:
         err_console.print(f"[bold red]Internal error:[/bold red] {type(exc).__name__} "
                           "(details hidden: they may hold confidential data; rerun with CCTOOL_DEBUG=1 to see them). "
                           "No report was written.")
-        sys.exit(1)
-
-
-# Report commands register themselves on `app` when imported (one module per command).
-from cctool.cli import attendance_cmd  # noqa: E402,F401
-from cctool.cli import grade_cmd  # noqa: E402,F401
-from cctool.cli import payroll_cmd  # noqa: E402,F401
-from cctool.cli import headcount_cmd  # noqa: E402,F401
-from cctool.cli import kpi_cmd  # noqa: E402,F401
-from cctool.cli import inspect_cmd  # noqa: E402,F401
-from cctool.cli import simulate_cmd  # noqa: E402,F401
-from cctool.cli import explain_cmd  # noqa: E402,F401
-from cctool.cli import metrics_cmd  # noqa: E402,F401
+        sys.exit(ExitCode.INTERNAL)

@@ -10,7 +10,7 @@ import typer
 
 from cctool.cli.calls_input import ENGINE_OPTION, SPARK_MASTER_OPTION, fill_location
 from cctool.cli.common import RULES_OPTION, check_out, report_issues, start
-from cctool.cli.main import app
+from cctool.cli.conventions import NO_FINDINGS, Engine, command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info
 from cctool.errors import CctoolError
@@ -39,7 +39,13 @@ def _months(lo, hi) -> list[str]:
     return [f"{m:%Y-%m}" for m in pd.date_range(lo, hi - pd.Timedelta(days=1), freq="MS")]
 
 
-@app.command("call-metrics")
+app = command_app()
+
+
+@app.command("call-metrics", epilog=epilog(
+    "cctool call-metrics --quarter 2026Q3 --calls samples/calls.parquet --out out/call-metrics-2026Q3.parquet",
+    "cctool call-metrics --month 2026-07 --calls 's3a://logs/calls/date=2026-07-*/' --engine spark "
+    "--spark-master yarn --out call-metrics-2026-07.parquet", codes=NO_FINDINGS))
 def call_metrics_cmd(
     month: Optional[str] = typer.Option(None, "--month", help="Month to aggregate: 2026-10, or 'last'."),
     quarter: Optional[str] = typer.Option(None, "--quarter", help="Quarter to aggregate: 2026Q3, or 'last'."),
@@ -47,7 +53,7 @@ def call_metrics_cmd(
                                                    "folder, a glob (calls/date=2026-07-*/) or a URL (s3a://, "
                                                    "hdfs://)."),
     out: Path = typer.Option(..., "--out", help="Metrics file to write (.parquet)."),
-    engine: str = ENGINE_OPTION,
+    engine: Engine = ENGINE_OPTION,
     spark_master: Optional[str] = SPARK_MASTER_OPTION,
     roster: Optional[Path] = typer.Option(None, "--roster", help="Roster: with --schedule, calls are dated by shift "
                                                                  "(kpi-report, daily-brief)."),

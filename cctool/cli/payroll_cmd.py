@@ -10,13 +10,13 @@ from rich.table import Table
 
 from cctool.cli.calls_input import ENGINE_OPTION, METRICS_OPTION, SPARK_MASTER_OPTION, fill_location
 from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, \
-    RULES_OPTION, check_fail_on, check_lang, check_out, coverage_options, report_issues, run_info, start, warn_partial, \
+    RULES_OPTION, FailOn, Lang, coverage_options, report_issues, report_paths, run_info, start, warn_partial, \
     with_coverage, write_outputs
 from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
-from cctool.cli.main import app
+from cctool.cli.conventions import Engine, SplitBy, command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info, out_console, user
-from cctool.errors import EXIT_FINDINGS, CctoolError
+from cctool.errors import CctoolError, ExitCode
 from cctool.periods import parse_as_of, parse_month
 
 
@@ -34,7 +34,13 @@ def _unit_path(path: Path, name: str | None) -> Path:
     return path if name is None else path.with_name(f"{path.stem}-{name}{path.suffix}")
 
 
-@app.command("monthly-payroll")
+app = command_app()
+
+
+@app.command("monthly-payroll", epilog=epilog(
+    "cctool monthly-payroll --month 2026-07 --roster samples/roster.xlsx --schedule samples/schedule.csv "
+    "--punches samples/punches.csv --leave samples/leave.xlsx --excusals samples/excusals.csv "
+    "--calls samples/calls.parquet --kpi samples/kpi.csv --out out/payroll-2026-07.xlsx --split-by team"))
 def monthly_payroll(
     month: str = typer.Option(..., "--month", help="Pay month: 2026-10, or 'last'."),
     roster: Path = typer.Option(..., "--roster", help="Roster file (grade, post, department, team)."),
@@ -47,7 +53,7 @@ def monthly_payroll(
                                                                "PAY-OT. With --engine spark: also a folder, a glob "
                                                                "or a URL."),
     metrics: Optional[Path] = METRICS_OPTION,
-    engine: str = ENGINE_OPTION,
+    engine: Engine = ENGINE_OPTION,
     spark_master: Optional[str] = SPARK_MASTER_OPTION,
     kpi: Optional[Path] = typer.Option(None, "--kpi", help="Monthly KPI scores, for the performance bonus."),
     exams: Optional[Path] = typer.Option(None, "--exams", help="Monthly exam results (月度考试): each agent's score "
@@ -55,13 +61,13 @@ def monthly_payroll(
     rules: Optional[Path] = RULES_OPTION,
     out: Path = typer.Option(..., "--out", help="Excel payroll to write (.xlsx); readable by its owner only."),
     json_path: Optional[Path] = JSON_OPTION,
-    split_by: Optional[str] = typer.Option(None, "--split-by",
-                                           help="department or team: one workbook per unit (payroll-<unit>.xlsx)."),
+    split_by: Optional[SplitBy] = typer.Option(None, "--split-by",
+                                               help="One workbook per unit (payroll-<unit>.xlsx)."),
     password_env: Optional[str] = typer.Option(None, "--password-env",
                                                help="Encrypt each workbook with the password in this environment variable."),
-    lang: str = LANG_OPTION,
+    lang: Lang = LANG_OPTION,
     show: bool = typer.Option(False, "--show", help="Print each person's pay on the terminal (off by default)."),
-    fail_on: Optional[str] = FAIL_ON_OPTION,
+    fail_on: Optional[FailOn] = FAIL_ON_OPTION,
     allow_partial: bool = ALLOW_PARTIAL_OPTION,
     as_of: Optional[str] = AS_OF_OPTION,
 ) -> None:
@@ -72,14 +78,10 @@ def monthly_payroll(
     from cctool.report.writer import json_output, json_payload, workbook_output
 
     with report_run("monthly-payroll") as rec:
-        lang, fail_on = check_lang(lang), check_fail_on(fail_on)
-        if split_by not in (None, "department", "team"):
-            raise CctoolError(f"--split-by must be department or team, got {split_by!r}")
         period = rec.period = parse_month(month)
         as_of_time = parse_as_of(as_of)
         f = dict(month=period, period=period)
-        out, json_path = check_out(fill(out, **f)), fill(json_path, **f)
-        rec.lock(out, json_path)
+        out, json_path = report_paths(rec, out, json_path, **f)
         password = _password(password_env)
         with step("Reading inputs, auditing attendance and computing pay…"):
             loaded, inputs = start(fill(rules, **f), period)
@@ -104,7 +106,7 @@ def monthly_payroll(
         issues = inputs.with_owners(issues)
         # Split: each unit's file holds its own people and their issues only; the split is checked
         # to hold exactly the payroll's people before any file is written (SplitError: a bug).
-        units = split_result(result, split_by) if split_by else {None: result}
+        units = split_result(result, str(split_by)) if split_by else {None: result}
         names = unit_file_names([u for u in units if u is not None])
         outputs, written = [], []
         for unit, part in units.items():
@@ -145,4 +147,4 @@ def monthly_payroll(
                               f"{r.withheld:,.2f}", f"{r.deductions:,.2f}", f"{r.net:,.2f}")
             out_console.print(table)
         if fail_on and (no_wage or any(i.severity == "error" for i in issues) or cov.partial):
-            raise typer.Exit(EXIT_FINDINGS)
+            raise typer.Exit(ExitCode.FINDINGS)

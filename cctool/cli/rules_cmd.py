@@ -8,10 +8,13 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from cctool.cli.conventions import command_app, epilog
 from cctool.cli.terminal import guard, info, out_console, strip_controls, user
+from cctool.errors import ExitCode
 from cctool.rules import load_rules
 
-app = typer.Typer(help="Check and show the rules file (the manual as data).", no_args_is_help=True)
+app = command_app(help="Check and show the rules file (the manual as data).", no_args_is_help=True)
+RULES_CODES = (ExitCode.OK, ExitCode.USAGE, ExitCode.BAD_RULES, ExitCode.INTERNAL)
 
 FILE_ARG = typer.Argument(None, help="Rules file, or a folder of rules files each with effective_from; "
                                      "default: the packaged rules.")
@@ -23,13 +26,10 @@ def _on(text: str | None):
     return parse_date(text) if text else None
 
 
-@app.command("validate")
+@app.command("validate", epilog=epilog("cctool rules validate rules/our-centre.yaml", codes=RULES_CODES))
 def validate(file: Optional[Path] = FILE_ARG) -> None:
     """Validate a rules file (or every file of a rules folder); errors name their YAML path
-    (attendance.late[1].above_minutes).
-
-    Example: cctool rules validate rules/our-centre.yaml
-    """
+    (attendance.late[1].above_minutes)."""
     from cctool.rules.load import load_rules_folder
 
     with guard():
@@ -40,14 +40,12 @@ def validate(file: Optional[Path] = FILE_ARG) -> None:
              f"{len(loaded.rules.rule_table())} rule entries")
 
 
-@app.command("show")
+@app.command("show", epilog=epilog("cctool rules show rules/our-centre.yaml", "cctool rules show rules/ --on 2026-03-01",
+                                   codes=RULES_CODES))
 def show(file: Optional[Path] = FILE_ARG,
          on: Optional[str] = typer.Option(None, "--on", help="For a rules folder: the date whose rules to show "
                                                             "(2026-03-01).")) -> None:
-    """Show the effective policy, one line per rule ID.
-
-    Example: cctool rules show rules/ --on 2026-03-01
-    """
+    """Show the effective policy, one line per rule ID."""
     with guard():
         loaded = load_rules(file, on=_on(on))
     since = f" (in force from {loaded.rules.effective_from})" if loaded.rules.effective_from else ""
@@ -76,17 +74,16 @@ def show(file: Optional[Path] = FILE_ARG,
         console.print(columns)
 
 
-@app.command("lint")
+@app.command("lint", epilog=epilog(
+    "cctool rules lint rules/our-centre.yaml --roster exports/roster.xlsx",
+    codes=(ExitCode.OK, ExitCode.USAGE, ExitCode.BAD_INPUT, ExitCode.BAD_RULES, ExitCode.INTERNAL)))
 def lint(file: Optional[Path] = FILE_ARG,
          roster: Optional[Path] = typer.Option(None, "--roster", help="Roster: also check that someone holds each "
                                                                      "approver role the rules name.")) -> None:
     """Find settings a valid rules file can still get wrong: overlapping bands, severity falling as
     minutes rise, a grade easier than the grade below, bonus bands paying more for a lower score,
     approval roles nobody holds, a longer leave's chain weaker than a shorter one's. Exit 0 when
-    clean, 4 when a problem is found.
-
-    Example: cctool rules lint rules/our-centre.yaml --roster exports/roster.xlsx
-    """
+    clean, 4 when a problem is found."""
     from cctool.errors import RulesError
     from cctool.io.readers import read_table
     from cctool.rules.lint import lint_rules
@@ -106,17 +103,15 @@ def lint(file: Optional[Path] = FILE_ARG,
     info(f"[green]Clean[/green]: {', '.join(user(v.path) for v in versions)}")
 
 
-@app.command("test")
+@app.command("test", epilog=epilog(
+    "cctool rules test rules/cases/default-cases.yaml --rules rules/our-centre.yaml",
+    codes=(ExitCode.OK, ExitCode.USAGE, ExitCode.BAD_INPUT, ExitCode.BAD_RULES, ExitCode.FINDINGS, ExitCode.INTERNAL)))
 def test(cases: Path = typer.Argument(..., help="Cases file (YAML list of golden cases)."),
          rules: Optional[Path] = typer.Option(None, "--rules", help="Rules file or folder; default: the packaged "
                                                                     "rules.")) -> None:
     """Run golden cases: tiny inline tables and the expected outcome per agent; print each case as
-    passed or failed with the differing fields. Exit 0 when all pass, 6 when any fails.
-
-    Example: cctool rules test rules/cases/default-cases.yaml --rules rules/our-centre.yaml
-    """
+    passed or failed with the differing fields. Exit 0 when all pass, 6 when any fails."""
     from cctool.cases import load_cases, run_case
-    from cctool.errors import EXIT_FINDINGS
     from cctool.periods import period_start
 
     with guard():
@@ -133,4 +128,4 @@ def test(cases: Path = typer.Argument(..., help="Cases file (YAML list of golden
             out_console.print(f"    {d}", markup=False, highlight=False)
     info(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     if failed:
-        raise typer.Exit(EXIT_FINDINGS)
+        raise typer.Exit(ExitCode.FINDINGS)

@@ -15,10 +15,10 @@ from pathlib import Path
 import typer
 
 from cctool.cli.terminal import State, err_console, guard, user
-from cctool.errors import CctoolError
+from cctool.errors import CctoolError, ExitCode
 
 CONFIG_NAME = "cctool.toml"
-EXIT_LOCKED = 7
+EXIT_LOCKED = ExitCode.LOCKED
 _ALIASES = {"json": "json_path"}
 
 
@@ -219,7 +219,7 @@ class RunRecord:
 def _log_line(rec: RunRecord, code: int, seconds: float) -> None:
     if not State.log_file:
         return
-    result = "ok" if code == 0 else ("findings" if code == 6 else f"error {code}")
+    result = "ok" if code == ExitCode.OK else ("findings" if code == ExitCode.FINDINGS else f"error {int(code)}")
     counts = " ".join(f"{k}={v}" for k, v in rec.counts.items())
     line = (f"{dt.datetime.now().astimezone().isoformat(timespec='seconds')}\t{rec.command}\t{rec.period or '-'}\t"
             f"{seconds:.1f}s\t{result}\t{counts}\n")
@@ -284,20 +284,20 @@ def report_run(command: str, out: Path | None = None):
             rec.lock(out)
             yield rec
     except typer.Exit as exc:
-        code = exc.exit_code or 0
+        code = exc.exit_code or ExitCode.OK
         raise
     except BaseException:
-        code = 1
+        code = ExitCode.INTERNAL
         raise
     finally:
         _log_line(rec, code, time.monotonic() - started)
 
 
 @contextlib.contextmanager
-def step(text: str):
-    """A spinner for a person at a terminal; nothing at all for cron or with --quiet."""
-    if State.quiet or not err_console.is_terminal:
-        yield
-        return
-    with err_console.status(user(text)):  # the text is plain (no markup) and may name a user's path
-        yield
+def step(text: str, total: int | None = None):
+    """One line of the progress display for a person at a terminal (spinner, counts, elapsed
+    time; cctool.cli.progress); nothing at all for cron or with --quiet."""
+    from cctool.progress import task
+
+    with task(text.rstrip("…"), total) as shown:
+        yield shown

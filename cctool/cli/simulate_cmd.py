@@ -7,15 +7,21 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
-from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION, check_lang, check_out, \
+from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION, check_out, \
     report_issues, run_info, start, write_outputs
-from cctool.cli.main import app
+from cctool.cli.conventions import NO_FINDINGS, Lang, command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info
 from cctool.periods import parse_as_of, parse_month, period_start
 
 
-@app.command("simulate")
+app = command_app()
+
+
+@app.command("simulate", epilog=epilog(
+    "cctool simulate --month 2026-07 --rules proposed.yaml --roster samples/roster.xlsx --schedule "
+    "samples/schedule.csv --punches samples/punches.csv --leave samples/leave.xlsx --out out/whatif.xlsx",
+    codes=NO_FINDINGS))
 def simulate(
     month: str = typer.Option(..., "--month", help="Month to replay: 2026-10, or 'last'."),
     rules: Path = typer.Option(..., "--rules", help="The proposed rules file (or a folder of dated rules files)."),
@@ -33,16 +39,12 @@ def simulate(
     as_of: Optional[str] = AS_OF_OPTION,
     out: Path = OUT_OPTION,
     json_path: Optional[Path] = JSON_OPTION,
-    lang: str = LANG_OPTION,
+    lang: Lang = LANG_OPTION,
 ) -> None:
     """Replay a month under a proposed rules file and list only what changes, person by person.
 
     The inputs are read once and judged under both rules files. With --calls or --kpi the payroll
-    is compared too; the outputs are then owner-only and no pay figure is printed.
-
-    Example: cctool simulate --month 2026-10 --rules proposed.yaml --roster roster.xlsx
-    --schedule schedule.csv --punches punches.csv --leave leave.xlsx --out whatif.xlsx --json whatif.json
-    """
+    is compared too; the outputs are then owner-only and no pay figure is printed."""
     from cctool.pipelines import read_attendance_inputs, read_pay_inputs
     from cctool.report.whatif import whatif_json, whatif_sheets
     from cctool.report.writer import json_output, json_payload, workbook_output
@@ -50,7 +52,6 @@ def simulate(
     from cctool.whatif import simulate_month
 
     with report_run("simulate") as rec:
-        lang = check_lang(lang)
         period = rec.period = parse_month(month)
         f = dict(month=period)
         out, json_path = check_out(fill(out, **f)), fill(json_path, **f)

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from cctool.errors import CctoolError
+from cctool.errors import CctoolError, ExitCode
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 out_console = Console(highlight=False, soft_wrap=True)
@@ -66,7 +66,7 @@ def guard():
         abort(str(exc), exc.exit_code)
     except KeyboardInterrupt:
         err_console.print("Interrupted; no report written.")
-        raise typer.Exit(130) from None
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
 
 
 def is_tty() -> bool:

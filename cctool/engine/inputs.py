@@ -13,6 +13,7 @@ from cctool.errors import CctoolError
 def engine_of(engine: str, spark_master: Optional[str]):
     from cctool.engine import Engine
 
+    engine = str(engine)  # the CLI passes a str Enum member; the engine layer keeps plain words
     if spark_master and engine != "spark":
         raise CctoolError("--spark-master needs --engine spark")
     return Engine(engine, spark_master)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from cctool.errors import Issue
 from cctool.io.readers import LoadedTable, file_sha256, read_table
+from cctool.progress import task
 from cctool.report.writer import InputRecord
 from cctool.rules.model import Rules
 
@@ -26,6 +27,12 @@ class InputSet:
     def load(self, name: str, spec: str | Path, layout: str | None = None) -> pd.DataFrame:
         """Read one input; a DingTalk / WeCom / ZKTeco export (detected, or forced by
         `layout`) goes through its adapter in cctool.io.layouts, anything else the generic reader."""
+        with task(f"Reading {name} {Path(str(spec)).name}") as shown:
+            frame = self._load(name, spec, layout)
+            shown.note(f"{self.tables[name].rows_read:,} rows")
+        return frame
+
+    def _load(self, name: str, spec: str | Path, layout: str | None = None) -> pd.DataFrame:
         from cctool.io.layouts import LAYOUT_TABLES, Context, read_layout
 
         if name in LAYOUT_TABLES:

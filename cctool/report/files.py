@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Sequence
 
 from cctool.errors import CctoolError, OutputError
+from cctool.progress import task
 
 TEMP_TAG = ".cctool-tmp-"  # .NAME.cctool-tmp-<pid>: a file being written
 BACKUP_TAG = ".cctool-old-"  # .NAME.cctool-old-<pid>: the previous report, kept until the run has committed
@@ -280,11 +281,13 @@ def commit(outputs: Sequence[Output]) -> list[Path]:
             cursor[0] = output.path
             created += make_folders(_folder(output.path))
             remove_leftovers(output.path)
-        for output in outputs:
-            cursor[0] = output.path
-            tmp = temp_path(output.path)
-            staged.append((tmp, output))
-            _write_temp(output, tmp)
+        with task("Writing the reports", total=len(outputs)) as shown:
+            for output in outputs:
+                cursor[0] = output.path
+                tmp = temp_path(output.path)
+                staged.append((tmp, output))
+                _write_temp(output, tmp)
+                shown.advance()
         _swap_in(staged, cursor)
         ok = True
     except OSError as exc:

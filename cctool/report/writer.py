@@ -34,6 +34,7 @@ import xlsxwriter
 
 from cctool import __version__
 from cctool.errors import Issue, OutputError
+from cctool.progress import task
 from cctool.report.files import Output, atomic_write, commit, text_output  # noqa: F401  (atomic_write: public name)
 from cctool.report.labels import label, sheet_name, sheet_name_of_table, text_of
 from cctool.report.localise import NOT_APPLICABLE, localise_frame, yes_text
@@ -479,9 +480,11 @@ def workbook_output(path: Path, sheets: list[Sheet], run: RunInfo, issues: list[
         })
         book.set_properties({"title": f"cctool {run.command} {run.period}", "comments": f"cctool {__version__}"})
         fmt = _Formats(book)
-        rows = [_write_sheet(book, sheet, lang, fmt) for sheet in sheets]
-        rows.append(_write_sheet(book, Sheet("Errors", issues_frame(issues)), lang, fmt))
-        rows.append(_write_sheet(book, Sheet("Run", run_frame(run, issues, lang)), lang, fmt))
+        with task(f"Writing the sheets of {Path(path).name}", total=len(sheets) + 2) as shown:
+            rows = []
+            for sheet in [*sheets, Sheet("Errors", issues_frame(issues)), Sheet("Run", run_frame(run, issues, lang))]:
+                rows.append(_write_sheet(book, sheet, lang, fmt))
+                shown.advance()
         book.close()
         # XlsxWriter names worksheet files by position (packager._write_worksheet_files; no chartsheets here).
         _inject_rows(layout, tmp, {f"xl/worksheets/sheet{index + 1}.xml": data for index, data in rows if data})

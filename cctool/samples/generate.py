@@ -37,6 +37,7 @@ import pandas as pd
 import pyarrow as pa
 
 from cctool.io.tables import TABLES, chinese_header
+from cctool.progress import task
 
 __all__ = ["Centre", "generate_centre", "write_centre", "write_calls", "iter_call_batches"]
 
@@ -975,14 +976,14 @@ def write_calls(centre: Centre, path: Path, fmt: str = "csv", *, batch_rows: int
     else:
         source = iter_call_batches(centre)
     if fmt == "csv":
-        with pacsv.CSVWriter(str(path), CALL_SCHEMA,
-                             write_options=pacsv.WriteOptions(quoting_style="needed")) as writer:
-            for t in source:
-                writer.write_table(t)
+        writer = pacsv.CSVWriter(str(path), CALL_SCHEMA, write_options=pacsv.WriteOptions(quoting_style="needed"))
     else:
-        with pq.ParquetWriter(str(path), CALL_SCHEMA, compression="zstd") as writer:
-            for t in source:
-                writer.write_table(t)
+        writer = pq.ParquetWriter(str(path), CALL_SCHEMA, compression="zstd")
+    total = None if centre.calls is None else len(centre.calls)
+    with writer, task(f"Writing the call log {path.name}", total=total) as shown:
+        for t in source:
+            writer.write_table(t)
+            shown.advance(t.num_rows)
     return path
 
 
@@ -1004,22 +1005,28 @@ def write_centre(centre: Centre, out_dir: Path, *, calls_format: str = "csv",
               "leave": centre.leave, "kpi": centre.kpi, "excusals": centre.excusals, "swaps": centre.swaps}
     if centre.exams is not None:
         tables["exams"] = centre.exams
-    for name, df in tables.items():
-        for col in df.columns:  # stay inside the data contract
-            TABLES[name].column(col)
-        if sample_formats and name in ("roster", "leave"):
-            p = out / f"{name}.xlsx"
-            _write_xlsx(df, p, name, {"roster": "花名册", "leave": "请假单"}[name])
-        elif sample_formats and name == "schedule":
-            p = out / "schedule.csv"
-            _write_csv(df, p, name, chinese=True, encoding="utf-8-sig")
-        elif sample_formats and name == "punches":
-            p = out / "punches.csv"
-            _write_csv(df, p, name, chinese=True, encoding="gb18030")
-        else:
-            p = out / f"{name}.csv"
-            _write_csv(df, p, name, chinese=False, encoding="utf-8")
-        paths[name] = p
+    with task("Writing the sample tables", total=len(tables)) as shown:
+        for name, df in tables.items():
+            _write_table(out, name, df, sample_formats, paths)
+            shown.advance()
     if centre.calls is not None or stream_calls:
         paths["calls"] = write_calls(centre, out / f"calls.{calls_format}", calls_format)
     return paths
+
+
+def _write_table(out: Path, name: str, df: pd.DataFrame, sample_formats: bool, paths: dict[str, Path]) -> None:
+    for col in df.columns:  # stay inside the data contract
+        TABLES[name].column(col)
+    if sample_formats and name in ("roster", "leave"):
+        p = out / f"{name}.xlsx"
+        _write_xlsx(df, p, name, {"roster": "花名册", "leave": "请假单"}[name])
+    elif sample_formats and name == "schedule":
+        p = out / "schedule.csv"
+        _write_csv(df, p, name, chinese=True, encoding="utf-8-sig")
+    elif sample_formats and name == "punches":
+        p = out / "punches.csv"
+        _write_csv(df, p, name, chinese=True, encoding="gb18030")
+    else:
+        p = out / f"{name}.csv"
+        _write_csv(df, p, name, chinese=False, encoding="utf-8")
+    paths[name] = p

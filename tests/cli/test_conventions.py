@@ -1,0 +1,267 @@
+"""The CLI follows the conventions (issue 12): every command's --help shows its choices, an
+example that runs, and its exit codes; -h works; a value outside a choice is exit 2; shell
+completion installs; long work reports progress to a listener and prints nothing when nobody
+watches; exit codes come from one ExitCode; no command module imports the app (no circle)."""
+from __future__ import annotations
+
+import ast
+import enum
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cctool import progress
+from cctool.cli.main import app
+from cctool.errors import ExitCode
+from typer.main import get_command
+
+ROOT = Path(__file__).resolve().parents[2]
+CLI = ROOT / "cctool" / "cli"
+runner = CliRunner()
+
+
+def all_commands():
+    out = []
+
+    def walk(cmd, path):
+        if hasattr(cmd, "commands"):
+            for name, sub in cmd.commands.items():
+                walk(sub, path + [name])
+        else:
+            out.append((path, cmd))
+    walk(get_command(app), [])
+    return out
+
+
+COMMANDS = all_commands()
+IDS = [" ".join(p) for p, _ in COMMANDS]
+
+
+def _enum_of(param):
+    """The Enum an option is typed with (through Optional), or None."""
+    import typing
+
+    ann = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    for a in (ann, *typing.get_args(ann)):
+        if isinstance(a, type) and issubclass(a, enum.Enum):
+            return a
+    return None
+
+
+def _choice_options(cmd):
+    """(option name, its choices) of every option whose values are a fixed list."""
+    return [(p.opts[-1], [m.value for m in _enum_of(p)]) for p in cmd.params
+            if p.param_type_name == "option" and _enum_of(p) is not None]
+
+
+@pytest.mark.parametrize("path, cmd", COMMANDS, ids=IDS)
+def test_help_shows_choices_an_example_and_the_exit_codes(path, cmd):
+    result = runner.invoke(app, [*path, "-h"])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    for opt, choices in _choice_options(cmd):
+        assert "|".join(choices) in text, f"{opt}: choices not shown"
+    example = re.search(r"Examples?:\n\s+(cctool .*)", text)
+    assert example and example.group(1).split()[1:1 + len(path)] == path, "no example of this very command"
+    codes = re.findall(r"^\s+(\d+)\s{2}\S", text.split("Exit codes:")[1], flags=re.M)
+    assert {"0", "2", "1"} <= set(codes) and all(int(c) in set(ExitCode) for c in codes)
+
+
+def test_the_choices_the_help_needs_without_importing_pandas_are_the_layers_own():
+    from cctool.cli import conventions as c
+    from cctool.engine import ENGINES
+    from cctool.io.inspect import INSPECTABLE
+    from cctool.io.layouts import PUNCH_FORMATS
+    from cctool.periods import PERIODS
+    from cctool.policy.brief import FORMATS
+
+    def values(e):
+        return tuple(m.value for m in e)
+
+    assert values(c.PeriodKind) == PERIODS and values(c.BriefFormat) == FORMATS
+    assert values(c.PunchesFormat) == PUNCH_FORMATS and values(c.InspectTable) == INSPECTABLE
+    assert values(c.Engine) == ENGINES
+
+
+def test_enum_options_pass_plain_words_down():
+    from cctool.cli.conventions import Lang, PunchesFormat
+
+    assert f"{Lang.zh}" == "zh" and str(Lang.zh) == "zh" and Lang.zh == "zh" and {"zh": 1}[Lang.zh] == 1
+    assert str(PunchesFormat.dingtalk_raw) == "dingtalk-raw"
+
+
+@pytest.mark.parametrize("path, cmd", [c for c in COMMANDS if _choice_options(c[1])],
+                         ids=[i for i, c in zip(IDS, COMMANDS) if _choice_options(c[1])])
+def test_a_value_outside_a_choice_is_a_usage_error(path, cmd, tmp_path):
+    for opt, choices in _choice_options(cmd):
+        argument = [str(tmp_path / "x.csv")] if any(p.param_type_name == "argument" for p in cmd.params) else []
+        result = runner.invoke(app, [*path, *argument, opt, "nonsense"])
+        assert result.exit_code == ExitCode.USAGE, (opt, result.output)
+        assert f"Invalid value for '{opt}'" in result.output and "'nonsense' is not one of" in result.output
+        assert f"'{choices[0]}'" in result.output
+        assert not list(tmp_path.iterdir())
+
+
+def test_dash_h_is_help_everywhere():
+    for args in ([], ["rules"], ["samples"]):
+        result = runner.invoke(app, [*args, "-h"])
+        assert result.exit_code == 0 and "Usage:" in result.output, args
+
+
+def test_shell_completion_installs_and_completes_choices():
+    env = {**os.environ, "_CCTOOL_COMPLETE": "complete_bash", "COMP_WORDS": "cctool kpi-report --period ",
+           "COMP_CWORD": "3"}
+    script = Path(sys.executable).with_name("cctool")  # the installed entry point: completion keys on its name
+    done = subprocess.run([str(script)], env=env, capture_output=True, text=True)
+    assert done.stdout.split() == ["day", "week", "month"], done.stderr
+    shown = subprocess.run([str(script), "--show-completion", "bash"], capture_output=True, text=True)
+    assert shown.returncode == 0 and "_CCTOOL_COMPLETE" in shown.stdout
+    assert "--install-completion" in runner.invoke(app, ["--help"]).output
+
+
+# --------------------------------------------------------------------------- the examples run
+
+def _example(path):
+    text = runner.invoke(app, [*path, "--help"]).output
+    return shlex.split(re.search(r"Examples?:\n\s+(cctool .*)", text).group(1))[1:]
+
+
+@pytest.mark.parametrize("path", [["attendance-audit"], ["headcount"], ["daily-brief"], ["explain"], ["rules", "show"],
+                                  ["rules", "validate"]], ids=str)
+def test_the_help_example_runs_on_the_samples(path, tmp_path, monkeypatch):
+    (tmp_path / "samples").symlink_to(ROOT / "samples")
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "our-centre.yaml").write_text((ROOT / "rules" / "default.yaml").read_text(encoding="utf-8"),
+                                                        encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, _example(path), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    if path[0] in ("attendance-audit", "headcount"):
+        assert list((tmp_path / "out").glob("*.xlsx"))
+
+
+# --------------------------------------------------------------------------- progress
+
+class Recorder:
+    """A listener like the terminal's, keeping what it was told."""
+
+    def __init__(self):
+        self.tasks = []
+
+    def __call__(self, description, total):
+        import contextlib
+
+        entry = {"description": description, "total": total, "advanced": 0, "note": None}
+        self.tasks.append(entry)
+
+        class Handle:
+            def advance(self, n=1):
+                entry["advanced"] += n
+
+            def total(self, n):
+                entry["total"] = n
+
+            def note(self, text):
+                entry["note"] = text
+
+        return contextlib.nullcontext(Handle())
+
+
+def test_long_work_reports_progress_with_counts(tmp_path, monkeypatch):
+    import cctool.cli.progress as shown
+
+    seen = Recorder()
+    monkeypatch.setattr(shown, "install", lambda: progress.listen(seen))
+    try:
+        result = runner.invoke(app, ["attendance-audit", "--month", "2026-07", "--roster", str(ROOT / "samples/roster.xlsx"),
+                                     "--schedule", str(ROOT / "samples/schedule.csv"), "--punches",
+                                     str(ROOT / "samples/punches.csv"), "--out", str(tmp_path / "a.xlsx")],
+                               catch_exceptions=False)
+    finally:
+        progress.listen(None)
+    assert result.exit_code == 0, result.output
+    by_name = {t["description"]: t for t in seen.tasks}
+    assert by_name["Reading schedule schedule.csv"]["note"].endswith(" rows")
+    assert any(d.startswith("Applying the attendance rules") for d in by_name)
+    sheets = by_name["Writing the sheets of a.xlsx"]
+    assert sheets["total"] == sheets["advanced"] >= 3  # the report's sheets, Errors and Run
+    assert by_name["Writing the reports"]["advanced"] == 1
+
+
+def test_samples_generate_counts_the_calls_it_writes(tmp_path):
+    from cctool.samples.generate import generate_centre, write_centre
+
+    seen = Recorder()
+    progress.listen(seen)
+    try:
+        paths = write_centre(generate_centre(3, "2026-07", 1, 1), tmp_path, calls_format="csv")
+    finally:
+        progress.listen(None)
+    calls = next(t for t in seen.tasks if t["description"].startswith("Writing the call log"))
+    assert calls["advanced"] == calls["total"] > 0
+    tables = next(t for t in seen.tasks if t["description"] == "Writing the sample tables")
+    assert tables["advanced"] == tables["total"] == len(paths) - 1  # every table but the call log
+
+
+def test_nothing_is_drawn_when_nobody_watches(tmp_path):
+    """Under cron stderr is no terminal: the run prints its one line and no progress."""
+    done = subprocess.run([sys.executable, "-m", "cctool", "headcount", "--month", "2026-07", "--roster",
+                           str(ROOT / "samples/roster.xlsx"), "--out", str(tmp_path / "h.xlsx")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "" and "\x1b" not in done.stdout and "Reading" not in done.stdout
+
+
+def test_the_terminal_display_draws_counts(monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    import cctool.cli.progress as shown
+
+    console = Console(file=io.StringIO(), force_terminal=True, width=100)
+    monkeypatch.setattr(shown, "err_console", console)
+    bar = shown.RichProgress()
+    with bar("Reading calls", None) as t:
+        t.note("12,345 rows")
+    with bar("Writing the sheets", 3) as t:
+        t.advance(3)
+    text = console.file.getvalue()
+    assert "12,345 rows" in text and "Writing the sheets" in text and "✓" in text
+
+
+# --------------------------------------------------------------------------- the code's shape
+
+def test_exit_codes_are_named():
+    assert [int(c) for c in ExitCode][:8] == list(range(8))
+    bare = re.compile(r"(typer\.Exit|sys\.exit|abort)\([^)]*\b\d+\)|exit_code\s*=\s*\d|== ?[1-7]\b.*code")
+    for path in [*CLI.glob("*.py"), ROOT / "cctool" / "errors.py"]:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            assert not bare.search(line), f"{path.name}:{n}: a bare exit code: {line.strip()}"
+
+
+def test_no_command_module_imports_the_app():
+    for path in CLI.glob("*.py"):
+        if path.name == "main.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                assert node.module != "cctool.cli.main", f"{path.name} imports cctool.cli.main (an import circle)"
+                assert not (node.module == "cctool.cli" and any(a.name == "main" for a in node.names)), path.name
+
+
+def test_every_choice_option_is_an_enum():
+    """A choice typed as str would show no choices and take any value."""
+    for path, cmd in COMMANDS:
+        for opt in ("--lang", "--format", "--split-by", "--fail-on", "--punches-format", "--table", "--period",
+                    "--engine", "--calls-format"):
+            param = next((p for p in cmd.params if opt in getattr(p, "opts", ())), None)
+            if param is not None:
+                assert _enum_of(param) is not None, f"{' '.join(path)} {opt} is not Enum-typed: shows no choices"
