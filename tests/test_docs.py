@@ -3,7 +3,7 @@ tests/test_docs.py): every command and every option of the Typer app is in the R
 table (with its choices), every exit code in the exit-code table, the example cctool.toml and
 crontab are the tested files of examples/cron/ and name only real commands and options, the
 README opens with the two copy-paste commands, and everything the README refers to is in the
-repository (nothing points outside it, e.g. at ../shared)."""
+repository (nothing points at a folder outside it)."""
 from __future__ import annotations
 
 import re
