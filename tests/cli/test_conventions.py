@@ -43,21 +43,26 @@ COMMANDS = all_commands()
 IDS = [" ".join(p) for p, _ in COMMANDS]
 
 
-def _enum_of(param):
-    """The Enum an option is typed with (through Optional), or None."""
+def _choices_of(param):
+    """The fixed values an option takes, or None. Typer records the Enum an option is typed
+    with differently across the versions pyproject allows: newer ones keep the annotation
+    (``type_descriptor``), older ones turn it into a click ``Choice`` of the values."""
     import typing
 
     ann = getattr(getattr(param, "type_descriptor", None), "annotation", None)
     for a in (ann, *typing.get_args(ann)):
         if isinstance(a, type) and issubclass(a, enum.Enum):
-            return a
+            return [m.value for m in a]
+    choices = getattr(getattr(param, "type", None), "choices", None)
+    if choices:
+        return [getattr(c, "value", c) for c in choices]
     return None
 
 
 def _choice_options(cmd):
     """(option name, its choices) of every option whose values are a fixed list."""
-    return [(p.opts[-1], [m.value for m in _enum_of(p)]) for p in cmd.params
-            if p.param_type_name == "option" and _enum_of(p) is not None]
+    return [(p.opts[-1], _choices_of(p)) for p in cmd.params
+            if p.param_type_name == "option" and _choices_of(p) is not None]
 
 
 @pytest.mark.parametrize("path, cmd", COMMANDS, ids=IDS)
@@ -103,7 +108,8 @@ def test_a_value_outside_a_choice_is_a_usage_error(path, cmd, tmp_path):
         argument = [str(tmp_path / "x.csv")] if any(p.param_type_name == "argument" for p in cmd.params) else []
         result = runner.invoke(app, [*path, *argument, opt, "nonsense"])
         assert result.exit_code == ExitCode.USAGE, (opt, result.output)
-        assert f"Invalid value for '{opt}'" in result.output and "'nonsense' is not one of" in result.output
+        # click says "is not one of 'a', 'b'", or "is not 'a'" for a single choice
+        assert f"Invalid value for '{opt}'" in result.output and "'nonsense' is not " in result.output
         assert f"'{choices[0]}'" in result.output
         assert not list(tmp_path.iterdir())
 
@@ -267,4 +273,4 @@ def test_every_choice_option_is_an_enum():
                     "--engine", "--calls-format"):
             param = next((p for p in cmd.params if opt in getattr(p, "opts", ())), None)
             if param is not None:
-                assert _enum_of(param) is not None, f"{' '.join(path)} {opt} is not Enum-typed: shows no choices"
+                assert _choices_of(param) is not None, f"{' '.join(path)} {opt} is not Enum-typed: shows no choices"
