@@ -4,16 +4,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from cctool.cli.conventions import PUNCH_FORMATS, FailOn, Lang, PunchesFormat  # noqa: F401 (names the commands use)
 from cctool.cli.terminal import info, warn
-from cctool.errors import Issue
-from cctool.io.inputs import InputSet
-from cctool.report.writer import RunInfo, Sheet
-from cctool.rules import load_rules
-from cctool.rules.load import LoadedRules
+
+if TYPE_CHECKING:  # pandas, pydantic and the readers load only in the command that runs (issue 13)
+    from cctool.errors import Issue
+    from cctool.io.inputs import InputSet
+    from cctool.report.writer import RunInfo, Sheet
+    from cctool.rules.load import LoadedRules
 
 RULES_OPTION = typer.Option(None, "--rules", help="Rules file (YAML), or a folder of rules files each with "
                                                   "effective_from (the one in force on the period's first day); "
@@ -60,13 +62,17 @@ def check_out(out: Path, suffix: str = ".xlsx") -> Path:
 def start(rules_path: Path | None, period: str | dt.date | None = None) -> tuple[LoadedRules, InputSet]:
     """The rules (for a folder of dated rules files: the file in force on the period's first day)
     and an empty input set."""
+    from cctool.io.inputs import InputSet
     from cctool.periods import period_start
+    from cctool.rules import load_rules
 
     loaded = load_rules(rules_path, on=period_start(period) if period is not None else None)
     return loaded, InputSet(loaded.rules)
 
 
 def run_info(command: str, period: str, loaded: LoadedRules, inputs: InputSet, **options) -> RunInfo:
+    from cctool.report.writer import RunInfo
+
     return RunInfo(command=command, period=period, rules_path=str(loaded.path), rules_sha256=loaded.sha256,
                    inputs=inputs.records(), options={k: str(v) for k, v in options.items() if v is not None})
 

@@ -5,12 +5,11 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.markup import escape
 
 from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, RULES_OPTION, start, write_outputs
 from cctool.cli.conventions import NO_FINDINGS, BriefFormat, Lang, command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
-from cctool.cli.terminal import info, out_console
+from cctool.cli.terminal import escape, info, out_console
 from cctool.errors import CctoolError, InputError
 
 

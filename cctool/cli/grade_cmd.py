@@ -1,7 +1,6 @@
 """`cctool grade-agents`."""
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Optional
 
@@ -47,6 +46,8 @@ def grade_agents(
 ) -> None:
     """Quarterly TSR grading: earned grade, promotions with their approval chain, trainees ready to be regular, and why."""
     from cctool.engine.inputs import CallsInput
+    from concurrent.futures import ThreadPoolExecutor
+
     from cctool.pipelines import report_coverage
     from cctool.policy.grading import grade_quarter, quarter_bounds
     from cctool.report.grading import grading_json, grading_sheets

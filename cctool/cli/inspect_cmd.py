@@ -5,12 +5,10 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from cctool.cli.common import RULES_OPTION
 from cctool.cli.conventions import InspectTable, command_app, epilog
-from cctool.cli.terminal import guard, out_console, strip_controls, user
+from cctool.cli.terminal import escape, guard, out_console, strip_controls, user
 from cctool.errors import ExitCode
 
 TABLE_HELP = "Read the file as this table (default: the table it looks like)."
@@ -39,6 +37,8 @@ def inspect(
 
 
 def _render(ins) -> None:
+    from rich.table import Table
+
     p = out_console.print
     p(f"[bold]{user(str(ins.path))}[/bold]")
     enc = f", encoding {ins.encoding}" if ins.encoding else ""

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.table import Table
 
 from cctool.cli.calls_input import ENGINE_OPTION, METRICS_OPTION, SPARK_MASTER_OPTION, fill_location
 from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, \
@@ -139,6 +138,8 @@ def monthly_payroll(
              f"(owner-only{', encrypted' if password else ''}): {len(result.payroll)} people, {taken} deduction "
              f"lines, {stopped} earnings stopped by a rule, {no_wage} with no wage this month")
         if show:
+            from rich.table import Table
+
             table = Table(title=f"Payroll {period}")
             for col in ("agent_id", "name", "team", "gross", "withheld", "deductions", "net"):
                 table.add_column(col, justify="right" if col in ("gross", "withheld", "deductions", "net") else "left")

@@ -5,13 +5,10 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from cctool.cli.conventions import command_app, epilog
 from cctool.cli.terminal import guard, info, out_console, strip_controls, user
 from cctool.errors import ExitCode
-from cctool.rules import load_rules
 
 app = command_app(help="Check and show the rules file (the manual as data).", no_args_is_help=True)
 RULES_CODES = (ExitCode.OK, ExitCode.USAGE, ExitCode.BAD_RULES, ExitCode.INTERNAL)
@@ -30,6 +27,7 @@ def _on(text: str | None):
 def validate(file: Optional[Path] = FILE_ARG) -> None:
     """Validate a rules file (or every file of a rules folder); errors name their YAML path
     (attendance.late[1].above_minutes)."""
+    from cctool.rules import load_rules
     from cctool.rules.load import load_rules_folder
 
     with guard():
@@ -46,6 +44,11 @@ def show(file: Optional[Path] = FILE_ARG,
          on: Optional[str] = typer.Option(None, "--on", help="For a rules folder: the date whose rules to show "
                                                             "(2026-03-01).")) -> None:
     """Show the effective policy, one line per rule ID."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from cctool.rules import load_rules
+
     with guard():
         loaded = load_rules(file, on=_on(on))
     since = f" (in force from {loaded.rules.effective_from})" if loaded.rules.effective_from else ""
@@ -87,6 +90,7 @@ def lint(file: Optional[Path] = FILE_ARG,
     from cctool.errors import RulesError
     from cctool.io.readers import read_table
     from cctool.rules.lint import lint_rules
+    from cctool.rules import load_rules
     from cctool.rules.load import load_rules_folder
 
     with guard():
@@ -112,6 +116,7 @@ def test(cases: Path = typer.Argument(..., help="Cases file (YAML list of golden
     """Run golden cases: tiny inline tables and the expected outcome per agent; print each case as
     passed or failed with the differing fields. Exit 0 when all pass, 6 when any fails."""
     from cctool.cases import load_cases, run_case
+    from cctool.rules import load_rules
     from cctool.periods import period_start
 
     with guard():

@@ -5,13 +5,12 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.markup import escape
 
 from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION, check_out, \
     report_issues, run_info, start, write_outputs
 from cctool.cli.conventions import NO_FINDINGS, Lang, command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
-from cctool.cli.terminal import info
+from cctool.cli.terminal import escape, info
 from cctool.periods import parse_as_of, parse_month, period_start
 
 

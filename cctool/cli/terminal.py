@@ -6,13 +6,36 @@ import re
 import sys
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from cctool.errors import CctoolError, ExitCode
 
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-out_console = Console(highlight=False, soft_wrap=True)
+
+class _Console:
+    """A rich Console made on first use: `cctool --help` and `--version` never print through
+    rich, and importing it is time they need not spend (issue 13: < 0.3 s). Every attribute is
+    the real console's."""
+
+    def __init__(self, **options):
+        self._options = options
+        self._console = None
+
+    def __getattr__(self, name: str):
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+err_console = _Console(stderr=True, highlight=False, soft_wrap=True)
+out_console = _Console(highlight=False, soft_wrap=True)
+
+
+def escape(text: str) -> str:
+    """rich.markup.escape (square brackets in user text become text), imported when first needed."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 # Terminal control sequences a hostile cell could carry: CSI (ESC [ ... final byte), OSC

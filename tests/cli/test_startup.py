@@ -1,0 +1,55 @@
+"""`cctool --help` and `--version` stay fast (issue 13: < 0.3 s) because building the CLI
+imports no data library: pandas, DuckDB, XlsxWriter, pydantic and rich load only inside the
+command that runs. Checked by what is imported, not by a clock (the machine is shared)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("pandas", "numpy", "duckdb", "xlsxwriter", "openpyxl", "pyarrow", "pydantic", "rich", "yaml")
+
+PROBE = """
+import sys
+sys.argv = ["cctool", *sys.argv[1:]]
+from cctool.cli.main import run
+try:
+    run()
+except SystemExit:
+    pass
+print("LOADED:" + ",".join(sorted({m.split(".")[0] for m in sys.modules} & HEAVY_NAMES)))
+"""
+
+
+def _loaded(*args: str) -> tuple[set[str], str]:
+    done = subprocess.run([sys.executable, "-c", PROBE.replace("HEAVY_NAMES", repr(set(HEAVY))), *args], capture_output=True, text=True,
+                          check=True)
+    line = done.stdout.strip().splitlines()[-1]
+    assert line.startswith("LOADED:"), done.stdout
+    return set(filter(None, line[len("LOADED:"):].split(","))), done.stdout
+
+
+def test_version_imports_no_data_library():
+    loaded, out = _loaded("--version")
+    assert "cctool " in out
+    assert loaded == set()
+
+
+def test_help_imports_no_data_library():
+    loaded, out = _loaded("--help")
+    assert "attendance-audit" in out and "monthly-payroll" in out
+    assert loaded == set()
+
+
+def test_command_help_imports_no_data_library():
+    for args in (["attendance-audit", "--help"], ["rules", "show", "--help"], ["grade-agents", "-h"]):
+        loaded, out = _loaded(*args)
+        assert "Usage:" in out, args
+        # Newer typer imports pydantic itself to build a command's help (typer._adapters).
+        assert loaded <= {"pydantic"}, args
+
+
+def test_punch_formats_named_in_the_cli_are_the_layouts():
+    from cctool.cli.conventions import PUNCH_FORMATS as named
+    from cctool.io.layouts import PUNCH_FORMATS
+
+    assert named == PUNCH_FORMATS
