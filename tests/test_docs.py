@@ -18,6 +18,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from cctool.cli.main import app
+from tests.cli_commands import all_commands
 from cctool.errors import ExitCode
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,19 +34,6 @@ def section(title: str) -> str:
 
 def code_spans(text: str) -> list[str]:
     return [s.replace("\\|", "|") for s in re.findall(r"`([^`\n]+)`", text)]
-
-
-def commands():
-    out = []
-
-    def walk(cmd, path):
-        if hasattr(cmd, "commands"):
-            for name, sub in cmd.commands.items():
-                walk(sub, path + [name])
-        else:
-            out.append((path, cmd))
-    walk(get_command(app), [])
-    return out
 
 
 def options(cmd) -> list:
@@ -64,7 +52,7 @@ def choices(param) -> list[str] | None:
     return None
 
 
-COMMANDS = commands()
+COMMANDS = all_commands()
 IDS = [" ".join(p) for p, _ in COMMANDS]
 
 

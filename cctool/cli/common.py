@@ -35,22 +35,6 @@ AS_OF_OPTION = typer.Option(None, "--as-of", help='Judge only shifts over by thi
                                                   "(default: the latest punch); later shifts are pending.")
 
 
-def check_fail_on(value: str | None) -> str | None:
-    if value not in (None, "findings"):
-        from cctool.errors import CctoolError
-
-        raise CctoolError(f"--fail-on takes 'findings', got {value!r}")
-    return value
-
-
-def check_lang(lang: str) -> str:
-    if lang not in ("en", "zh"):
-        from cctool.errors import CctoolError
-
-        raise CctoolError(f"--lang must be en or zh, got {lang!r}")
-    return lang
-
-
 def check_out(out: Path, suffix: str = ".xlsx") -> Path:
     from cctool.errors import CctoolError
 

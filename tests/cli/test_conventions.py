@@ -18,25 +18,12 @@ from typer.testing import CliRunner
 
 from cctool import progress
 from cctool.cli.main import app
+from tests.cli_commands import all_commands
 from cctool.errors import ExitCode
-from typer.main import get_command
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = ROOT / "cctool" / "cli"
 runner = CliRunner()
-
-
-def all_commands():
-    out = []
-
-    def walk(cmd, path):
-        if hasattr(cmd, "commands"):
-            for name, sub in cmd.commands.items():
-                walk(sub, path + [name])
-        else:
-            out.append((path, cmd))
-    walk(get_command(app), [])
-    return out
 
 
 COMMANDS = all_commands()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from cctool.errors import Issue
-from cctool.io.layouts.grid import Grid, Header
+from cctool.io.layouts.grid import Grid, Header, data_frame
 from cctool.io.layouts.people import match_people
 from cctool.rules.model import Limits
 
@@ -76,6 +76,21 @@ def identify(frame: pd.DataFrame, header: Header, grid: Grid, ctx: Context, prod
     labels = {"_no": shown(header, *no) or no[0], "_uid": (shown(header, *uid) or uid[0]) if uid else "",
               "_name": shown(header, *name) or name[0]}
     return match_people(people, ctx.roster, product, file=str(grid.path), sheet=grid.sheet, labels=labels)
+
+
+def person_days(grid: Grid, header: Header, ctx: Context, product: str, ids: dict, date_col: str,
+                date_example: str) -> tuple[pd.DataFrame, pd.Series, pd.Series, list[Issue]]:
+    """The rows of a one-row-per-person-day export: the frame, each row's day (an unreadable
+    date is an Issue and the row is excluded) and its roster person (`identify`)."""
+    from cctool.io.layouts.values import parse_day
+
+    frame = data_frame(grid, header)
+    day_raw = column(frame, header, date_col)
+    day, bad_day = parse_day(day_raw)
+    issues = bad_cells(grid, frame, bad_day, shown(header, date_col), day_raw,
+                       f"expected a date such as {date_example}; row excluded")
+    agent, who = identify(frame, header, grid, ctx, product, **ids)
+    return frame, day, agent, issues + who
 
 
 def bad_cells(grid: Grid, frame: pd.DataFrame, mask: pd.Series, col: str | None, values: pd.Series,

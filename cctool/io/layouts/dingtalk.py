@@ -13,7 +13,7 @@ import pandas as pd
 
 from cctool.errors import InputError, Issue
 from cctool.io.layouts.base import (PUNCH_COLUMNS, SCHEDULE_COLUMNS, Context, LayoutRead, bad_cells, column,
-                                    empty_punches, identify, owners, shown)
+                                    empty_punches, identify, owners, person_days, shown)
 from cctool.io.layouts.grid import Grid, Header, data_frame, find_header
 from cctool.io.layouts.values import (join_words, parse_day, parse_slot_time, parse_stamp, shift_periods,
                                       split_cell_times, verdict_categories)
@@ -126,14 +126,7 @@ def slot_punches(grid: Grid, frame: pd.DataFrame, header: Header, agent: pd.Seri
 
 
 def read_daily(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
-    frame = data_frame(grid, header)
-    issues: list = []
-    day_raw = column(frame, header, "日期")
-    day, bad_day = parse_day(day_raw)
-    issues += bad_cells(grid, frame, bad_day, shown(header, "日期"), day_raw,
-                        "expected a date such as 21-09-01 星期三; row excluded")
-    agent, who = identify(frame, header, grid, ctx, "dingtalk", **IDS)
-    issues += who
+    frame, day, agent, issues = person_days(grid, header, ctx, "dingtalk", IDS, "日期", "21-09-01 星期三")
     maps = {"agent_id": "工号 → UserId → 姓名 (roster)", "date": shown(header, "日期") or "日期"}
     if ctx.table == "schedule":
         return _schedule(grid, frame, header, agent, day, issues, maps, "dingtalk-daily")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cctool.io.layouts.base import PUNCH_COLUMNS, Context, LayoutRead, bad_cells, column, identify, owners, shown
+from cctool.io.layouts.base import (PUNCH_COLUMNS, Context, LayoutRead, bad_cells, column, owners, person_days,
+                                    shown)
 from cctool.io.layouts.dingtalk import _schedule, _verdicts, slot_punches
-from cctool.io.layouts.grid import Grid, Header, data_frame, find_header
-from cctool.io.layouts.values import join_words, parse_day, parse_slot_time, parse_stamp, split_cell_times
+from cctool.io.layouts.grid import Grid, Header, find_header
+from cctool.io.layouts.values import join_words, parse_slot_time, parse_stamp, split_cell_times
 
 SUBS = ("部门", "职务", "工号", "所属规则", "班次", "打卡时间", "打卡状态", "最早", "最晚")
 IDS = dict(no=("工号",), uid=("账号",), name=("姓名",))
@@ -27,14 +28,7 @@ def detail_header(grid: Grid) -> Header | None:
 
 
 def read_daily(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
-    frame = data_frame(grid, header)
-    issues: list = []
-    day_raw = column(frame, header, "时间")
-    day, bad_day = parse_day(day_raw)
-    issues += bad_cells(grid, frame, bad_day, shown(header, "时间"), day_raw,
-                        "expected a date such as 2026/02/28 星期六; row excluded")
-    agent, who = identify(frame, header, grid, ctx, "wecom", **IDS)
-    issues += who
+    frame, day, agent, issues = person_days(grid, header, ctx, "wecom", IDS, "时间", "2026/02/28 星期六")
     maps = {"agent_id": "工号 → 账号 → 姓名 (roster)", "date": "时间"}
     if ctx.table == "schedule":
         return _schedule(grid, frame, header, agent, day, issues, maps, "wecom-daily")
@@ -69,14 +63,7 @@ def _record_punches(grid, frame, header, agent, day, issues) -> pd.DataFrame:
 
 
 def read_detail(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
-    frame = data_frame(grid, header)
-    issues: list = []
-    day_raw = column(frame, header, "日期")
-    day, bad_day = parse_day(day_raw)
-    issues += bad_cells(grid, frame, bad_day, shown(header, "日期"), day_raw,
-                        "expected a date such as 2026/02/28 星期六; row excluded")
-    agent, who = identify(frame, header, grid, ctx, "wecom", **IDS)
-    issues += who
+    frame, day, agent, issues = person_days(grid, header, ctx, "wecom", IDS, "日期", "2026/02/28 星期六")
     kind = column(frame, header, "打卡类型").astype("string").str.strip()
     direction = kind.map({"上班": "in", "下班": "out"})
     issues += bad_cells(grid, frame, kind.notna() & direction.isna(), shown(header, "打卡类型"), kind,
