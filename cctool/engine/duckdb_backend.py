@@ -248,8 +248,10 @@ def resolve_columns(columns: list[str], where: str, aliases, field_map, optional
         res.missing.remove("success")
         res.mapping_errors.append(
             "missing required column: success (whether the call succeeded). Map it in the rules file, e.g. "
-            "columns.calls.success: {from: <header>, values: {<yes word>: true, <no word>: false}}; or, to grade "
-            "on the other criteria only, set grading.calls_without_success: grade_other_criteria")
+            "columns.calls.success: {from: <header>, values: {<yes word>: true, <no word>: false}}; or, for "
+            "grade-agents, kpi-report and daily-brief without it (success rates n/a, grades on the other criteria), "
+            "set grading.calls_without_success: grade_other_criteria (monthly-payroll always needs it: commission "
+            "is paid per successful call)")
     res.raise_if_incomplete(where)
     return res.sources, res.header_of()
 

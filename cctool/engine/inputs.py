@@ -115,10 +115,13 @@ class CallsInput:
         else:
             from cctool.engine.calls import daily_call_metrics
 
+            # A log without success is read when the rules grade on the other criteria
+            # (grading.calls_without_success): success rates are then unknown, never met.
             out = daily_call_metrics(self.calls, start, end, known, windows=windows,
                                      aliases=self.rules.columns.aliases.get("calls"),
                                      field_map=self.rules.columns.mapping("calls"), engine=self.engine,
-                                     **self._limits())
+                                     success_optional=self.rules.grading.calls_without_success
+                                     == "grade_other_criteria", **self._limits())
         self._record(int(out[0].attrs.get("rows_read", 0)))
         return out
 

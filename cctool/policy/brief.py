@@ -17,7 +17,7 @@ import pandas as pd
 from cctool.errors import Issue
 from cctool.policy.kpi import (ATTENDANCE_COLUMNS, COUNT_COLUMNS, OFFERED_COLUMNS, TALK, add_offered, add_rates,
                                agent_day_frame, attendance_days, centre_cph, daily_hours, no_agent_calls,
-                               period_agents)
+                               period_agents, success_known)
 from cctool.rules.model import Rules
 
 CENTRE = "centre"
@@ -72,7 +72,8 @@ def build_brief(date, roster: pd.DataFrame, daily_calls: pd.DataFrame | None, ru
     # Calls that reached no agent count in the centre's day only (offered and abandoned).
     unassigned = centre["date"].map(no_agent_calls(daily_calls, start, end)).fillna(0).astype("int64")
     centre = add_offered(centre, unassigned)
-    both = add_rates(pd.concat([centre, add_offered(per_team)], ignore_index=True), g)
+    both = add_rates(pd.concat([centre, add_offered(per_team)], ignore_index=True), g,
+                     with_success=success_known(daily_calls))
     for when in (day, prev_day, prev_week):  # the centre's CPH: one definition with kpi-report
         on_day = rows["date"] == when
         both.loc[(both["team"] == CENTRE) & (both["date"] == when), "cph"] = centre_cph(rows[on_day], tsr[on_day], g)

@@ -162,13 +162,28 @@ def daily_hours(ids: pd.Series, start: pd.Timestamp, end: pd.Timestamp, basis: s
 
 # ----------------------------------------------------------------------------- metrics
 
-def add_rates(frame: pd.DataFrame, g: Grading) -> pd.DataFrame:
-    """cph and success_rate from summed counts and hours (GRD metric definitions)."""
+def success_known(daily_calls: pd.DataFrame | None) -> bool:
+    """False when the call log has no success column and the rules read it anyway
+    (grading.calls_without_success: grade_other_criteria): successes and success rates are then
+    unknown — shown n/a, never 0 — and success targets are not evaluated."""
+    return daily_calls is None or daily_calls.attrs.get("has_success") is not False
+
+
+NO_SUCCESS_NOTE = ("The call log has no success column: successes and success rates are n/a and success-rate "
+                   "targets were not evaluated (grading.calls_without_success: grade_other_criteria).")
+
+
+def add_rates(frame: pd.DataFrame, g: Grading, *, with_success: bool = True) -> pd.DataFrame:
+    """cph and success_rate from summed counts and hours (GRD metric definitions). Without
+    success (`success_known`), successes and success_rate are missing, not 0."""
     numerator = frame["calls"] if g.metrics.cph_calls == "all" else frame["connected"]
     denominator = frame["connected"] if g.metrics.success_denominator == "connected" else frame["calls"]
     hours = frame["hours"].astype("float64")
     frame["cph"] = (numerator / hours.where(hours > 0)).astype("float64")
     frame["success_rate"] = (frame["successes"] / denominator.where(denominator > 0)).astype("float64")
+    if not with_success:
+        frame["successes"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+        frame["success_rate"] = np.nan
     if TALK in frame and "talk_calls" in frame:
         # Average handle time: talk time over the connected calls that have a duration.
         talked = frame["talk_calls"].astype("float64")
@@ -244,12 +259,13 @@ def _target_table(g: Grading) -> pd.DataFrame:
     return pd.DataFrame(out).reindex(columns=["grade", "target_rule", *TARGET_METRICS])
 
 
-def apply_targets(frame: pd.DataFrame, g: Grading, *, with_kpi: bool = True) -> pd.DataFrame:
+def apply_targets(frame: pd.DataFrame, g: Grading, *, with_kpi: bool = True, with_success: bool = True) -> pd.DataFrame:
     """Per TSR agent, the current grade's cph / success-rate (and KPI, `with_kpi`: a monthly score
     is a target of a month only) criteria: target, met, gap (value − target). One pass per grade
     and metric, over all agents of that grade. A target is met only when its value is known:
     `targets_met` is False when one known target is missed, unknown (NA) when none is missed but
-    one cannot be checked, True only when every target is known and met."""
+    one cannot be checked, True only when every target is known and met. Without success
+    (`with_success` False, as the rules allow) the success target is not evaluated at all."""
     table = _target_table(g).set_index("grade")
     tsr = frame["line"].eq("TSR").fillna(False) if "line" in frame else pd.Series(False, index=frame.index)
     frame["target_rule"] = frame["grade"].map(table["target_rule"]).where(tsr)
@@ -258,7 +274,7 @@ def apply_targets(frame: pd.DataFrame, g: Grading, *, with_kpi: bool = True) -> 
         frame[f"{prefix}_target"] = np.nan
         frame[f"{prefix}_met"] = pd.Series(pd.NA, index=frame.index, dtype="boolean")
         frame[f"{prefix}_gap"] = np.nan
-        if prefix == "kpi" and not with_kpi:
+        if (prefix == "kpi" and not with_kpi) or (prefix == "success" and not with_success):
             continue
         for grade, criterion in table[metric].dropna().items():
             rows = tsr & frame["grade"].eq(grade).fillna(False)
@@ -319,7 +335,10 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
     for col in COUNT_COLUMNS:
         a[col] = a[col].fillna(0).astype("int64")
     a[TALK] = a[TALK].fillna(0.0).astype("float64")
-    a = add_rates(a, g)
+    with_success = success_known(daily_calls)
+    if not with_success:
+        notes.append(NO_SUCCESS_NOTE)
+    a = add_rates(a, g, with_success=with_success)
     a["period"] = label
     a["kpi_score"] = np.nan
     if kpi is not None and period == "month":
@@ -328,22 +347,23 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
         a["kpi_score"] = a["agent_id"].map(scores).astype("float64")
     elif kpi is not None:
         notes.append("KPI scores are monthly: shown for --period month only.")
-    a = apply_targets(a, g, with_kpi=period == "month")
+    a = apply_targets(a, g, with_kpi=period == "month", with_success=with_success)
     rule_id = rules.reports.kpi.rule_id
     a["rule_ids"] = np.where(a["target_rule"].notna(), rule_id + ", " + a["target_rule"].fillna(""), rule_id)
     a["note"] = a["hours_note"].fillna("")
     a.loc[a["line"].ne("TSR").fillna(True), "note"] = (a["note"] + "; ").where(a["note"] != "", "") + \
         "no grade targets (the grade scheme covers TSR agents)"
     a = a.sort_values(["team", "agent_id"]).reset_index(drop=True)[AGENT_COLUMNS]
-    teams = rank_teams(_team_frame(a, g, rule_id), a)  # from unrounded hours
-    centre = _centre(a, g, rule_id, int(no_agent_calls(daily_calls, start, end).sum()))
+    teams = rank_teams(_team_frame(a, g, rule_id, with_success), a)  # from unrounded hours
+    centre = _centre(a, g, rule_id, int(no_agent_calls(daily_calls, start, end).sum()), with_success)
     a["hours"] = a["hours"].round(2)
     trend = pd.DataFrame(columns=TREND_COLUMNS)
     if period != "day":
-        trend = add_rates(_sum_by(day_rows, ["team", "date"]), g)
+        trend = add_rates(_sum_by(day_rows, ["team", "date"]), g, with_success=with_success)
         full = pd.MultiIndex.from_product([sorted(agents["team"].unique()), _days(start, end)], names=["team", "date"])
         trend = trend.set_index(["team", "date"]).reindex(full).reset_index()
-        trend[COUNT_COLUMNS] = trend[COUNT_COLUMNS].fillna(0).astype("int64")
+        counted = [c for c in COUNT_COLUMNS if with_success or c != "successes"]
+        trend[counted] = trend[counted].fillna(0).astype("int64")
         trend[TALK] = trend[TALK].fillna(0.0)
         trend["hours"] = trend["hours"].fillna(0.0).round(2)
         trend = trend[TREND_COLUMNS]
@@ -352,7 +372,7 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
     return KpiResult(period, label, start, end, a, teams, centre, trend, notes, issues)
 
 
-def _team_frame(a: pd.DataFrame, g: Grading, rule_id: str) -> pd.DataFrame:
+def _team_frame(a: pd.DataFrame, g: Grading, rule_id: str, with_success: bool = True) -> pd.DataFrame:
     grouped = a.groupby("team")
     t = pd.DataFrame({"agents": grouped.size()})
     sums = grouped[[*COUNT_COLUMNS, "hours", TALK]].sum()
@@ -363,10 +383,12 @@ def _team_frame(a: pd.DataFrame, g: Grading, rule_id: str) -> pd.DataFrame:
     t["success_met_count"] = grouped["success_met"].sum()
     t["targets_met_count"] = grouped["targets_met"].sum()
     t = t.reset_index()
-    t = add_offered(add_rates(t, g))
+    t = add_offered(add_rates(t, g, with_success=with_success))
     t["targets_met_share"] = (t["targets_met_count"] / t["with_targets"].where(t["with_targets"] > 0)).astype(float)
     for col in ("with_targets", "cph_met_count", "success_met_count", "targets_met_count"):
         t[col] = t[col].astype("int64")
+    if not with_success:  # not evaluated: n/a, not "nobody met it"
+        t["success_met_count"] = pd.array([pd.NA] * len(t), dtype="Int64")
     t["hours"] = t["hours"].round(2)
     t["rule_ids"] = rule_id
     return t
@@ -396,9 +418,9 @@ def centre_cph(frame: pd.DataFrame, is_tsr: pd.Series, g: Grading) -> float:
     return float(numerator.sum()) / hours if hours > 0 else float("nan")
 
 
-def _centre(a: pd.DataFrame, g: Grading, rule_id: str, no_agent: int = 0) -> pd.DataFrame:
+def _centre(a: pd.DataFrame, g: Grading, rule_id: str, no_agent: int = 0, with_success: bool = True) -> pd.DataFrame:
     c = a.assign(team="centre")
-    out = add_offered(_team_frame(c, g, rule_id), no_agent)
+    out = add_offered(_team_frame(c, g, rule_id, with_success), no_agent)
     out["cph"] = centre_cph(a, a["line"].eq("TSR"), g)
     out["rank"] = pd.NA
     return out[TEAM_COLUMNS]
