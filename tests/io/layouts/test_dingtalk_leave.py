@@ -1,6 +1,8 @@
 """DingTalk approval exports of the leave form, 2019 and 2025 layouts."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import openpyxl
 import pandas as pd
 import pytest
@@ -9,6 +11,8 @@ from export_builders import LEAVE_2019, leave_2019, leave_2025, write_table
 
 from cctool.errors import InputError
 from cctool.io.layouts import Context, detect, read_layout
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def read(path, people, hours=8.0, split="12:00"):
@@ -63,7 +67,10 @@ def test_hours_per_day_and_half_day_split_come_from_the_rules(tmp_path, people):
     assert f.loc["202507071653000123456", "start"] == pd.Timestamp("2025-08-01 13:00")
 
 
-def test_2019_layout_sheets_per_form_version_and_correction_form_left_out(tmp_path, people):
+def book_2019() -> openpyxl.Workbook:
+    """A 2019 approval export: two versions of the leave form and the 补卡 form. Also saved as
+    fixtures/dingtalk-leave-2019.xls (the format DingTalk gave in 2019), made from this book by
+    `soffice --headless --convert-to xls` (see test_the_2019_xls_reads_as_the_xlsx)."""
     book = openpyxl.Workbook()
     leave_2019(book, [dict(id="201912300900000123456", name="张伟", no="A001", type="病假", start="2019-12-31 09:00",
                            end="2019-12-31 18:00", length="7.5小时", approvers=["李娜", "钱七"],
@@ -73,7 +80,11 @@ def test_2019_layout_sheets_per_form_version_and_correction_form_left_out(tmp_pa
                       dict(id="201912300900000123458", name="李娜", uid="x", type="事假", start="2020-01-03",
                            end="2020-01-02", length="1天", approvers=["张伟"])], sheet="请假-v2")
     write_table(book, "补卡", [], [LEAVE_2019 + ["补签时间", "补签类型"]], [])
-    book.save(path := tmp_path / "审批.xlsx")
+    return book
+
+
+def test_2019_layout_sheets_per_form_version_and_correction_form_left_out(tmp_path, people):
+    book_2019().save(path := tmp_path / "审批.xlsx")
     r = read(path, people)
     assert list(r.frame["request_id"]) == ["201912300900000123456"]
     one = r.frame.iloc[0]
@@ -84,6 +95,19 @@ def test_2019_layout_sheets_per_form_version_and_correction_form_left_out(tmp_pa
     problems = {(i.sheet, i.row): i.problem for i in r.issues}
     assert "approver not in the roster" in problems[("请假-v1", 2)]
     assert "ends before it starts" in problems[("请假-v2", 3)]
+
+
+def test_the_2019_xls_reads_as_the_xlsx(tmp_path, people):
+    """The legacy .xls (BIFF8, written by LibreOffice from book_2019) reads to the same requests,
+    listed requests and issues as the .xlsx; only the file name in the issues differs."""
+    xls = FIXTURES / "dingtalk-leave-2019.xls"
+    assert detect(xls) == "dingtalk-leave"
+    book_2019().save(xlsx := tmp_path / "审批.xlsx")
+    a, b = read(xls, people), read(xlsx, people)
+    pd.testing.assert_frame_equal(a.frame, b.frame, check_dtype=False)
+    pd.testing.assert_frame_equal(a.listed, b.listed, check_dtype=False)
+    strip = lambda issues: [(i.sheet, i.row, i.column, i.value, i.problem, i.severity) for i in issues]  # noqa: E731
+    assert strip(a.issues) == strip(b.issues) and a.issues
 
 
 def test_an_approval_export_without_a_leave_sheet_stops(tmp_path, people):
