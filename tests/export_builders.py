@@ -182,6 +182,14 @@ def zkteco(book, punches: list[dict], *, sheet="Sheet1"):
     return write_table(book, sheet, [], [head], rows)
 
 
+def zkteco_daily(book, rows: list[dict], *, sheet="Sheet1"):
+    """ZKTeco daily in/out report (docs/EXPORTS.md): one row per person, day and period."""
+    head = ["考勤号码", "姓名", "日期", "对应时段", "签到时间", "签退时间", "迟到时间", "早退时间", "是否旷工"]
+    body = [[r["no"], r["name"], r["date"], r.get("period", "白班"), r.get("in"), r.get("out"), r.get("late"),
+             r.get("early"), r.get("absent")] for r in rows]
+    return write_table(book, sheet, [], [head], body)
+
+
 def attlog(path: Path, punches: list[tuple[str, str]]) -> Path:
     lines = [f"{no:>9}\t{time}\t1\t0\t1\t0" for no, time in punches]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

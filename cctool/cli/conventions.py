@@ -38,7 +38,7 @@ CallsFormat = _choice("CallsFormat", ("parquet", "csv"))
 Engine = _choice("Engine", ("duckdb", "spark"))  # cctool.engine.ENGINES
 # cctool.io.layouts.PUNCH_FORMATS: the clock exports --punches reads, detected unless forced.
 PUNCH_FORMATS = ("dingtalk-raw", "dingtalk-daily", "dingtalk-grid", "wecom-detail", "wecom-daily", "zkteco",
-                 "zkteco-dat")
+                 "zkteco-daily", "zkteco-dat")
 PunchesFormat = _choice("PunchesFormat", PUNCH_FORMATS)
 # cctool.io.inspect.INSPECTABLE
 InspectTable = _choice("InspectTable", ("calls", "punches", "schedule", "roster", "leave", "kpi", "excusals", "swaps"))

@@ -48,6 +48,7 @@ LAYOUTS: dict[str, Layout] = {layout.name: layout for layout in (
     Layout("wecom-daily", ("punches", "schedule"), wecom.daily_header, wecom.read_daily,
            "WeCom 概况统计与打卡明细"),
     Layout("zkteco", ("punches",), zkteco.export_header, zkteco.read_export, "ZKTeco software export"),
+    Layout("zkteco-daily", ("punches",), zkteco.daily_header, zkteco.read_daily, "ZKTeco daily in/out report"),
     Layout("zkteco-dat", ("punches",), _dat_header, zkteco.read_dat, "ZKTeco attlog.dat"),
     Layout("dingtalk-leave", ("leave",), dingtalk_leave.leave_header, dingtalk_leave.read_leave,
            "DingTalk 审批 (请假)"),

@@ -1,14 +1,16 @@
 """ZKTeco (中控) time clocks: the attendance software's export (one row per punch, no in/out;
-the English variant has `Status` C/In, C/Out) and the device's own `attlog.dat`."""
+the English variant has `Status` C/In, C/Out), its daily in/out report (one row per person,
+day and period: 签到时间 in, 签退时间 out) and the device's own `attlog.dat`."""
 from __future__ import annotations
 
 import re
 
 import pandas as pd
 
-from cctool.io.layouts.base import PUNCH_COLUMNS, Context, LayoutRead, bad_cells, column, identify, owners, shown
+from cctool.io.layouts.base import (PUNCH_COLUMNS, Context, LayoutRead, bad_cells, column, identify, owners,
+                                    person_days, shown)
 from cctool.io.layouts.grid import Grid, Header, data_frame, find_header
-from cctool.io.layouts.values import parse_stamp
+from cctool.io.layouts.values import parse_slot_time, parse_stamp
 
 DAT_LINE = re.compile(r"^\s*\w+\t\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 
@@ -38,6 +40,40 @@ def read_export(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
             "time": "Date/Time (day first)" if english else "日期时间",
             "direction": "Status C/In, C/Out" if english else "none in the export: first/last punch of each shift"}
     return LayoutRead("zkteco", "punch_events", grid.path, grid.sheet, punches, issues, len(frame), maps,
+                      owners=owners(grid, frame, agent))
+
+
+def daily_header(grid: Grid) -> Header | None:
+    return find_header(grid, ("考勤号码", "日期", "签到时间", "签退时间"))
+
+
+def read_daily(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
+    """`考勤号码 | 姓名 | 日期 | 对应时段 | 签到时间 | 签退时间 | 迟到时间 | 早退时间 | 是否旷工`: the
+    first punch of the period (签到 = in) and the last (签退 = out); a 签退 not after the 签到
+    of its row is the next morning (a night period). The clock's own verdicts (迟到时间,
+    早退时间, 是否旷工) are not read: cctool judges the punches by the rules file."""
+    frame, day, agent, issues = person_days(grid, header, ctx, "zkteco", dict(no=("考勤号码",), name=("姓名",)),
+                                            "日期", "2019/12/1")
+    slots = {}
+    for col, direction in (("签到时间", "in"), ("签退时间", "out")):
+        raw = column(frame, header, col)
+        slot = parse_slot_time(raw, day)
+        issues += bad_cells(grid, frame, slot["bad"] & day.notna(), shown(header, col), raw,
+                            "expected a punch time such as 08:40; punch ignored")
+        slots[direction] = slot
+    overnight = slots["out"]["time"].notna() & slots["in"]["time"].notna() & \
+        (slots["out"]["time"] <= slots["in"]["time"])
+    slots["out"].loc[overnight, "time"] += pd.Timedelta(days=1)
+    parts = []
+    for direction, slot in slots.items():
+        keep = slot["time"].notna() & agent.notna()
+        parts.append(pd.DataFrame({"agent_id": agent, "time": slot["time"], "direction": direction,
+                                   "corrected": slot["corrected"], "_row": frame["_row"]})[keep])
+    punches = pd.concat(parts, ignore_index=True)[PUNCH_COLUMNS]
+    punches = punches.sort_values(["agent_id", "time"], kind="stable").reset_index(drop=True)
+    maps = {"agent_id": "考勤号码 → 姓名 (roster)", "date": "日期", "time": "签到时间 / 签退时间",
+            "direction": "签到时间 = in, 签退时间 = out (a 签退 not after its 签到: next day)"}
+    return LayoutRead("zkteco-daily", "punch_events", grid.path, grid.sheet, punches, issues, len(frame), maps,
                       owners=owners(grid, frame, agent))
 
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from export_builders import attlog, dingtalk_raw, wecom_detail, zkteco
+from export_builders import attlog, dingtalk_raw, wecom_detail, zkteco, zkteco_daily
 
 from cctool.cli.main import app
 from cctool.rules.load import default_rules_path
@@ -126,6 +126,15 @@ def test_forced_format_and_other_products(centre):
     result, ddoc = run(centre, dat, "--punches-format", "zkteco-dat")
     assert result.exit_code == 0, result.output
     assert ddoc["records"] == wecom["records"]
+
+    daily = [dict(no=a, name=n, date=f"{d:%Y/%-m/%-d}", **{"in": "08:58", "out": "18:01"}) for d in week
+             for a, n in (("A001", "张伟"), ("A002", "李娜"))]
+    book = openpyxl.Workbook()
+    zkteco_daily(book, daily)
+    book.save(centre / "zk-daily.xlsx")
+    result, zd = run(centre, centre / "zk-daily.xlsx")  # detected
+    assert result.exit_code == 0, result.output
+    assert zd["records"] == wecom["records"]
 
 
 def test_wrong_forced_format_is_bad_input_and_unknown_format_is_usage(centre):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from export_builders import attlog, wecom_daily, wecom_detail, zkteco
+from export_builders import attlog, wecom_daily, wecom_detail, zkteco, zkteco_daily
 
 from cctool.io.layouts import Context, detect, read_layout
 
@@ -79,6 +79,26 @@ def test_zkteco_export(tmp_path, people):
     assert list(r.frame["time"].dt.strftime("%Y-%m-%d %H:%M:%S")) == ["2019-02-15 08:59:14", "2019-02-15 19:59:14"]
     assert r.frame["direction"].isna().all()
     assert {(i.row, i.severity) for i in r.issues} == {(4, "error"), (5, "error")}
+
+
+def test_zkteco_daily_in_out(tmp_path, people):
+    rows = [dict(no="A001", name="张伟", date="2019/12/1", **{"in": "08:40", "out": "18:02"}, late="00:10"),
+            dict(no="A002", name="李娜", date="2019/12/1", period="夜班", **{"in": "22:01", "out": "06:03"}),
+            dict(no="A005", name="刘洋", date="2019/12/2", **{"in": None, "out": "17:59"}, absent="True"),
+            dict(no="A001", name="张伟", date="2019/12/2", **{"in": "8点", "out": "18:00"}),
+            dict(no="77", name="无名", date="2019/12/2", **{"in": "08:00"}),
+            dict(no="A001", name="张伟", date="2019/13/40", **{"in": "08:00"})]
+    path = save(tmp_path, "zk-daily.xlsx", zkteco_daily, rows)
+    assert detect(path) == "zkteco-daily"
+    r = read_layout(path, "punches", Context("punches", people))
+    got = [(a, t.strftime("%m-%d %H:%M"), d) for a, t, d in zip(r.frame["agent_id"], r.frame["time"], r.frame["direction"])]
+    assert got == [("A001", "12-01 08:40", "in"), ("A001", "12-01 18:02", "out"), ("A001", "12-02 18:00", "out"),
+                   ("A002", "12-01 22:01", "in"), ("A002", "12-02 06:03", "out"),  # the night period's out: next day
+                   ("A005", "12-02 17:59", "out")]
+    problems = {(i.row, i.column, i.value): i.problem for i in r.issues}
+    assert "expected a punch time" in problems[(5, "签到时间", "8点")]
+    assert "expected a date" in problems[(7, "日期", "2019/13/40")]
+    assert any(row == 6 and "77" in str(value) for row, _, value in problems)  # not in the roster
 
 
 def test_attlog_dat(tmp_path, people):
