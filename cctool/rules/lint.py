@@ -1,27 +1,29 @@
 """`rules lint`: a valid rules file can still be a wrong policy. Each check reads the rules as
 the policy code applies them and reports, with its YAML path, a setting that cannot be meant:
 
-- bands (late, early, worked hours) and absence tiers whose thresholds coincide (the later one
-  never applies: an overlap), or whose severity falls as the minutes (days) rise;
+- worked-hours bands whose thresholds coincide (an overlap) or whose severity falls as the
+  hours fall; absence tiers and bonus bands at the same threshold (the later one never applies);
 - a leave chain list that stops short of every length (requests longer than the last
   `max_days` have no chain of their own: a gap), or names one length twice;
 - a grade whose criteria are easier than the grade below (compared metric by metric, on the
   metrics both grades name);
-- performance bonus bands that pay more for a lower score;
 - approval chains naming a role nobody in the roster holds (with a roster);
 - a leave chain for a longer request that is weaker than the chain for a shorter one
   (POLICY.md §3: stricter = a higher top approver, then a longer chain; or it drops documents).
+
+What the rules model already refuses (exit 4 before lint runs: late/early bands out of order
+or falling in severity, absence tiers falling in consequence, a bonus paying more for a lower
+score) is not checked again here.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from cctool.policy.orgchart import ROLE_RANK
-from cctool.rules.model import Band, Chain, Criterion, Rules
+from cctool.rules.model import Chain, Criterion, Rules
 
-# How bad each attendance kind is; a band further up the minutes must not be milder.
+# How bad each attendance kind is; fewer hours worked must not be judged milder.
 SEVERITY = {"late": 1, "early_leave": 1, "absent_half_day": 2, "absent_full_day": 3}
-TIER_SEVERITY = {"performance_pay_zero": 1, "all_bonus_zero": 2, "wage_withheld": 3}
 # The department's manager: held when either department manager post is filled.
 ROLE_HOLDERS = {"manager": ("ops_manager", "support_manager")}
 
@@ -37,9 +39,6 @@ class LintFinding:
 
 def lint_rules(rules: Rules, roster_roles: set[str] | None = None) -> list[LintFinding]:
     found: list[LintFinding] = []
-    att = rules.attendance
-    found += band_findings(att.late, "attendance.late", "late")
-    found += band_findings(att.early, "attendance.early", "early")
     found += worked_hours_findings(rules)
     found += tier_findings(rules)
     for name in ("agent", "personal", "team_lead"):
@@ -52,19 +51,6 @@ def lint_rules(rules: Rules, roster_roles: set[str] | None = None) -> list[LintF
 
 
 # ----------------------------------------------------------------------------- attendance
-
-def band_findings(bands: list[Band], path: str, what: str) -> list[LintFinding]:
-    out = []
-    for i in range(1, len(bands)):
-        lower, band = bands[i - 1], bands[i]
-        if band.seconds <= lower.seconds:
-            out.append(LintFinding(f"{path}[{i}]", f"{band.describe(what)} does not start above {path}[{i - 1}] "
-                                                   f"({lower.describe(what)}): the bands overlap"))
-        if SEVERITY[band.kind] < SEVERITY[lower.kind]:
-            out.append(LintFinding(f"{path}[{i}].kind", f"{band.kind} ({band.describe(what)}) is milder than "
-                                                        f"{lower.kind} below it: severity falls as minutes rise"))
-    return out
-
 
 def worked_hours_findings(rules: Rules) -> list[LintFinding]:
     rows = rules.attendance.worked_hours
@@ -90,11 +76,6 @@ def tier_findings(rules: Rules) -> list[LintFinding]:
             out.append(LintFinding(f"attendance.monthly_absence[{i}].at_least_days",
                                    f"same threshold as monthly_absence[{i - 1}] ({tiers[i].at_least_days:g} days): "
                                    "the tiers overlap"))
-        if TIER_SEVERITY[tiers[i].consequence] < TIER_SEVERITY[tiers[i - 1].consequence]:
-            out.append(LintFinding(f"attendance.monthly_absence[{i}].consequence",
-                                   f"{tiers[i].consequence} at {tiers[i].at_least_days:g} days is milder than "
-                                   f"{tiers[i - 1].consequence} at {tiers[i - 1].at_least_days:g}: severity falls "
-                                   "as days rise"))
     return out
 
 
@@ -181,10 +162,6 @@ def bonus_findings(rules: Rules) -> list[LintFinding]:
     bands = rules.pay.performance_bonus.bands  # highest score first
     out = []
     for i in range(1, len(bands)):
-        if bands[i].amount > bands[i - 1].amount:
-            out.append(LintFinding(f"pay.performance_bonus.bands[{i}].amount",
-                                   f"a score of {bands[i].at_least:g} pays {bands[i].amount}, more than "
-                                   f"{bands[i - 1].amount} at {bands[i - 1].at_least:g}: more for a lower score"))
         if bands[i].at_least == bands[i - 1].at_least:
             out.append(LintFinding(f"pay.performance_bonus.bands[{i}].at_least",
                                    f"same score as bands[{i - 1}]: the bands overlap"))
