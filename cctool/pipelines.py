@@ -202,7 +202,8 @@ def run_payroll(month: str, rules: Rules, inputs: InputSet, *, roster: Path, sch
 
 
 def run_grading(quarter: str, rules: Rules, inputs: InputSet, *, roster: Path, calls: Path, kpi: Path,
-                punches: Path | None = None, schedule: Path | None = None, allow_partial: bool = False):
+                punches: Path | None = None, schedule: Path | None = None, allow_partial: bool = False,
+                punches_format: str | None = None):
     """One quarter's grading, read and judged in turn (grade-agents overlaps the reading on threads),
     with grade-agents' coverage check (calls in the quarter, an hours source)."""
     from cctool.policy.grading import grade_quarter, quarter_bounds
@@ -216,7 +217,8 @@ def run_grading(quarter: str, rules: Rules, inputs: InputSet, *, roster: Path, c
                                               success_optional=g.calls_without_success == "grade_other_criteria")
     inputs.extra_records.extend(source.records)
     kpi_df = inputs.load("kpi", kpi)
-    punches_df, schedule_df = inputs.load_optional("punches", punches), inputs.load_optional("schedule", schedule)
+    punches_df = inputs.load_optional("punches", punches, punches_format)
+    schedule_df = inputs.load_optional("schedule", schedule)
     cov = report_coverage(quarter, lo, hi, rules, inputs, calls_file=source.label, calls_seen=per_agent,
                           schedule=schedule_df, punches=punches_df, need_hours=True).done()
     cov.require(allow_partial)

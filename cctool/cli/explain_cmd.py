@@ -6,7 +6,8 @@ from typing import Optional
 
 import typer
 
-from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, RULES_OPTION, start, write_outputs
+from cctool.cli.common import (ALLOW_PARTIAL_OPTION, AS_OF_OPTION, PUNCHES_FORMAT_OPTION, RULES_OPTION, PunchesFormat,
+                               punches_format, start, write_outputs)
 from cctool.cli.conventions import NO_FINDINGS, BriefFormat, Lang, command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import escape, info, out_console
@@ -39,6 +40,7 @@ def explain(
     roster: Path = typer.Option(..., "--roster", help="Roster file."),
     schedule: Optional[Path] = typer.Option(None, "--schedule", help="Schedule (排班表); needed with --month."),
     punches: Optional[Path] = typer.Option(None, "--punches", help="Punches (签到记录); needed with --month."),
+    punches_fmt: Optional[PunchesFormat] = PUNCHES_FORMAT_OPTION,
     leave: Optional[Path] = typer.Option(None, "--leave", help="Leave requests (请假单)."),
     excusals: Optional[Path] = typer.Option(None, "--excusals", help="Excusals (免责)."),
     swaps: Optional[Path] = typer.Option(None, "--swaps", help="Shift swaps (调班)."),
@@ -74,7 +76,7 @@ def explain(
                 loaded, inputs = start(fill(rules, **f), period)
                 grades, _ = run_grading(period, loaded.rules, inputs, roster=fill(roster, **f), calls=fill(calls, **f),
                                         kpi=fill(kpi, **f), punches=fill(punches, **f), schedule=fill(schedule, **f),
-                                        allow_partial=allow_partial)
+                                        allow_partial=allow_partial, punches_format=punches_format(punches_fmt))
                 person = _person(inputs.roster, agent, fill(roster, **f))
             doc = explain_grade(agent, person, grades)
             with_pay = False
@@ -87,7 +89,8 @@ def explain(
                 loaded, inputs = start(fill(rules, **f), period)
                 tables = read_attendance_inputs(inputs, roster=fill(roster, **f), schedule=fill(schedule, **f),
                                                 punches=fill(punches, **f), leave=fill(leave, **f),
-                                                excusals=fill(excusals, **f), swaps=fill(swaps, **f))
+                                                excusals=fill(excusals, **f), swaps=fill(swaps, **f),
+                                                punches_format=punches_format(punches_fmt))
                 person = _person(tables.roster, agent, fill(roster, **f))
                 att = audit_inputs(period, loaded.rules, inputs, tables, as_of=parse_as_of(as_of),
                                    allow_partial=allow_partial)

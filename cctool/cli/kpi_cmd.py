@@ -154,6 +154,7 @@ def daily_brief(
     engine: Engine = ENGINE_OPTION,
     spark_master: Optional[str] = SPARK_MASTER_OPTION,
     punches: Optional[Path] = PUNCHES,
+    punches_fmt: Optional[PunchesFormat] = PUNCHES_FORMAT_OPTION,
     schedule: Optional[Path] = SCHEDULE,
     leave: Optional[Path] = LEAVE,
     excusals: Optional[Path] = EXCUSALS,
@@ -188,7 +189,7 @@ def daily_brief(
             frames, daily, call_issues, files = _load(
                 inputs, loaded.rules, week_before, d + dt.timedelta(days=1), roster=fill(roster, **f),
                 calls=source, schedule=fill(schedule, **f), punches=fill(punches, **f),
-                leave=fill(leave, **f), excusals=fill(excusals, **f))
+                leave=fill(leave, **f), excusals=fill(excusals, **f), punches_fmt=punches_format(punches_fmt))
             as_of_ts = resolve_as_of(as_of_time, frames["punches"])
             on_day = int(daily.loc[daily["date"] == d, "calls"].sum()) if len(daily) else 0
             cov = report_coverage(day.isoformat(), d, d + dt.timedelta(days=1), loaded.rules, inputs,

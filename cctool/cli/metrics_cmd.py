@@ -9,7 +9,8 @@ from typing import Optional
 import typer
 
 from cctool.cli.calls_input import ENGINE_OPTION, SPARK_MASTER_OPTION, fill_location
-from cctool.cli.common import RULES_OPTION, check_out, report_issues, start
+from cctool.cli.common import (PUNCHES_FORMAT_OPTION, RULES_OPTION, PunchesFormat, check_out, punches_format,
+                               report_issues, start)
 from cctool.cli.conventions import NO_FINDINGS, Engine, command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info
@@ -60,6 +61,7 @@ def call_metrics_cmd(
     schedule: Optional[Path] = typer.Option(None, "--schedule", help="Schedule (排班表): shifts that date calls; "
                                                                      "with --punches, per-shift counts (PAY-OT)."),
     punches: Optional[Path] = typer.Option(None, "--punches", help="Punches (签到记录): worked shifts for PAY-OT."),
+    punches_fmt: Optional[PunchesFormat] = PUNCHES_FORMAT_OPTION,
     leave: Optional[Path] = typer.Option(None, "--leave", help="Leave requests, as monthly-payroll reads them."),
     excusals: Optional[Path] = typer.Option(None, "--excusals", help="Excusals, as monthly-payroll reads them."),
     rules: Optional[Path] = RULES_OPTION,
@@ -87,7 +89,8 @@ def call_metrics_cmd(
             if roster is not None and schedule is not None:
                 day_windows, schedule_sha, worked = _shifts(inputs, loaded.rules, lo, hi, roster=fill(roster, **f),
                                                             schedule=fill(schedule, **f), punches=fill(punches, **f),
-                                                            leave=fill(leave, **f), excusals=fill(excusals, **f))
+                                                            leave=fill(leave, **f), excusals=fill(excusals, **f),
+                                                            punches_format=punches_format(punches_fmt))
             metrics = build_metrics(calls, lo, hi, rules=loaded.rules, engine=engine_spec, day_windows=day_windows,
                                     schedule_sha=schedule_sha, worked_shifts=worked,
                                     fingerprint=calls_fingerprint(calls))
@@ -103,7 +106,7 @@ def call_metrics_cmd(
              f"{'' if day_windows is None else ' (dated by shift)'}, {shifts} worked shifts")
 
 
-def _shifts(inputs, rules, lo, hi, *, roster, schedule, punches, leave, excusals):
+def _shifts(inputs, rules, lo, hi, *, roster, schedule, punches, leave, excusals, punches_format=None):
     """(day windows, schedule fingerprint, worked shifts or None): the shifts that date calls to
     days (kpi-report's windows) and, with punches, the audited shifts per-shift counts are for
     (monthly-payroll's)."""
@@ -118,7 +121,7 @@ def _shifts(inputs, rules, lo, hi, *, roster, schedule, punches, leave, excusals
     windows = call_windows(schedule_df, roster_df, lo, hi, rules)
     worked = None
     if punches is not None:
-        punches_df = inputs.load("punches", punches)
+        punches_df = inputs.load("punches", punches, punches_format)
         leave_df, excusals_df = inputs.load_optional("leave", leave), inputs.load_optional("excusals", excusals)
         audits = [audit_month(m, roster_df, schedule_df, punches_df, rules, leave=leave_df, excusals=excusals_df)
                   for m in _months(lo, hi)]

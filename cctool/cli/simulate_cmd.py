@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION, check_out, \
-    report_issues, run_info, start, write_outputs
+    report_issues, run_info, start, write_outputs, PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
 from cctool.cli.conventions import NO_FINDINGS, Lang, command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import escape, info
@@ -29,6 +29,7 @@ def simulate(
     roster: Path = ROSTER_OPTION,
     schedule: Path = typer.Option(..., "--schedule", help="Schedule (排班表)."),
     punches: Path = typer.Option(..., "--punches", help="Punches (签到记录)."),
+    punches_fmt: Optional[PunchesFormat] = PUNCHES_FORMAT_OPTION,
     leave: Optional[Path] = typer.Option(None, "--leave", help="Leave requests (请假单)."),
     excusals: Optional[Path] = typer.Option(None, "--excusals", help="Excusals (免责)."),
     swaps: Optional[Path] = typer.Option(None, "--swaps", help="Shift swaps (调班)."),
@@ -62,7 +63,8 @@ def simulate(
             loaded = load_rules(fill(rules, **f), on=period_start(period))
             tables = read_attendance_inputs(inputs, roster=fill(roster, **f), schedule=fill(schedule, **f),
                                             punches=fill(punches, **f), leave=fill(leave, **f),
-                                            excusals=fill(excusals, **f), swaps=fill(swaps, **f))
+                                            excusals=fill(excusals, **f), swaps=fill(swaps, **f),
+                                            punches_format=punches_format(punches_fmt))
             with_pay = calls is not None or kpi is not None
             pay = read_pay_inputs(period, base.rules, inputs, kpi=fill(kpi, **f), calls=fill(calls, **f)) \
                 if with_pay else None

@@ -261,3 +261,26 @@ def test_every_choice_option_is_an_enum():
             param = next((p for p in cmd.params if opt in getattr(p, "opts", ())), None)
             if param is not None:
                 assert _choices_of(param) is not None, f"{' '.join(path)} {opt} is not Enum-typed: shows no choices"
+
+
+def test_every_command_reading_punches_can_force_their_layout():
+    """A clock export is detected; where detection is unsure the user forces it, on every command."""
+    for path, cmd in COMMANDS:
+        names = {o for p in cmd.params for o in getattr(p, "opts", ())}
+        if "--punches" in names:
+            assert "--punches-format" in names, " ".join(path)
+
+
+@pytest.mark.parametrize("args", [
+    ["daily-brief", "--date", "2026-07-15", "--roster", "samples/roster.xlsx", "--calls", "samples/calls.parquet"],
+    ["explain", "--agent", "E0011", "--month", "2026-07", "--roster", "samples/roster.xlsx",
+     "--schedule", "samples/schedule.csv"],
+    ["simulate", "--month", "2026-07", "--rules", "rules/default.yaml", "--roster", "samples/roster.xlsx",
+     "--schedule", "samples/schedule.csv"],
+], ids=["daily-brief", "explain", "simulate"])
+def test_a_forced_punch_layout_is_applied(args, tmp_path):
+    result = runner.invoke(app, [*args, "--punches", str(ROOT / "samples" / "punches.csv"),
+                                 "--punches-format", "wecom-daily", "--out", str(tmp_path / "out.xlsx")])
+    assert result.exit_code == ExitCode.BAD_INPUT, result.output
+    assert "does not look like WeCom" in result.output
+    assert not [p for p in tmp_path.iterdir() if not p.name.endswith(".lock")]
