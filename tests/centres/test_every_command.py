@@ -161,7 +161,23 @@ def uncovered_month(centre: Centre) -> list[str]:
         why.append(f"no shift in {centre.month}")
     if not centre.punch_days() & set(centre.days()):
         why.append(f"no punch in {centre.month}")
+    why += [f"no punch in the centre on {d} (ATT-FEED-GAP)" for d in possible_feed_gaps(centre)]
     return why
+
+
+def possible_feed_gaps(centre: Centre, min_shifts: int = 2) -> list[dt.date]:
+    """Days of the month with at least `min_shifts` scheduled shifts (the default rules'
+    attendance.feed_gap.min_shifts) and no punch stamp at all in the centre: ATT-FEED-GAP days,
+    which the audit refuses to judge without --allow-partial. Counted generously (every
+    scheduled row, finished or not), so a day the audit may call a gap is never missed."""
+    stamps = set()
+    for col in ("date", "sign_in", "sign_out", "time"):
+        if col in centre.punches:
+            stamps |= {str(v)[:10] for v in centre.punches[col] if str(v or "").strip()[:4].isdigit()}
+    per_day = centre.schedule["date"].astype(str).str[:10].value_counts()
+    month = {d.isoformat() for d in centre.days()}
+    return sorted(dt.date.fromisoformat(d) for d, n in per_day.items()
+                  if n >= min_shifts and d in month and d not in stamps)
 
 
 # ----------------------------------------------------------------------------- the commands
