@@ -7,8 +7,9 @@ column mapping, encoding detection) and runs the SQL of `cctool.engine.aggregati
 only the small grouped result reaches pandas.
 
 CSV is read in one of two modes:
-- fast: start_time / connected / success typed by DuckDB itself (ISO times; true/false,
-  1/0, t/f, y/n, yes/no), chosen when a sample of the file looks like that;
+- fast: start_time / connected / success / amount / duration_s typed by DuckDB itself (ISO
+  times; true/false, 1/0, t/f, y/n, yes/no; plain numbers), chosen when a sample of the file
+  looks like that;
 - careful: every column as text, parsed in SQL with the readers' spellings (是/否, 2026/07/01
   09:00, ...), and malformed lines (too many or too few fields) kept in DuckDB's reject
   table so each is reported with its line number.
@@ -138,7 +139,7 @@ def _sample_is_plain(text: str, delim: str, headers: dict[str, str]) -> bool:
     pos = {h.strip(): i for i, h in enumerate(names)}
     try:
         t, c, s = (pos[headers[k]] for k in ("start_time", "connected", "success"))
-        a = pos[headers["amount"]] if "amount" in headers else None
+        numbers = [pos[headers[k]] for k in ("amount", "duration_s") if k in headers]
     except KeyError:
         return False
     lines = list(reader)[:-1] or []  # the last sampled line may be cut short
@@ -149,7 +150,7 @@ def _sample_is_plain(text: str, delim: str, headers: dict[str, str]) -> bool:
             return False
         if row[c].strip().casefold() not in _DUCK_BOOL or row[s].strip().casefold() not in _DUCK_BOOL:
             return False
-        if a is not None and row[a].strip() and not _NUMBER.match(row[a]):
+        if any(row[i].strip() and not _NUMBER.match(row[i]) for i in numbers):
             return False
     return True
 
@@ -304,8 +305,9 @@ def slash_order(src, fetch_one, relation: str) -> str | None:
 def _fast_types(src: _Source) -> dict[str, str]:
     h = src.headers
     typed = {h["start_time"]: "TIMESTAMP", h["connected"]: "BOOLEAN", h["success"]: "BOOLEAN"}
-    if "amount" in h:
-        typed[h["amount"]] = "DOUBLE"
+    for name in ("amount", "duration_s"):  # DuckDB's own number parsing: no text column, no TRY_CAST per call
+        if name in h:
+            typed[h[name]] = "DOUBLE"
     return typed
 
 
