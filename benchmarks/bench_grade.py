@@ -15,7 +15,10 @@ figure on a loaded machine. cctool's JSON is compared with the one the code of t
 revision writes on the same files (benchmarks/_common.py). Targets (issue 13): CSV within 1.3x
 of the fresh-process query; Parquet at most 0.6 s more than it.
 
-Usage:  python benchmarks/bench_grade.py [--agents 1000] [--quick] [--regen] [--repeat 3]
+With --before REV the code of revision REV (extracted as the baseline's is) runs in the same
+turns, for before/after figures measured under the same load.
+
+Usage:  python benchmarks/bench_grade.py [--agents 1000] [--quick] [--regen] [--repeat 3] [--before REV]
 """
 from __future__ import annotations
 
@@ -26,7 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import BASELINE_REV, ROOT, baseline_json, cctool_command, compare_json, machine, run_timed
+from _common import (BASELINE_REV, ROOT, baseline_json, baseline_tree, cctool_command, compare_json, machine,
+                     run_timed)
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "_data"
@@ -84,7 +88,7 @@ def count_rows(path: Path) -> int:
     return duckdb.connect().execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
 
 
-def measure(label: str, paths: dict[str, Path], repeat: int, baseline: str) -> dict:
+def measure(label: str, paths: dict[str, Path], repeat: int, baseline: str, before: str | None = None) -> dict:
     rows = count_rows(paths["parquet"])
     size = paths["csv"].stat().st_size / 1e6
     print(f"\n== {label}: {rows:,} calls (CSV {size:,.0f} MB, Parquet {paths['parquet'].stat().st_size / 1e6:,.0f} MB)")
@@ -94,10 +98,14 @@ def measure(label: str, paths: dict[str, Path], repeat: int, baseline: str) -> d
         old = None if baseline == "none" else baseline_json(
             f"grades-{fmt}", paths["csv"].parent, lambda out: grade_args(paths, fmt, out), baseline)
         a = min(bare_in_process(paths[fmt], fmt) for _ in range(repeat))
-        sub, runs = [], []
+        sub, runs, olds = [], [], []
         with tempfile.TemporaryDirectory(prefix="cctool-bench-") as tmp:
-            for _ in range(repeat):  # interleaved: the fresh-process query, then cctool
+            (Path(tmp) / "before").mkdir()
+            for _ in range(repeat):  # interleaved: the fresh-process query, (the --before code,) then cctool
                 sub.append(run_timed(bare_command(paths[fmt], fmt), ROOT))
+                if before:
+                    olds.append(run_timed(cctool_command(*grade_args(paths, fmt, Path(tmp) / "before")),
+                                          baseline_tree(before)))
                 runs.append(run_timed(cctool_command(*grade_args(paths, fmt, Path(tmp))), ROOT))
             same = True if old is None else compare_json(Path(tmp) / f"grades-{fmt}.json", old)
         a_sub, a_cpu = min(r[0] for r in sub), min(r[2] for r in sub)
@@ -107,6 +115,11 @@ def measure(label: str, paths: dict[str, Path], repeat: int, baseline: str) -> d
               f"(b) cctool grade-agents {b:6.2f} s | ratio b/a {b / a:5.2f}x, b/a(process) {b / a_sub:5.2f}x, "
               f"b - a(process) {b - a_sub:+.2f} s | CPU a(process) {a_cpu:.2f} s, b {b_cpu:.2f} s | "
               f"peak RSS {peak:,.0f} MB")
+        if olds:
+            o, o_cpu = min(r[0] for r in olds), min(r[2] for r in olds)
+            print(f"  {fmt:8s} before ({before}'s code, same run): {o:6.2f} s, CPU {o_cpu:.2f} s | "
+                  f"b/a(process) {o / a_sub:5.2f}x, CPU {o_cpu / a_cpu:5.2f}x | now: {b / a_sub:5.2f}x, "
+                  f"CPU {b_cpu / a_cpu:5.2f}x")
     return results
 
 
@@ -116,12 +129,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small run: 100 agents (~1 M calls), no scaling line")
     parser.add_argument("--regen", action="store_true", help="regenerate the data even if present")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best time is kept)")
+    parser.add_argument("--before", default=None, metavar="REV",
+                        help="also time the code of git revision REV in the same runs (before/after figures)")
     parser.add_argument("--baseline", default=BASELINE_REV,
                         help="git revision whose JSON is the reference ('none': no comparison)")
     args = parser.parse_args()
     agents = 100 if args.quick else args.agents
     print(f"cctool grade-agents benchmark: {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}")
-    big = measure(f"{agents} agents", generate(agents, DATA / f"a{agents}", args.regen), args.repeat, args.baseline)
+    big = measure(f"{agents} agents", generate(agents, DATA / f"a{agents}", args.regen), args.repeat, args.baseline,
+                  args.before)
     if not all(r["same"] for r in big.values()):
         raise SystemExit(1)
     if args.quick:
