@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -17,13 +18,17 @@ from cctool.engine import accounting as acc
 from cctool.engine import aggregations as agg
 from cctool.errors import Issue
 
+if TYPE_CHECKING:
+    from cctool.rules.model import Limits
+
 
 @contextlib.contextmanager
 def open_calls(calls, engine: Engine | None, aliases, field_map, optional: frozenset, *, period=None,
-               amount_range=None, duration_range=None):
+               limits: Limits | None = None):
     """The call log opened on its engine (`period`: the days [start, end) the Spark backend may
-    prune partitions to; DuckDB reads the whole file). amount_range / duration_range: the rules
-    file's limits.amount / limits.duration_s (values outside are reported like unreadable ones)."""
+    prune partitions to; DuckDB reads the whole file). `limits`: the rules file's limits — an
+    amount or duration outside limits.amount / limits.duration_s is reported like an unreadable
+    one, and an .xlsx call log is checked against the xlsx_* limits before it is read."""
     engine = engine or DUCKDB
     if engine.name == "spark":
         from cctool.engine import spark_backend
@@ -32,10 +37,10 @@ def open_calls(calls, engine: Engine | None, aliases, field_map, optional: froze
     else:
         from cctool.engine import duckdb_backend
 
-        opened = duckdb_backend.open_calls(calls, aliases, field_map, optional)
+        opened = duckdb_backend.open_calls(calls, aliases, field_map, optional, limits=limits)
     with opened as scan:
-        scan.src.amount_range = amount_range or agg.AMOUNT_RANGE
-        scan.src.duration_range = duration_range or agg.DURATION_RANGE
+        scan.src.amount_range = limits.amount.bounds if limits else agg.AMOUNT_RANGE
+        scan.src.duration_range = limits.duration_s.bounds if limits else agg.DURATION_RANGE
         yield scan
 
 
@@ -86,8 +91,7 @@ def call_metrics(calls_path: str | Path, period_start, period_end, known_agents,
                  success_denominator: str = "connected",
                  aliases: dict[str, list[str]] | None = None, field_map: dict | None = None,
                  success_optional: bool = False, engine: Engine | None = None,
-                 amount_range: tuple[float, float] | None = None,
-                 duration_range: tuple[float, float] | None = None) -> tuple[pd.DataFrame, list[Issue]]:
+                 limits: Limits | None = None) -> tuple[pd.DataFrame, list[Issue]]:
     """Per-agent call counts of the period [period_start, period_end) from a call log.
 
     Returns (per_agent, issues). per_agent has one row per roster agent with at least one usable
@@ -105,7 +109,7 @@ def call_metrics(calls_path: str | Path, period_start, period_end, known_agents,
     start, end = pd.Timestamp(period_start), pd.Timestamp(period_end)
     known = set(known_agents)
     with open_calls(calls_path, engine, aliases, field_map, _optional(success_optional), period=(start, end),
-                    amount_range=amount_range, duration_range=duration_range) as scan:
+                    limits=limits) as scan:
         groups, scan_sql = status_groups(scan, start, end)
         issues, rejected = read_issues(scan, groups, scan_sql)
         issues += acc.agent_issues(str(scan.src.path), scan.src.headers, groups, known, start, end)
@@ -167,7 +171,8 @@ def shift_call_counts(calls_path: str | Path, shifts: pd.DataFrame, rules=None, 
     if windows.empty:
         return pd.DataFrame(columns=["agent_id", "date", "calls", "hours"]), None
     period = (windows["win_start"].min().normalize(), windows["win_end"].max().normalize() + pd.Timedelta(days=1))
-    with open_calls(calls_path, engine, aliases, field_map, _optional(success_optional), period=period) as scan:
+    with open_calls(calls_path, engine, aliases, field_map, _optional(success_optional), period=period,
+                    limits=rules.limits if rules is not None else None) as scan:
         per_shift = shift_counts(scan, windows)
     return per_shift, centre_cph(per_shift)
 
@@ -176,8 +181,7 @@ def daily_call_metrics(calls_path: str | Path, period_start, period_end, known_a
                        windows: pd.DataFrame | None = None,
                        aliases: dict[str, list[str]] | None = None, field_map: dict | None = None,
                        success_optional: bool = False, engine: Engine | None = None,
-                       amount_range: tuple[float, float] | None = None,
-                       duration_range: tuple[float, float] | None = None) -> tuple[pd.DataFrame, list[Issue]]:
+                       limits: Limits | None = None) -> tuple[pd.DataFrame, list[Issue]]:
     """Call counts per agent and day of the period [period_start, period_end) (RPT-KPI, RPT-DAILY).
 
     Which day a call counts on: with `windows` (agent_id, date, win_start, win_end: one row per
@@ -195,7 +199,7 @@ def daily_call_metrics(calls_path: str | Path, period_start, period_end, known_a
     # A night shift of the last day keeps its calls after midnight: read one day more.
     with open_calls(calls_path, engine, aliases, field_map, _optional(success_optional),
                     period=(start - pd.Timedelta(days=1), end + pd.Timedelta(days=1)),
-                    amount_range=amount_range, duration_range=duration_range) as scan:
+                    limits=limits) as scan:
         groups, scan_sql = dated_groups(scan, start, end, windows)
         per_status = acc.tidy_ids(groups.drop(columns="date"))
         issues, rejected = read_issues(scan, per_status, scan_sql)
@@ -219,7 +223,7 @@ def build_metrics(calls_path, period_start, period_end, *, rules, engine: Engine
     optional = _optional(rules.grading.calls_without_success == "grade_other_criteria")
     with open_calls(calls_path, engine, aliases, field_map, optional,
                     period=(start - pd.Timedelta(days=1), end + pd.Timedelta(days=1)),
-                    amount_range=rules.limits.amount.bounds, duration_range=rules.limits.duration_s.bounds) as scan:
+                    limits=rules.limits) as scan:
         agent, scan_sql = status_groups(scan, start, end, by_day=True)
         issues, rejected = read_issues(scan, agent, scan_sql)
         agent_day = dated_groups(scan, start, end, day_windows)[0] if day_windows is not None else None

@@ -26,6 +26,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -36,6 +37,9 @@ from cctool.io import mapping, mapping_sql
 from cctool.io.readers import (CSV_SUFFIXES, EXCEL_SUFFIXES, OLE_MAGIC, PARQUET_MAGIC, PARQUET_SUFFIXES, ZIP_MAGIC,
                                decode_text, read_raw, split_spec)
 from cctool.io.tables import TABLES
+
+if TYPE_CHECKING:
+    from cctool.rules.model import Limits
 
 SAMPLE_BYTES = 64 * 1024
 TRANSCODE_CHUNK = 4 * 1024 * 1024
@@ -183,13 +187,13 @@ def _first_line(exc: Exception) -> str:
 
 @contextlib.contextmanager
 def _opened(path: Path, aliases: dict[str, list[str]] | None, field_map: dict | None = None,
-            optional: frozenset = frozenset()):
+            optional: frozenset = frozenset(), limits: Limits | None = None):
     """A DuckDB connection and the call file opened on it, for one pass; closed and its
     temporary UTF-8 copy removed afterwards. A DuckDB failure becomes an InputError."""
     con = _connect()
     src = None
     try:
-        src = _open_source(path, aliases, con, field_map, optional)
+        src = _open_source(path, aliases, con, field_map, optional, limits)
         _check_slash_dates(con, src)
         yield con, src
     except duckdb.Error as exc:
@@ -201,7 +205,7 @@ def _opened(path: Path, aliases: dict[str, list[str]] | None, field_map: dict | 
 
 
 def _open_source(path: Path, aliases: dict[str, list[str]] | None, con, field_map: dict | None = None,
-                 optional: frozenset = frozenset()) -> _Source:
+                 optional: frozenset = frozenset(), limits: Limits | None = None) -> _Source:
     path, sheet = split_spec(path)
     if not path.exists():
         raise InputError(f"{path}: file not found")
@@ -215,7 +219,7 @@ def _open_source(path: Path, aliases: dict[str, list[str]] | None, con, field_ma
         src = _Source(path, "parquet", path)
         src.columns = _describe(con, _relation(src, careful=True), path)
     elif suffix in EXCEL_SUFFIXES:
-        src = _register_workbook(con, path, sheet)
+        src = _register_workbook(con, path, sheet, limits)
     elif suffix in CSV_SUFFIXES:
         if not sample.strip():
             raise InputError(f"{path}: the file is empty (no header row)")
@@ -257,11 +261,11 @@ def resolve_columns(columns: list[str], where: str, aliases, field_map, optional
     return res.sources, res.header_of()
 
 
-def _register_workbook(con, path: Path, sheet: str | None) -> _Source:
+def _register_workbook(con, path: Path, sheet: str | None, limits: Limits | None = None) -> _Source:
     """An .xlsx call log: read by calamine (as every workbook), every cell as text (Excel dates
     and times in ISO spelling), fully blank rows left out, registered as a DuckDB table. Row
     accounting is that of a CSV: one call per non-blank data row."""
-    frame, path, sheet, _, _ = read_raw(str(path) + (f"#{sheet}" if sheet else ""))
+    frame, path, sheet, _, _ = read_raw(str(path) + (f"#{sheet}" if sheet else ""), limits)
     names = _unique([str(c) for c in frame.columns])
     text = pd.DataFrame({name: mapping.as_text(frame.iloc[:, i]).astype(object) for i, name in enumerate(names)})
     text = text[text.notna().any(axis=1)].reset_index(drop=True)
@@ -418,6 +422,6 @@ class DuckDBScan:
 
 @contextlib.contextmanager
 def open_calls(path, aliases: dict[str, list[str]] | None = None, field_map: dict | None = None,
-               optional: frozenset = frozenset()):
-    with _opened(Path(path), aliases, field_map, optional) as (con, src):
+               optional: frozenset = frozenset(), limits: Limits | None = None):
+    with _opened(Path(path), aliases, field_map, optional, limits) as (con, src):
         yield DuckDBScan(con, src)

@@ -83,9 +83,9 @@ class CallsInput:
         self.records.append(InputRecord("call_metrics", str(self.metrics), file_sha256(Path(self.metrics)), rows))
 
     def _limits(self) -> dict:
-        """The rules file's plausible ranges of an amount and a duration (limits)."""
-        limits = self.rules.limits
-        return dict(amount_range=limits.amount.bounds, duration_range=limits.duration_s.bounds)
+        """The rules file's limits: plausible amounts and durations, and how large an .xlsx
+        call log may be before it is read."""
+        return dict(limits=self.rules.limits)
 
     def per_agent(self, start, end, known, *, cph_calls="all", success_denominator="connected",
                   success_optional=False):
@@ -130,7 +130,8 @@ class CallsInput:
         from cctool.engine import calls as engine_calls
 
         if self.metrics is None:
-            return engine_calls.shift_call_counts(self.calls, shifts, aliases=self.rules.columns.aliases.get("calls"),
+            return engine_calls.shift_call_counts(self.calls, shifts, self.rules,
+                                                  aliases=self.rules.columns.aliases.get("calls"),
                                                   field_map=self.rules.columns.mapping("calls"), engine=self.engine)
         from cctool.engine import metrics_file
 

@@ -11,7 +11,7 @@ import pytest
 from cctool.errors import InputError
 from cctool.io.readers import read_table
 from cctool.engine.calls import call_metrics, daily_call_metrics, shift_call_counts
-from cctool.rules.model import Columns
+from cctool.rules.model import Columns, Limits
 
 START, END = pd.Timestamp("2026-07-01"), pd.Timestamp("2026-08-01")
 KNOWN = {"E1", "E2"}
@@ -186,6 +186,21 @@ def test_xlsx_call_log_same_counts_as_csv(tmp_path):
                            "shift_end_at": [pd.Timestamp("2026-07-01 17:00")]})
     per_shift, _ = shift_call_counts(path, shifts)
     assert per_shift["calls"].tolist() == [2]
+
+
+
+def test_an_xlsx_call_log_is_held_to_the_rules_files_limits(tmp_path):
+    """The rules file's limits.xlsx_max_rows apply to a call log in .xlsx as to every other
+    workbook input, on each pass that opens it (not the built-in defaults)."""
+    rows = [["call_id", "agent_id", "start_time", "duration_s", "connected", "success"]]
+    rows += [[i, "E1", dt.datetime(2026, 7, 1, 9, i), 30, "是", "否"] for i in range(1, 6)]
+    path = _workbook(tmp_path / "calls.xlsx", rows)
+    assert call_metrics(path, START, END, KNOWN)[0]["calls"].tolist() == [5]
+    tight = Limits(xlsx_max_rows=4)
+    for run in (lambda: call_metrics(path, START, END, KNOWN, limits=tight),
+                lambda: daily_call_metrics(path, START, END, KNOWN, limits=tight)):
+        with pytest.raises(InputError, match=r"reaches row 6, more than the limit of 4 rows \(limits.xlsx_max_rows"):
+            run()
 
 
 def test_a_log_without_success_is_refused_unless_the_rules_allow_it(tmp_path):

@@ -14,7 +14,7 @@ from cctool.errors import InputError
 from cctool.io.layouts import Context, detect, read_layout
 from cctool.io.readers import PUNCH_FORMS, read_table
 from cctool.engine.calls import call_metrics
-from cctool.rules.model import Limits
+from cctool.rules.model import Limits, Plausible
 
 SHEET = "xl/worksheets/sheet1.xml"
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -100,7 +100,8 @@ def test_call_duration_outside_limits_is_left_out_of_talk_time(tmp_path):
     [issue] = [i for i in issues if "duration" in i.problem]
     assert issue.problem.startswith("3 call record(s) with an unreadable duration")
     assert "limits.duration_s" in issue.problem
-    _, issues = call_metrics(path, "2026-07-01", "2026-08-01", {"E1"}, duration_range=(0.0, 1e6))
+    limits = Limits(duration_s=Plausible(min=0, max=1e6))
+    _, issues = call_metrics(path, "2026-07-01", "2026-08-01", {"E1"}, limits=limits)
     assert [i for i in issues if "duration" in i.problem][0].problem.startswith("2 call record(s)")
 
 
