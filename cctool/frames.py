@@ -4,6 +4,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Iterator
 
+import numpy as np
 import pandas as pd
 
 # The unit of staff whose roster row has no team (director, QA, trainers…: DATA.md roster).
@@ -21,3 +22,15 @@ def rows(frame: pd.DataFrame) -> Iterator[SimpleNamespace]:
     For small frames only (leave requests, issue lists), never for call logs or shifts."""
     for index, record in zip(frame.index, frame.to_dict("records")):
         yield SimpleNamespace(Index=index, **record)
+
+
+def isin_set(values: pd.Series, members) -> pd.Series:
+    """`values.isin(members)` for a large set of members (a roster's agent ids): each distinct
+    value is looked up once. pandas' Arrow-string `isin` builds an Arrow scalar per member in
+    Python, ~0.1 s per call for 10,000 ids, and the audit asks it for every table it reads.
+    Missing values are never members."""
+    members = members if isinstance(members, (set, frozenset, dict)) else set(members)
+    codes, uniques = pd.factorize(values)
+    found = np.fromiter((u in members for u in uniques.tolist()), dtype=bool, count=len(uniques))
+    hit = np.append(found, False)[codes]  # code -1 (missing) takes the appended False
+    return pd.Series(hit, index=values.index)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from cctool.errors import Issue
+from cctool.frames import isin_set
 from cctool.io.readers import LoadedTable, file_sha256, read_table
 from cctool.progress import task
 from cctool.report.writer import InputRecord
@@ -93,7 +94,7 @@ def check_roster(loaded: LoadedTable) -> list[Issue]:
     ids = set(roster["agent_id"])
     where = dict(file=str(loaded.path), sheet=loaded.sheet)
     if "reports_to" in roster:
-        dangling = roster["reports_to"].notna() & ~roster["reports_to"].isin(ids)
+        dangling = roster["reports_to"].notna() & ~isin_set(roster["reports_to"], ids)
         for _, r in roster[dangling].iterrows():
             issues.append(Issue(**where, row=int(r["_row"]), column=loaded.headers["reports_to"], value=r["reports_to"],
                                 problem="reports_to names nobody in the roster; approvals up this line cannot be checked",

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from cctool.errors import InputError, Issue
+from cctool.frames import isin_set
 from cctool.io import coerce, mapping
 from cctool.io.tables import TABLES, Table
 from cctool.io.xlsx_guard import check_workbook
@@ -540,7 +541,7 @@ def read_frame(raw: pd.DataFrame, path: Path, sheet: str | None, encoding: str |
 
     if known_agents is not None and spec_t.agent_column:
         ids = out[spec_t.agent_column]
-        unknown = ids.notna() & ~ids.isin(known_agents) & ~excluded
+        unknown = ids.notna() & ~isin_set(ids, known_agents) & ~excluded
         for idx in unknown[unknown].index:
             issues.append(Issue(fname, sheet, int(rows[idx]), headers[spec_t.agent_column], _show(ids[idx]),
                                 "agent not in the roster; row excluded"))

@@ -91,6 +91,21 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _display_widths(texts: list[str]) -> np.ndarray:
+    """`_display_width` of every text at once: a column's texts (the Events sheet's reasons: a
+    million characters) are mostly distinct, so the per-text cache does not help. The width of
+    each distinct character is looked up once; each text then costs two C-level string calls."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    joined = "".join(texts)
+    if joined.isascii():
+        return lengths
+    wide = {ord(ch): None for ch in set(joined) if unicodedata.east_asian_width(ch) in "WF"}
+    if not wide:
+        return lengths
+    narrow_lengths = np.fromiter((len(t.translate(wide)) for t in texts), dtype=np.int64, count=len(texts))
+    return 2 * lengths - narrow_lengths  # each wide character counts twice
+
+
 class _Formats:
     def __init__(self, book: xlsxwriter.Workbook):
         self.header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
@@ -345,7 +360,7 @@ def _data_rows(frame: pd.DataFrame, columns: list[_Column], first_row: int,
 
 def _wrapped_lines(texts: list[str], width: int) -> np.ndarray:
     """How many lines each text takes when wrapped at `width` characters (East Asian characters are two)."""
-    widths = np.fromiter((_display_width(t) for t in texts), dtype=np.int64, count=len(texts))
+    widths = _display_widths(texts)
     return np.maximum(1, -(-widths // max(1, width - 2)))
 
 
@@ -366,7 +381,7 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, lang: str, fmt: _Forma
     for j, name in enumerate(frame.columns):
         column = _encode_column(frame.iloc[:, j], name, sheet, fmt)
         if column.texts is not None and column.texts:
-            longest = max(_display_width(v) for v in column.texts[:2000])
+            longest = int(_display_widths(column.texts[:2000]).max())
             if longest > MAX_WIDTH:  # a long text column (explanation, reason) wraps instead of being cut off
                 column = _text_column(frame.iloc[:, j], fmt.xf(fmt.wrap))
                 widths[j] = WRAP_WIDTH
@@ -564,9 +579,34 @@ def _json_default(value):
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
-    """DataFrame rows as JSON-ready dicts: NA -> null, numpy scalars -> Python."""
-    out = frame.astype(object).where(frame.notna(), None)
-    return out.to_dict(orient="records")
+    """DataFrame rows as JSON-ready dicts: NA -> null, numpy scalars -> Python. Built column by
+    column (`_json_column`) and zipped into rows: `to_dict(orient="records")` boxes every cell
+    on its own, and every date-time then goes through `_json_default` one by one."""
+    if not len(frame.columns):
+        return [{} for _ in range(len(frame))]
+    names = list(frame.columns)
+    columns = [_json_column(frame.iloc[:, j]) for j in range(len(names))]
+    return [dict(zip(names, row)) for row in zip(*columns)]
+
+
+def _json_column(series: pd.Series) -> list:
+    """A column's values as `_json_default` would write them, None where missing."""
+    missing = series.isna().to_numpy()
+    if pd.api.types.is_datetime64_dtype(series.dtype) and not isinstance(series.dtype, pd.DatetimeTZDtype):
+        stamps = series.to_numpy(dtype="datetime64[us]")
+        midnight = stamps == stamps.astype("datetime64[D]")
+        # `_json_default`: a midnight as its date, else the date-time to the second
+        text = np.where(midnight, np.datetime_as_string(stamps, unit="D"),
+                        np.datetime_as_string(stamps, unit="s")).astype(object)
+        text[missing] = None
+        return text.tolist()
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "biuf":
+        values = series.to_numpy().astype(object)  # Python int / float / bool
+    else:
+        values = series.astype(object).to_numpy(copy=True)
+    if missing.any():
+        values[missing] = None
+    return values.tolist()
 
 
 def json_payload(run: RunInfo, issues: list[Issue], **sections) -> dict:
