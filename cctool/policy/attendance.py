@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from cctool.errors import Issue
-from cctool.frames import rows
+from cctool.frames import map_distinct, rows
 from cctool.policy.clock import clock_vs_policy, corrected_punches, correction_events, listed_requests
 from cctool.policy.leave import assess_leave, leave_days
 from cctool.rules.model import Band, Rules
@@ -74,16 +74,16 @@ def build_shifts(schedule: pd.DataFrame, roster: pd.DataFrame, lo: pd.Timestamp,
     overnight = sched["shift_end"] <= sched["shift_start"]
     sched["shift_end_at"] = sched["date"] + end_offset + pd.to_timedelta(overnight.astype(int), unit="D")
     # Shifts outside employment are schedule mistakes: reported, not audited.
-    hire = sched["agent_id"].map(people["hire_date"])
-    exit_ = sched["agent_id"].map(people["exit_date"]) if "exit_date" in people else pd.Series(pd.NaT, index=sched.index)
+    hire = map_distinct(sched["agent_id"], people["hire_date"])
+    exit_ = map_distinct(sched["agent_id"], people["exit_date"]) if "exit_date" in people else pd.Series(pd.NaT, index=sched.index)
     outside = (sched["date"] < hire) | (sched["date"] > exit_)
     for rec in rows(sched[outside.fillna(False)]):
         when = "before the hire date" if rec.date < hire[rec.Index] else "after the exit date"
         issues.append(Issue(schedule_file, None, int(rec._row), "date", rec.date.strftime("%Y-%m-%d"),
                             f"{rec.agent_id} is scheduled {when}; shift not audited", "warning"))
     sched = sched[~outside.fillna(False)]
-    sched["name"] = sched["agent_id"].map(people["name"])
-    sched["team"] = sched["agent_id"].map(people["team"])
+    sched["name"] = map_distinct(sched["agent_id"], people["name"])
+    sched["team"] = map_distinct(sched["agent_id"], people["team"])
     for col in ("overtime", "overtime_arranged"):
         if col not in sched:
             sched[col] = False
@@ -334,8 +334,8 @@ def classify(shifts: pd.DataFrame, leave_by_day: pd.DataFrame, excused: pd.Serie
     s["missing_punch"] = (has_in ^ has_out) | (s["punch_reversed"] & ~s["pending"])
 
     weight = att.absence_weight
-    late_abs = s["late_kind"].map(weight).astype("float64").fillna(0.0)
-    early_abs = s["early_kind"].map(weight).astype("float64").fillna(0.0)
+    late_abs = map_distinct(s["late_kind"], weight).astype("float64").fillna(0.0)
+    early_abs = map_distinct(s["early_kind"], weight).astype("float64").fillna(0.0)
     s["absence"] = (late_abs + early_abs).clip(upper=att.max_absence_per_shift)
     s["absence_rule"] = pd.Series(pd.NA, index=s.index, dtype="string")
     s.loc[late_abs > 0, "absence_rule"] = s["late_rule"]
@@ -611,6 +611,7 @@ def training_events(s: pd.DataFrame, events: pd.DataFrame, leave: pd.DataFrame, 
     lates = sub[sub["late_kind"].notna() & ~sub["excused"]].groupby("agent_id").size()
     absence_hours = (sub["absence"] * sub["shift_hours"]).groupby(sub["agent_id"]).sum()
     on_leave = set(leave.loc[leave["agent_id"].isin(ids), "agent_id"]) if tr.ends_on_any_leave else set()
+    last_day = sub.groupby("agent_id")["date"].max().to_dict()  # one pass, not one scan of `sub` per trainee
     rows = []
     people = roster.set_index("agent_id")
     for a in sorted(ids):
@@ -623,7 +624,7 @@ def training_events(s: pd.DataFrame, events: pd.DataFrame, leave: pd.DataFrame, 
             why.append("took leave during pre-job training")
         if why:
             rows.append({"agent_id": a, "name": people.at[a, "name"], "team": people.at[a, "team"],
-                         "date": sub.loc[sub["agent_id"] == a, "date"].max(), "minutes": np.nan,
+                         "date": last_day[a], "minutes": np.nan,
                          "kind": "training_ended", "rule_id": tr.rule_id,
                          "reason": "; ".join(why) + ": pre-job training ends"})
     return pd.DataFrame(rows).reindex(columns=EVENT_COLUMNS)
@@ -728,7 +729,7 @@ def audit_month(month: str, roster: pd.DataFrame, schedule: pd.DataFrame, punche
         | (summary["feed_gap_count"] > 0)
     summary = _say_missing_punches(summary, rules.attendance.missing_punch.rule_id)
     summary = summary.reset_index().rename(columns={"index": "agent_id"})
-    order = events["kind"].map(KIND_ORDER).fillna(len(KIND_ORDER))
+    order = map_distinct(events["kind"], KIND_ORDER).fillna(len(KIND_ORDER))
     events = events.assign(_order=order).sort_values(["agent_id", "date", "_order"], kind="stable") \
         .drop(columns="_order").reset_index(drop=True)
     teams = team_rates(summary, rules)

@@ -12,9 +12,9 @@ MAX_DEPTH = 12
 class OrgChart:
     def __init__(self, roster: pd.DataFrame):
         self.roster = roster.set_index("agent_id", drop=False)
-        self.role = self.roster["role"].to_dict()
-        self.department = self.roster["department"].to_dict() if "department" in roster else {}
-        self.boss = roster.set_index("agent_id")["reports_to"].dropna().to_dict() if "reports_to" in roster else {}
+        self.role = _as_dict(roster, "role")
+        self.department = _as_dict(roster, "department") if "department" in roster else {}
+        self.boss = _as_dict(roster[roster["reports_to"].notna()], "reports_to") if "reports_to" in roster else {}
 
     def line_above(self, agent_id: str) -> list[str]:
         """Everyone above `agent_id`, nearest first (stops at loops and unknown ids)."""
@@ -48,3 +48,9 @@ class OrgChart:
         if approver in self.line_above(requester):
             return True, ""
         return False, f"{approver} ({role}) is not in {requester}'s reporting line"
+
+
+def _as_dict(roster: pd.DataFrame, column: str) -> dict:
+    """agent_id -> the column's value, as `Series.to_dict` gives it (the last row of an id wins, a
+    blank as the column holds it) through two `tolist` calls: `to_dict` reads an Arrow string column cell by cell."""
+    return dict(zip(roster["agent_id"].tolist(), roster[column].tolist()))
