@@ -6,6 +6,7 @@ from typing import Iterator
 
 import numpy as np
 import pandas as pd
+from pandas.core.dtypes.cast import maybe_box_native  # what to_dict boxes with (pandas 2.2 and 3)
 
 # The unit of staff whose roster row has no team (director, QA, trainers…: DATA.md roster).
 # Shown where people are counted or paid by team; never a team in team rates or rankings.
@@ -20,8 +21,26 @@ def team_or_none(team: pd.Series) -> pd.Series:
 def rows(frame: pd.DataFrame) -> Iterator[SimpleNamespace]:
     """Rows as attribute objects that keep every column name (itertuples renames `_row`).
     For small frames only (leave requests, issue lists), never for call logs or shifts."""
-    for index, record in zip(frame.index, frame.to_dict("records")):
-        yield SimpleNamespace(Index=index, **record)
+    names = list(frame.columns)
+    if not names:
+        for index in frame.index:
+            yield SimpleNamespace(Index=index)
+        return
+    # Column by column, as `to_dict("records")` gives them (Python scalars, Timestamps, NA as the
+    # column holds it) without boxing every cell through pandas: ~0.07 s per 1,000 rows less.
+    columns = [_python_values(frame.iloc[:, j]) for j in range(len(names))]
+    for index, values in zip(frame.index, zip(*columns)):
+        yield SimpleNamespace(Index=index, **dict(zip(names, values)))
+
+
+def _python_values(column: pd.Series) -> list:
+    """The column's cells as `to_dict("records")` gives them: object and extension columns (nullable
+    booleans, Arrow text) through pandas' own `maybe_box_native` (numpy scalars made Python ones,
+    so `x is True` holds for a numpy True read from a workbook; NA as that pandas version gives it)."""
+    values = column.tolist()
+    if column.dtype == object or not isinstance(column.dtype, np.dtype):
+        values = list(map(maybe_box_native, values))
+    return values
 
 
 def isin_set(values: pd.Series, members) -> pd.Series:
@@ -42,4 +61,4 @@ def map_distinct(keys: pd.Series, mapping) -> pd.Series:
     string column through an object copy of every cell. Same values and dtype as `map`."""
     codes, uniques = pd.factorize(keys, use_na_sentinel=False)
     mapped = pd.Series(uniques, dtype=keys.dtype).map(mapping)
-    return mapped.take(codes).set_axis(keys.index)
+    return mapped.take(codes).set_axis(keys.index).rename(keys.name)

@@ -245,11 +245,18 @@ def apply_daily_cap(requests: pd.DataFrame, org: OrgChart, rules: Rules,
         requests.loc[hit, "reason"] = requests.loc[hit, "reason"].str.replace("complete approval chain", "chain complete", regex=False) + \
             f"; the duty supervisor already let {cap.max_people_per_supervisor} person(s) be on leave that day: " \
             f"the {cap.above_cap_needs.replace('_', ' ')} must approve more"
-    caps = days.groupby(["date", "supervisor_id"]).agg(
-        people_on_leave=("agent_id", "nunique"),
-        request_ids=("request_id", lambda s: ", ".join(sorted(set(s)))),
-    ).reset_index()
+    caps = days.groupby(["date", "supervisor_id"]).agg(people_on_leave=("agent_id", "nunique")).reset_index()
+    caps["request_ids"] = _request_ids(days, caps)
     caps["cap"] = cap.max_people_per_supervisor
     caps["over_cap"] = caps["people_on_leave"] > caps["cap"]
     caps["rule_id"] = cap.rule_id
     return requests, caps[cols]
+
+
+def _request_ids(days: pd.DataFrame, caps: pd.DataFrame) -> list[str]:
+    """Per row of `caps` (a date and a supervisor), its requests' ids sorted, one each, joined: in
+    plain Python over the leave days, not a pandas call per group (a month has thousands)."""
+    ids: dict[tuple, set] = {}
+    for key, request in zip(zip(days["date"].tolist(), days["supervisor_id"].tolist()), days["request_id"].tolist()):
+        ids.setdefault(key, set()).add(request)
+    return [", ".join(sorted(ids[key])) for key in zip(caps["date"].tolist(), caps["supervisor_id"].tolist())]

@@ -56,14 +56,14 @@ frames = hpd.data_frames([
 ], index=hpd.range_indexes(max_size=20))
 
 
-@settings(max_examples=60)
+@settings(max_examples=25)
 @given(frames)
 def test_records_as_pandas_would(frame):
     frame = frame.assign(string=frame["text"].astype("str"), at=pd.to_datetime(frame["at"]))
     assert as_json(writer.records(frame)) == as_json(records_cell_by_cell(frame))
 
 
-@settings(max_examples=60)
+@settings(max_examples=25)
 @given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",))), max_size=30))
 def test_display_widths_as_one_by_one(values):
     values = values + ["熊军 客服一组", "ａｂｃ", "😀 emoji", "plain"]
