@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from cctool.errors import InputError, Issue
@@ -454,8 +455,7 @@ def read_frame(raw: pd.DataFrame, path: Path, sheet: str | None, encoding: str |
                          index=raw.index)
     # Fully empty rows (a blank line in a CSV, a spacer row in a sheet) carry nothing.
     used = sorted({h for src in res.sources.values() for h in src.headers})
-    empty = pd.concat([coerce.blank_mask(raw[h]) for h in used], axis=1).all(axis=1) \
-        if used else pd.Series(True, index=raw.index)
+    empty = _empty_rows(raw, used)
     excluded = empty.copy()
 
     out = pd.DataFrame(index=raw.index)
@@ -553,6 +553,20 @@ def read_frame(raw: pd.DataFrame, path: Path, sheet: str | None, encoding: str |
     issues.sort(key=lambda i: (i.row or 0))
     sha = file_sha256(path) if path.is_file() else ""
     return LoadedTable(table, path, sheet, frame, issues, int((~empty).sum()), sha, headers, encoding)
+
+
+def _empty_rows(raw: pd.DataFrame, used: list[str]) -> pd.Series:
+    """Rows blank in every used column. Each column is looked at only on the rows still blank in
+    the columns before it: after the first (an agent id, a date) those are a handful, not every
+    row of every column."""
+    empty = np.ones(len(raw), dtype=bool)
+    for header in used:
+        candidates = np.flatnonzero(empty)
+        if not len(candidates):
+            break
+        blank = coerce.blank_mask(raw[header].iloc[candidates]).to_numpy(dtype=bool)
+        empty[candidates[~blank]] = False
+    return pd.Series(empty, index=raw.index)
 
 
 # Numeric columns with a plausible range in the rules file (`limits`): (table, column) -> field.

@@ -315,6 +315,11 @@ def _encode_column(series: pd.Series, name: str, sheet: Sheet, fmt: "_Formats") 
     return _text_column(series)
 
 
+# Rows turned into XML at a time: the pieces of a chunk (five a cell) are an object array of
+# ~rows × 5 × columns pointers; a whole 100,000-row sheet at once held ~1 GB of them and their copies.
+ROW_CHUNK = 8192
+
+
 def _data_rows(frame: pd.DataFrame, columns: list[_Column], first_row: int,
                heights: np.ndarray | None = None) -> _SheetRows | None:
     """`<row>` elements for the frame's rows from sheet row `first_row` (0-based) down; rows without
@@ -324,38 +329,51 @@ def _data_rows(frame: pd.DataFrame, columns: list[_Column], first_row: int,
         return None
     if first_row + n > EXCEL_MAX_ROWS:
         raise OutputError(f"{n:,} rows do not fit in one Excel sheet (at most {EXCEL_MAX_ROWS - first_row:,})")
-    row_numbers = np.array(list(map(str, range(first_row + 1, first_row + n + 1))), dtype=object)
+    any_cell = np.zeros(n, dtype=bool)
+    last_col = 0
+    for j, col in enumerate(columns):
+        if col.present.any():
+            last_col = j
+        any_cell |= col.present
+    if not any_cell.any():
+        return None
+    last_row = first_row + int(np.flatnonzero(any_cell)[-1])
+    letters = [xlsxwriter.utility.xl_col_to_name(j) for j in range(k)]
+    xml = [_row_chunk(columns, letters, first_row, lo, min(n, lo + ROW_CHUNK), any_cell, heights)
+           for lo in range(0, n, ROW_CHUNK)]
+    return _SheetRows(b"".join(xml), last_row, last_col)
+
+
+def _row_chunk(columns: list[_Column], letters: list[str], first_row: int, lo: int, hi: int,
+               any_cell: np.ndarray, heights: np.ndarray | None) -> bytes:
+    """The XML of rows lo..hi-1 of the frame (see `_data_rows`)."""
+    n, k = hi - lo, len(columns)
+    row_numbers = np.array(list(map(str, range(first_row + lo + 1, first_row + hi + 1))), dtype=object)
     # Row-major pieces: <row r="N">, then five pieces per cell, then </row>; one join makes the XML.
     pieces = np.empty((n, 5 * k + 4), dtype=object)
     pieces[:, 0] = '<row r="'
     pieces[:, 1] = row_numbers
     pieces[:, 2] = '">'
     if heights is not None:  # rows with wrapped text: their height in points
-        tall = heights > LINE_HEIGHT
-        pieces[tall, 2] = np.char.add(np.char.add('" ht="', heights[tall].astype(str)), '" customHeight="1">') \
+        part = heights[lo:hi]
+        tall = part > LINE_HEIGHT
+        pieces[tall, 2] = np.char.add(np.char.add('" ht="', part[tall].astype(str)), '" customHeight="1">') \
             .astype(object)
     pieces[:, -1] = "</row>"
-    any_cell = np.zeros(n, dtype=bool)
-    last_col = 0
     for j, col in enumerate(columns):
         base = 3 + 5 * j
-        pieces[:, base] = f'<c r="{xlsxwriter.utility.xl_col_to_name(j)}'
+        pieces[:, base] = f'<c r="{letters[j]}'
         pieces[:, base + 1] = row_numbers
-        pieces[:, base + 2] = col.mid
-        pieces[:, base + 3] = col.values
-        pieces[:, base + 4] = col.end
-        absent = ~col.present
+        pieces[:, base + 2] = col.mid if isinstance(col.mid, str) else col.mid[lo:hi]
+        pieces[:, base + 3] = col.values[lo:hi]
+        pieces[:, base + 4] = col.end if isinstance(col.end, str) else col.end[lo:hi]
+        absent = ~col.present[lo:hi]
         if absent.any():
             pieces[absent, base:base + 5] = ""
-        if not absent.all():
-            last_col = j
-        any_cell |= col.present
-    if not any_cell.any():
-        return None
-    last_row = first_row + int(np.flatnonzero(any_cell)[-1])
-    if not any_cell.all():
-        pieces = pieces[any_cell]
-    return _SheetRows("".join(pieces.ravel().tolist()).encode("utf-8"), last_row, last_col)
+    keep = any_cell[lo:hi]
+    if not keep.all():
+        pieces = pieces[keep]
+    return "".join(pieces.ravel().tolist()).encode("utf-8")
 
 
 def _wrapped_lines(texts: list[str], width: int) -> np.ndarray:

@@ -68,3 +68,32 @@ def test_records_as_pandas_would(frame):
 def test_display_widths_as_one_by_one(values):
     values = values + ["熊军 客服一组", "ａｂｃ", "😀 emoji", "plain"]
     assert writer._display_widths(values).tolist() == [writer._display_width(v) for v in values]
+
+
+def test_rows_in_chunks_are_the_rows_at_once(tmp_path, monkeypatch):
+    """Rows are made into XML a chunk at a time (memory); the sheet's XML is the same byte for byte
+    whatever the chunk size: blank rows across chunk ends, wrapped rows' heights, "n/a" cells."""
+    import zipfile
+
+    from tests.report.test_fast_sheet import run_info
+
+    n = 23
+    frame = pd.DataFrame({
+        "agent_id": [f"E{i:03d}" if i % 4 else None for i in range(n)],
+        "minutes": [np.nan if i % 3 == 0 else i / 7 for i in range(n)],
+        "explanation": [("long reason " * 20) if i % 5 == 0 else None for i in range(n)],
+        "attention": pd.array([None if i % 4 == 0 else i % 2 == 0 for i in range(n)], dtype="boolean"),
+        "day": pd.Series([pd.Timestamp("2026-10-01") + pd.Timedelta(days=i) if i % 4 else pd.NaT for i in range(n)]),
+    })
+    frame.loc[[0, 8, 12, 20], :] = None  # whole blank rows, one at a chunk's start and some at the end
+    frame.loc[21:, :] = None
+    sheets = [writer.Sheet("Events", frame, highlight="attention", note="n", not_applicable=("minutes",))]
+    xml = {}
+    for chunk in (4, 7, 10_000):
+        monkeypatch.setattr(writer, "ROW_CHUNK", chunk)
+        path = tmp_path / f"r{chunk}.xlsx"
+        writer.write_workbook(path, sheets, run_info(), [])
+        with zipfile.ZipFile(path) as z:
+            xml[chunk] = z.read("xl/worksheets/sheet1.xml")
+    assert xml[4] == xml[10_000] and xml[7] == xml[10_000]
+    assert b'customHeight="1"' in xml[4]
