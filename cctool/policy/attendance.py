@@ -53,6 +53,13 @@ def month_bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 def _hhmm(seconds: pd.Series) -> pd.Series:
+    """HH:MM of seconds since midnight. A month's shifts start at a few dozen distinct times: each
+    is formatted once (`_hhmm_each`) and spread back."""
+    codes, uniques = pd.factorize(seconds, use_na_sentinel=False)
+    return _hhmm_each(pd.Series(uniques, dtype=seconds.dtype)).take(codes).set_axis(seconds.index)
+
+
+def _hhmm_each(seconds: pd.Series) -> pd.Series:
     s = seconds.astype("Int64")
     return ((s // 3600) % 24).astype(str).str.zfill(2) + ":" + ((s % 3600) // 60).astype(str).str.zfill(2)
 
@@ -428,8 +435,8 @@ def _band_reason(kind: pd.Series, rule: pd.Series, seconds: pd.Series, bands: li
     text = band_ranges(bands, what)
     consequence = {"late": "a late", "early_leave": "an early leave",
                    "absent_half_day": "absence of half a day", "absent_full_day": "absence of a full day"}
-    return (_fmt_duration(seconds) + f" {what} (" + when + "): " + rule.map(text).astype(str)
-            + ", no excusal → " + kind.map(consequence).astype(str))
+    return (_fmt_duration(seconds) + f" {what} (" + when + "): " + map_distinct(rule, text).astype(str)
+            + ", no excusal → " + map_distinct(kind, consequence).astype(str))
 
 
 def _as_hours(m) -> str:
@@ -518,7 +525,8 @@ def _say_missing_punches(summary: pd.DataFrame, rule_id: str) -> pd.DataFrame:
 
 def consecutive_full_absence(s: pd.DataFrame) -> pd.DataFrame:
     """Longest run of consecutive scheduled shifts with full-day absence, per person."""
-    ordered = s.sort_values(["agent_id", "date"])[["agent_id", "date", "full_day_absent"]]
+    # the three columns, then sorted: sorting the whole shifts frame copied every column of it
+    ordered = s[["agent_id", "date", "full_day_absent"]].sort_values(["agent_id", "date"])
     breaks = (~ordered["full_day_absent"]).groupby(ordered["agent_id"]).cumsum()
     run = ordered.groupby([ordered["agent_id"], breaks])["full_day_absent"].cumsum()
     ordered = ordered.assign(run=run)
@@ -563,10 +571,12 @@ def summarise(s: pd.DataFrame, events: pd.DataFrame, month: str, rules: Rules) -
     run = consecutive_full_absence(s)
     qa = att.consecutive_absence
     summary[qa.consequence] = run["run"].reindex(summary.index).fillna(0) >= qa.at_least_days
-    for a in summary.index[summary[qa.consequence]]:
+    flagged = summary.index[summary[qa.consequence]]
+    runs = run.loc[flagged]  # one lookup for everyone flagged, not two .at calls each
+    for a, length, end in zip(flagged, runs["run"].tolist(), runs["run_end"].tolist()):
         rule_ids[a].append(qa.rule_id)
-        reasons[a].append(f"{int(run.at[a, 'run'])} consecutive scheduled days absent (≥ {qa.at_least_days}), "
-                          f"last {run.at[a, 'run_end']:%Y-%m-%d}: deemed to have resigned, no wage this month")
+        reasons[a].append(f"{int(length)} consecutive scheduled days absent (≥ {qa.at_least_days}), "
+                          f"last {end:%Y-%m-%d}: deemed to have resigned, no wage this month")
     summary["month"] = month
     summary["rule_ids"] = pd.Series({a: ", ".join(v) for a, v in rule_ids.items()})
     summary["explanation"] = pd.Series({a: "; ".join(v) for a, v in reasons.items()})
@@ -690,6 +700,7 @@ def audit_month(month: str, roster: pd.DataFrame, schedule: pd.DataFrame, punche
     context = build_shifts(schedule, roster, lo - pd.Timedelta(days=1), hi + pd.Timedelta(days=1), [], sched_file)
     shifts = attach_punches(shifts, punches, rules, issues, files.get("punches", "punches"), period=(lo, hi),
                             context=context)
+    del context  # frames of a month's shifts are the audit's memory: each is let go once used
     shifts = drop_inactive_no_shows(shifts, roster, month, issues, files.get("roster", "roster"))
     gaps = feed_gap_days(shifts, punches, rules, as_of)
 
@@ -708,6 +719,7 @@ def audit_month(month: str, roster: pd.DataFrame, schedule: pd.DataFrame, punche
         issues.extend(bad)
         excusals_ok = excusals[~excusals["_row"].isin([i.row for i in bad])]
     s = classify(shifts, by_day, excused_mask(shifts, excusals_ok), rules, as_of=as_of, gap_days=gaps)
+    del shifts  # `s` holds every column of it
     events = shift_events(s, rules)
     summary = summarise(s, events, month, rules)
     corrected = corrected_punches(punches, lo, hi)
@@ -715,12 +727,7 @@ def audit_month(month: str, roster: pd.DataFrame, schedule: pd.DataFrame, punche
     extra = [swap_events(swaps, roster, lo, hi, rules), training_events(s, events, requests, roster, rules),
              correction_events(corrected, roster, rules)]
     events = pd.concat([events] + [e for e in extra if not e.empty], ignore_index=True)
-    for e in extra:
-        for a, grp in e.groupby("agent_id") if not e.empty else []:
-            if a in summary.index:
-                ids = summary.at[a, "rule_ids"]
-                summary.at[a, "rule_ids"] = ", ".join(filter(None, [ids, *grp["rule_id"].unique()]))
-                summary.at[a, "explanation"] = "; ".join(filter(None, [summary.at[a, "explanation"], *grp["reason"]]))
+    summary = _with_extra_findings(summary, extra)
     training_ids = set(extra[1]["agent_id"]) if not extra[1].empty else set()
     summary["training_ended"] = summary.index.isin(training_ids)
     consequences = ["performance_bonus_stopped", "performance_pay_zero", "all_bonus_zero", "wage_withheld",
@@ -739,6 +746,34 @@ def audit_month(month: str, roster: pd.DataFrame, schedule: pd.DataFrame, punche
         requests = pd.concat([requests, listed.reindex(columns=requests.columns.union(listed.columns, sort=False))],
                              ignore_index=True)
     return AttendanceResult(month, s, summary, events, requests, teams, caps, issues, as_of, gaps, clock=clock)
+
+
+def _with_extra_findings(summary: pd.DataFrame, extra: list[pd.DataFrame]) -> pd.DataFrame:
+    """Each person's rule IDs (each once) and reasons from the swap, training and correction
+    findings appended to their summary row: gathered per person in plain Python, then set in
+    one assignment per column (an `.at` call per person and finding was most of this step)."""
+    ids = dict(zip(summary.index, summary["rule_ids"].tolist()))
+    texts = dict(zip(summary.index, summary["explanation"].tolist()))
+    changed = False
+    for e in extra:
+        if e.empty:
+            continue
+        found: dict = {}
+        for a, rule_id, reason in zip(e["agent_id"].tolist(), e["rule_id"].tolist(), e["reason"].tolist()):
+            if a in ids:
+                rules_of, reasons_of = found.setdefault(a, ({}, []))
+                rules_of[rule_id] = None
+                reasons_of.append(reason)
+        for a, (rules_of, reasons_of) in found.items():
+            ids[a] = ", ".join(filter(None, [ids[a], *rules_of]))
+            texts[a] = "; ".join(filter(None, [texts[a], *reasons_of]))
+            changed = True
+    if not changed:
+        return summary
+    return summary.assign(
+        rule_ids=pd.Series([ids[a] for a in summary.index], index=summary.index, dtype=summary["rule_ids"].dtype),
+        explanation=pd.Series([texts[a] for a in summary.index], index=summary.index,
+                              dtype=summary["explanation"].dtype))
 
 
 def _leave_by_day(requests: pd.DataFrame) -> pd.DataFrame:

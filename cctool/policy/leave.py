@@ -136,12 +136,16 @@ def assess_leave(leave: pd.DataFrame, roster: pd.DataFrame, rules: Rules,
     long_ids = set(leave.loc[leave["days"] > lv.long_leave_cap.long_leave_above_days, "request_id"])
     long_days = days[days["request_id"].isin(long_ids)]
     on_long_leave = long_days.groupby("date")["agent_id"].nunique()
-    peak = days.assign(n=days["date"].map(on_long_leave).fillna(0)).groupby("request_id")["n"].max()
+    peak = days.assign(n=days["date"].map(on_long_leave).fillna(0)).groupby("request_id")["n"].max().to_dict()
 
     out = []
+    chains: dict[tuple, RequiredChain | None] = {}  # a few roles × leave types × lengths, not one per request
     for rec in rows(leave):
         requester_role = org.role.get(rec.agent_id, "agent")
-        chain = required_chain(requester_role, rec.leave_type, float(rec.days), rules)
+        key = (requester_role, rec.leave_type, float(rec.days))
+        if key not in chains:
+            chains[key] = required_chain(*key, rules)
+        chain = chains[key]
         approvals = [a for a in str(rec.approvals or "").split(";") if a and a != SENTINEL] \
             if isinstance(rec.approvals, str) else []
         rule_ids: list[str] = []
@@ -221,7 +225,7 @@ def apply_daily_cap(requests: pd.DataFrame, org: OrgChart, rules: Rules,
     if requests.empty:
         return requests, pd.DataFrame(columns=cols)
     sup_rows = []
-    for rec in rows(requests[requests["approved"]]):
+    for rec in rows(requests.loc[requests["approved"], ["request_id", "agent_id", "_approvals", "start", "end", "days"]]):
         sups = [a for a in rec._approvals if org.role.get(a) == "supervisor"]
         higher = any(ROLE_RANK.get(org.role.get(a, ""), 0) >= ROLE_RANK[cap.above_cap_needs] for a in rec._approvals)
         if sups:

@@ -14,10 +14,17 @@ class OrgChart:
         self.roster = roster.set_index("agent_id", drop=False)
         self.role = _as_dict(roster, "role")
         self.department = _as_dict(roster, "department") if "department" in roster else {}
+        self._above: dict[str, list[str]] = {}
         self.boss = _as_dict(roster[roster["reports_to"].notna()], "reports_to") if "reports_to" in roster else {}
 
     def line_above(self, agent_id: str) -> list[str]:
-        """Everyone above `agent_id`, nearest first (stops at loops and unknown ids)."""
+        """Everyone above `agent_id`, nearest first (stops at loops and unknown ids). Kept per
+        person: every approval of every request of theirs asks again."""
+        if agent_id not in self._above:
+            self._above[agent_id] = self._walk_up(agent_id)
+        return list(self._above[agent_id])
+
+    def _walk_up(self, agent_id: str) -> list[str]:
         out, seen, current = [], {agent_id}, agent_id
         for _ in range(MAX_DEPTH):
             nxt = self.boss.get(current)
