@@ -310,7 +310,10 @@ def classify(shifts: pd.DataFrame, leave_by_day: pd.DataFrame, excused: pd.Serie
     Not judged at all: a shift ending after `as_of` (`pending`: not over yet) and a shift on a
     feed-gap day (ATT-FEED-GAP, a review item). Neither counts in scheduled days."""
     att = rules.attendance
-    s = shifts.merge(leave_by_day, on=["agent_id", "date"], how="left")
+    # The ids on both sides in the shifts' own dtype: two string dtypes merge into an object column
+    # (five times the memory of Arrow text on a month of shifts).
+    by_day = leave_by_day.astype({"agent_id": shifts["agent_id"].dtype})
+    s = shifts.merge(by_day, on=["agent_id", "date"], how="left")
     s["leave_fraction"] = s["leave_fraction"].fillna(0.0)
     s["leave_valid"] = s["leave_valid"].astype("boolean").fillna(False).astype(bool)
     s["pending"] = (s["shift_end_at"] > as_of) if as_of is not None else False
