@@ -62,3 +62,9 @@ def map_distinct(keys: pd.Series, mapping) -> pd.Series:
     codes, uniques = pd.factorize(keys, use_na_sentinel=False)
     mapped = pd.Series(uniques, dtype=keys.dtype).map(mapping)
     return mapped.take(codes).set_axis(keys.index).rename(keys.name)
+
+
+def value_set(column: pd.Series) -> set:
+    """`set(column)` from its distinct values: iterating an Arrow string column boxes every cell
+    (~2 µs each, 0.4 s for a month of shifts)."""
+    return set(pd.unique(column).tolist())

@@ -58,6 +58,7 @@ def attendance_audit(
                 punches=fill(punches, **f), leave=fill(leave, **f), excusals=fill(excusals, **f),
                 swaps=fill(swaps, **f), as_of=as_of_time, allow_partial=allow_partial,
                 punches_format=punches_format(punches_fmt))
+            inputs.release_frames()  # the audit is made: the report needs only what each file was
         cov = result.coverage
         run = run_info("attendance-audit", period, loaded, inputs, lang=lang, **coverage_options(cov))
         write_report(rec, out, json_path, attendance_sheets(result, lang), run, issues, cov, lang=lang,

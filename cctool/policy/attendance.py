@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from cctool.errors import Issue
-from cctool.frames import map_distinct, rows
+from cctool.frames import map_distinct, rows, value_set
 from cctool.policy.clock import clock_vs_policy, corrected_punches, correction_events, listed_requests
 from cctool.policy.leave import assess_leave, leave_days
 from cctool.rules.model import Band, Rules
@@ -617,7 +617,7 @@ def training_events(s: pd.DataFrame, events: pd.DataFrame, leave: pd.DataFrame, 
     if tr.exam_column not in roster or "grade" not in roster:
         return pd.DataFrame(columns=EVENT_COLUMNS)
     in_training = roster[(roster["grade"] == tr.grade) & (roster[tr.exam_column] == False)]  # noqa: E712
-    ids = set(in_training["agent_id"]) & set(s["agent_id"])
+    ids = value_set(in_training["agent_id"]) & value_set(s["agent_id"])
     if not ids:
         return pd.DataFrame(columns=EVENT_COLUMNS)
     sub = s[s["agent_id"].isin(ids)]

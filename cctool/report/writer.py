@@ -35,7 +35,7 @@ import xlsxwriter
 from cctool import __version__
 from cctool.errors import Issue, OutputError
 from cctool.progress import task
-from cctool.report.files import Output, atomic_write, commit, text_output  # noqa: F401  (atomic_write: public name)
+from cctool.report.files import Output, atomic_write, bytes_output, commit  # noqa: F401  (atomic_write: public name)
 from cctool.report.labels import label, sheet_name, sheet_name_of_table, text_of
 from cctool.report.localise import NOT_APPLICABLE, localise_frame, yes_text
 from cctool.report.phrases import localise
@@ -643,37 +643,57 @@ def json_payload(run: RunInfo, issues: list[Issue], **sections) -> dict:
 
 
 def _json_text(payload: dict) -> str:
-    """The payload as JSON: the envelope's keys one a line and each element of a list (each record,
-    event, issue ...) on a line of its own, so one grep finds one record.
+    """The payload as JSON text (see `_json_bytes`)."""
+    return _json_bytes(payload).decode("utf-8")
+
+
+# Elements of a list encoded at a time: the text of a whole list, its copy with the line breaks and
+# the joined document were each ~100 MB for 100,000 people's records and events.
+JSON_CHUNK = 4096
+
+
+def _json_bytes(payload: dict) -> bytes:
+    """The payload as UTF-8 JSON: the envelope's keys one a line and each element of a list (each
+    record, event, issue ...) on a line of its own, so one grep finds one record.
 
     Not `json.dump(indent=1)`: with an indent (or through `dump`) the encoder is the pure-Python
     one (~0.4 s on a month of 10,000 agents); `JSONEncoder.encode` without an indent is the C one.
-    Each list is encoded in one call with a marker string between its elements, and the markers
-    become the line breaks. Same keys, values and order as before; `allow_nan=False` still refuses
-    NaN and infinities; Decimal, Timestamp, numpy scalars and NA convert through `_json_default`."""
+    Each chunk of a list is encoded in one call with a marker string between its elements, and the
+    markers become the line breaks. Same keys, values and order as before; `allow_nan=False` still
+    refuses NaN and infinities; Decimal, Timestamp, numpy scalars and NA convert through `_json_default`."""
     encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=_json_default).encode
     marker = f"\x00cctool-record-break-{uuid.uuid4().hex}\x00"
     joint = f', {encode(marker)}, '  # how the marker reads between two encoded elements
-    lines = []
-    for key, value in payload.items():
+    parts: list[bytes] = [b"{\n"]
+    for n, (key, value) in enumerate(payload.items()):
+        parts.append(f"{',' if n else ''}{chr(10) if n else ''} {encode(key)}: ".encode("utf-8"))
         if isinstance(value, (list, tuple)) and value:
-            spaced = [marker] * (2 * len(value) - 1)
-            spaced[::2] = value
-            text = encode(spaced)
-            if text.count(joint) == len(value) - 1:  # the marker cannot occur in encoded data; checked anyway
-                text = "[\n  " + text[1:-1].replace(joint, ",\n  ") + "\n ]"
-            else:
-                text = "[\n  " + ",\n  ".join(map(encode, value)) + "\n ]"
+            parts.append(b"[\n  ")
+            for lo in range(0, len(value), JSON_CHUNK):
+                if lo:
+                    parts.append(b",\n  ")
+                parts.append(_json_lines(value[lo:lo + JSON_CHUNK], encode, marker, joint).encode("utf-8"))
+            parts.append(b"\n ]")
         else:
-            text = encode(value)
-        lines.append(f" {encode(key)}: {text}")
-    return "{\n" + ",\n".join(lines) + "\n}\n"
+            parts.append(encode(value).encode("utf-8"))
+    parts.append(b"\n}\n")
+    return b"".join(parts)
+
+
+def _json_lines(elements, encode, marker: str, joint: str) -> str:
+    """Elements encoded one a line (",\n  " between them)."""
+    spaced = [marker] * (2 * len(elements) - 1)
+    spaced[::2] = elements
+    text = encode(spaced)
+    if text.count(joint) == len(elements) - 1:  # the marker cannot occur in encoded data; checked anyway
+        return text[1:-1].replace(joint, ",\n  ")
+    return ",\n  ".join(map(encode, elements))
 
 
 def json_output(path: Path, payload: dict, *, confidential: bool = False) -> Output:
     """The JSON as one output of a run; encoded now, so a value JSON refuses stops the run before
     any file is touched."""
-    return text_output(path, _json_text(payload), confidential=confidential)
+    return bytes_output(path, _json_bytes(payload), confidential=confidential)
 
 
 def write_json(path: Path, payload: dict, *, confidential: bool = False) -> None:

@@ -97,3 +97,18 @@ def test_rows_in_chunks_are_the_rows_at_once(tmp_path, monkeypatch):
             xml[chunk] = z.read("xl/worksheets/sheet1.xml")
     assert xml[4] == xml[10_000] and xml[7] == xml[10_000]
     assert b'customHeight="1"' in xml[4]
+
+
+def test_json_in_chunks_is_the_json_at_once(monkeypatch):
+    """Lists are encoded a chunk of elements at a time (memory); the document is the same
+    whatever the chunk size, and still one element a line."""
+    payload = {"command": "attendance-audit", "records": [{"agent_id": f"E{i}", "n": i, "at": pd.Timestamp("2026-10-01")}
+                                                          for i in range(11)],
+               "empty": [], "teams": ({"team": "熊 一组"},), "issues": [{"row": 2, "value": "x\x00y"}]}
+    texts = {}
+    for chunk in (1, 3, 4, 10_000):
+        monkeypatch.setattr(writer, "JSON_CHUNK", chunk)
+        texts[chunk] = writer._json_text(payload)
+    assert texts[1] == texts[3] == texts[4] == texts[10_000]
+    assert json.loads(texts[1])["records"][10] == {"agent_id": "E10", "n": 10, "at": "2026-10-01"}
+    assert texts[1].count("\n  {") == 11 + 1 + 1
