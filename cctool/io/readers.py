@@ -339,16 +339,45 @@ def _both_orders(distinct: pd.Series) -> bool:
 def _coerce(raw: pd.Series, col) -> tuple[pd.Series, pd.Series]:
     """Typed values and the unreadable-cell mask of one column.
 
-    A text column (every CSV column) repeats few values: agent ids, dates, shift times,
-    yes/no. Every coercer reads each cell on its own, so each distinct value is read once
-    and spread back. Object columns (Excel) are not grouped: 1, 1.0 and True are equal
-    there but read differently.
+    A column repeats few values: agent ids, dates, shift times, yes/no. Every coercer reads
+    each cell on its own, so each distinct value is read once and spread back: text columns
+    (every CSV column) by value, object columns (Excel) by type and value (`_distinct_cells`).
     """
-    if not isinstance(raw.dtype, pd.StringDtype):
+    if isinstance(raw.dtype, pd.StringDtype):
+        codes, uniques = pd.factorize(raw, use_na_sentinel=False)
+        distinct = pd.Series(uniques)
+    elif raw.dtype == object:
+        codes, distinct = _distinct_cells(raw)
+    else:
         return _coerce_cells(raw, col)
-    codes, uniques = pd.factorize(raw, use_na_sentinel=False)
-    values, bad = _coerce_cells(pd.Series(uniques), col)
+    values, bad = _coerce_cells(distinct, col)
     return values.take(codes).set_axis(raw.index), bad.take(codes).set_axis(raw.index)
+
+
+def _distinct_cells(raw: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Codes and distinct cells of an object column (Excel): cells are grouped by type first, so
+    1, 1.0 and True stay apart (equal in Python, read differently), and floats by their bits (0.0
+    and -0.0 apart); each distinct cell is then read once, as the text columns of a CSV are. The
+    distinct cells are the column's own objects (the first of each), in order of appearance."""
+    cells = raw.to_numpy(dtype=object)
+    type_number: dict[type, int] = {}
+    kinds = np.fromiter((type_number.setdefault(type(v), len(type_number)) for v in cells.tolist()),
+                        dtype=np.int64, count=len(cells))
+    codes = np.empty(len(cells), dtype=np.int64)
+    firsts = []
+    for kind, k in type_number.items():
+        where = np.flatnonzero(kinds == k)
+        group = cells[where]
+        if kind is float:
+            group = group.astype("float64").view("int64")
+        group_codes, _ = pd.factorize(group, use_na_sentinel=False)
+        codes[where] = group_codes + len(firsts)
+        firsts.extend(where[np.unique(group_codes, return_index=True)[1]].tolist())
+    order = np.argsort(np.asarray(firsts, dtype=np.int64), kind="stable")  # codes by first appearance
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[codes] if len(codes) else codes, pd.Series(cells[np.sort(np.asarray(firsts, dtype=np.int64))],
+                                                          dtype=object)
 
 
 def _coerce_cells(raw: pd.Series, col) -> tuple[pd.Series, pd.Series]:
