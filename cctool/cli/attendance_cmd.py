@@ -43,6 +43,7 @@ def attendance_audit(
     as_of: Optional[str] = AS_OF_OPTION,
 ) -> None:
     """Who was late, who counts as absent, whose bonus stops, whose leave lacked approval, which team fell short."""
+    from cctool.memory import return_freed_memory
     from cctool.pipelines import run_attendance
     from cctool.report.attendance import attendance_json, attendance_sheets
 
@@ -61,8 +62,10 @@ def attendance_audit(
             inputs.release_frames()  # the audit is made: the report needs only what each file was
         cov = result.coverage
         run = run_info("attendance-audit", period, loaded, inputs, lang=lang, **coverage_options(cov))
-        write_report(rec, out, json_path, attendance_sheets(result, lang), run, issues, cov, lang=lang,
-                     **attendance_json(result))
+        sheets, sections = attendance_sheets(result, lang), attendance_json(result)
+        result.release_shifts()  # sheets and JSON are made: the workbook's writing can use that memory
+        return_freed_memory()
+        write_report(rec, out, json_path, sheets, run, issues, cov, lang=lang, **sections)
         s = result.summary
         rec.counts.update(people=len(s), findings=len(result.events), attention=int(s["attention"].sum()),
                           input_errors=sum(i.severity == "error" for i in issues))

@@ -89,7 +89,7 @@ class InputSet:
         its columns, empty; the roster stays whole."""
         for name, t in self.tables.items():
             if name != "roster":
-                t.frame = t.frame.iloc[:0]
+                t.frame = t.frame.iloc[:0].copy()  # a copy: an empty slice would keep the columns alive
 
     def records(self) -> list[InputRecord]:
         return [InputRecord(name, str(t.path) + (f"#{t.sheet}" if t.sheet else ""), t.sha256, t.rows_read)

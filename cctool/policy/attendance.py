@@ -41,10 +41,20 @@ class AttendanceResult:
     feed_gap_days: list = None  # days judged as a time-clock feed gap (ATT-FEED-GAP)
     coverage: object = None  # what the inputs covered (cctool.coverage.Coverage), set by the pipeline
     clock: pd.DataFrame | None = None  # person-days where the time clock's verdict differs (clock.py)
+    _pending: int | None = None  # kept by `release_shifts`
 
     @property
     def pending_shifts(self) -> int:
+        if self._pending is not None:
+            return self._pending
         return int(self.shifts["pending"].sum()) if "pending" in self.shifts else 0
+
+    def release_shifts(self) -> None:
+        """Let go of the classified shifts (the largest frame of a month: ~0.7 GB at 100,000 agents)
+        once the report is built from the summary and events; `shifts` keeps its columns, empty,
+        and `pending_shifts` its count."""
+        self._pending = self.pending_shifts
+        self.shifts = self.shifts.iloc[:0].copy()  # a copy: an empty slice would keep the columns alive
 
 
 def month_bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
