@@ -59,9 +59,27 @@ def map_distinct(keys: pd.Series, mapping) -> pd.Series:
     """`keys.map(mapping)` (a dict or a Series indexed by key), each distinct key mapped once:
     a month's shifts repeat 10,000 agent ids and a handful of kinds, and pandas maps an Arrow
     string column through an object copy of every cell. Same values and dtype as `map`."""
-    codes, uniques = pd.factorize(keys, use_na_sentinel=False)
-    mapped = pd.Series(uniques, dtype=keys.dtype).map(mapping)
-    return mapped.take(codes).set_axis(keys.index).rename(keys.name)
+    return DistinctKeys(keys).map(mapping)
+
+
+class DistinctKeys:
+    """A key column factorized once, for several `map_distinct` lookups (a shift's agent: hire
+    date, exit date, name, team)."""
+
+    def __init__(self, keys: pd.Series):
+        self.keys = keys
+        self.codes, uniques = pd.factorize(keys, use_na_sentinel=False)
+        self.uniques = pd.Series(uniques, dtype=keys.dtype)
+
+    def map(self, mapping) -> pd.Series:
+        return self.uniques.map(mapping).take(self.codes).set_axis(self.keys.index).rename(self.keys.name)
+
+    def where(self, mask: pd.Series) -> "DistinctKeys":
+        """The keys of the rows where `mask` holds, without factorizing again."""
+        keep = mask.to_numpy(dtype=bool)
+        subset = object.__new__(DistinctKeys)
+        subset.keys, subset.codes, subset.uniques = self.keys[keep], self.codes[keep], self.uniques
+        return subset
 
 
 def value_set(column: pd.Series) -> set:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from cctool.errors import Issue
-from cctool.frames import map_distinct, rows, value_set
+from cctool.frames import DistinctKeys, map_distinct, rows, value_set
 from cctool.policy.clock import clock_vs_policy, corrected_punches, correction_events, listed_requests
 from cctool.policy.leave import assess_leave, leave_days
 from cctool.rules.model import Band, Rules
@@ -91,16 +91,18 @@ def build_shifts(schedule: pd.DataFrame, roster: pd.DataFrame, lo: pd.Timestamp,
     overnight = sched["shift_end"] <= sched["shift_start"]
     sched["shift_end_at"] = sched["date"] + end_offset + pd.to_timedelta(overnight.astype(int), unit="D")
     # Shifts outside employment are schedule mistakes: reported, not audited.
-    hire = map_distinct(sched["agent_id"], people["hire_date"])
-    exit_ = map_distinct(sched["agent_id"], people["exit_date"]) if "exit_date" in people else pd.Series(pd.NaT, index=sched.index)
+    agents = DistinctKeys(sched["agent_id"])
+    hire = agents.map(people["hire_date"])
+    exit_ = agents.map(people["exit_date"]) if "exit_date" in people else pd.Series(pd.NaT, index=sched.index)
     outside = (sched["date"] < hire) | (sched["date"] > exit_)
     for rec in rows(sched[outside.fillna(False)]):
         when = "before the hire date" if rec.date < hire[rec.Index] else "after the exit date"
         issues.append(Issue(schedule_file, None, int(rec._row), "date", rec.date.strftime("%Y-%m-%d"),
                             f"{rec.agent_id} is scheduled {when}; shift not audited", "warning"))
-    sched = sched[~outside.fillna(False)]
-    sched["name"] = map_distinct(sched["agent_id"], people["name"])
-    sched["team"] = map_distinct(sched["agent_id"], people["team"])
+    kept = ~outside.fillna(False)
+    sched, agents = sched[kept], agents.where(kept)
+    sched["name"] = agents.map(people["name"])
+    sched["team"] = agents.map(people["team"])
     for col in ("overtime", "overtime_arranged"):
         if col not in sched:
             sched[col] = False

@@ -520,7 +520,9 @@ def workbook_output(path: Path, sheets: list[Sheet], run: RunInfo, issues: list[
                 shown.advance()
         book.close()
         # XlsxWriter names worksheet files by position (packager._write_worksheet_files; no chartsheets here).
-        _inject_rows(layout, tmp, {f"xl/worksheets/sheet{index + 1}.xml": data for index, data in rows if data})
+        sheet_rows = {f"xl/worksheets/sheet{index + 1}.xml": data for index, data in rows if data}
+        del rows  # `_inject_rows` lets go of each sheet's rows as it writes them
+        _inject_rows(layout, tmp, sheet_rows)
         if password:
             _encrypt_in_place(tmp, password)
 
@@ -546,15 +548,27 @@ def _inject_rows(layout: io.BytesIO, out: Path, rows: dict[str, _SheetRows]) -> 
             raise OutputError(f"internal: no {sorted(missing)} in the workbook package")
         for info in src.infolist():
             data = src.read(info)
-            extra = rows.get(info.filename)
-            if extra is not None:
-                data = _with_rows(data, extra, info.filename)
+            extra = rows.pop(info.filename, None)  # each sheet's rows let go once written
             target = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             target.external_attr = info.external_attr
-            dst.writestr(target, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL)
+            if extra is None:
+                dst.writestr(target, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL)
+                continue
+            # A sheet with its data rows is streamed in its parts: joined, the largest sheet was
+            # one more copy of its whole XML at the run's peak of memory.
+            target.compress_type = zipfile.ZIP_DEFLATED
+            if hasattr(target, "compress_level"):  # Python 3.13+
+                target.compress_level = ZIP_LEVEL
+            else:
+                target._compresslevel = ZIP_LEVEL
+            with dst.open(target, "w") as sheet:
+                for part in _with_rows(data, extra, info.filename):
+                    sheet.write(part)
+            del extra
 
 
-def _with_rows(xml: bytes, extra: _SheetRows, name: str) -> bytes:
+def _with_rows(xml: bytes, extra: _SheetRows, name: str) -> list[bytes]:
+    """The sheet's XML in parts: XlsxWriter's head with the widened <dimension>, the data rows, the tail."""
     match = _DIMENSION.search(xml)
     end = xml.rfind(b"</sheetData>")  # XlsxWriter wrote the note and header rows: data goes after them
     if match is None or end < 0:
@@ -563,7 +577,7 @@ def _with_rows(xml: bytes, extra: _SheetRows, name: str) -> bytes:
     old_row, old_col = xlsxwriter.utility.xl_cell_to_rowcol((match.group(2) or match.group(1)).decode("ascii"))
     last = xlsxwriter.utility.xl_rowcol_to_cell(max(extra.last_row, old_row), max(extra.last_col, old_col))
     dimension = f'<dimension ref="{first}:{last}"/>'.encode("ascii")
-    return b"".join([xml[:match.start()], dimension, xml[match.end():end], extra.xml, xml[end:]])
+    return [xml[:match.start()], dimension, xml[match.end():end], extra.xml, xml[end:]]
 
 
 def _encrypt_in_place(path: Path, password: str) -> None:
