@@ -421,8 +421,11 @@ def judge_worked_hours(s: pd.DataFrame, judged: pd.Series, rules: Rules) -> None
 
 # ----------------------------------------------------------------------------- events
 
+EVENT_SHIFT_COLUMNS = ["agent_id", "name", "team", "date", "shift_start", "shift_end", "sign_in", "sign_out"]
+
+
 def _event_frame(s: pd.DataFrame, mask: pd.Series, kind, rule, minutes, reason) -> pd.DataFrame:
-    sub = s[mask]
+    sub = s.loc[mask, EVENT_SHIFT_COLUMNS]  # the columns an event shows, not a copy of every shift column
     pick = lambda v: v[mask] if isinstance(v, pd.Series) else v  # noqa: E731
     return pd.DataFrame({
         "agent_id": sub["agent_id"], "name": sub["name"], "team": sub["team"], "date": sub["date"],
