@@ -140,11 +140,15 @@ def _sheet_extent(data: bytes) -> tuple[int, int]:
         extent = _ref_extent(m.group(1).decode("ascii", "replace"))
         if extent is not None:
             rows, cols = max(rows, extent[0]), max(cols, extent[1])
-    for m in _CELL_REF.finditer(data):
-        rows = max(rows, int(m.group(2)))
-        cols = max(cols, column_number(m.group(1).decode("ascii")))
-    for m in _ROW_REF.finditer(data):
-        rows = max(rows, int(m.group(1)))
+    # The largest of each distinct reference, not a conversion per cell (a roster has ~10^5 cells
+    # and a dozen distinct columns).
+    cells = _CELL_REF.findall(data)
+    if cells:
+        rows = max(rows, max(map(int, {digits for _, digits in cells})))
+        cols = max(cols, max(column_number(letters.decode("ascii")) for letters in {c for c, _ in cells}))
+    row_refs = _ROW_REF.findall(data)
+    if row_refs:
+        rows = max(rows, max(map(int, set(row_refs))))
     return rows, cols
 
 
