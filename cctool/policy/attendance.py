@@ -268,14 +268,16 @@ def feed_gap_days(shifts: pd.DataFrame, punches: pd.DataFrame | None, rules: Rul
 
 def band_kind(seconds: pd.Series, bands: list[Band]) -> tuple[pd.Series, pd.Series]:
     """The highest band whose literal boundary holds: (kind, rule_id); NA where none does."""
-    kind = pd.Series(pd.NA, index=seconds.index, dtype="string")
-    rule = pd.Series(pd.NA, index=seconds.index, dtype="string")
+    kind = np.full(len(seconds), None, dtype=object)
+    rule = np.full(len(seconds), None, dtype=object)
     for band in bands:  # increasing order: later bands overwrite earlier ones
         hit = (seconds > band.seconds) if band.strict else (seconds >= band.seconds)
-        hit = hit.fillna(False)
+        hit = hit.fillna(False).to_numpy(dtype=bool)
         kind[hit] = band.kind
         rule[hit] = band.rule_id
-    return kind, rule
+    # set in plain arrays, typed once: setting cells of an Arrow string Series rebuilds it each time
+    return (pd.Series(kind, index=seconds.index, dtype="string"),
+            pd.Series(rule, index=seconds.index, dtype="string"))
 
 
 def _scope_parts(excusals: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
