@@ -178,9 +178,11 @@ def to_time_seconds(raw: pd.Series):
     numbers = numbers.fillna(numeric_text)
     text = text.mask(numeric_text.notna())
     parts = text.str.extract(_TIME_RE)
-    h = pd.to_numeric(parts[0], errors="coerce")
-    m = pd.to_numeric(parts[1], errors="coerce")
-    s = pd.to_numeric(parts[2], errors="coerce").fillna(0)
+    # float64: pandas 3 reads Arrow text as nullable Int64, which refuses the fractional seconds of a
+    # date-time cell filled in below (a TypeError, found by tests/io/test_coerce_distinct.py)
+    h = pd.to_numeric(parts[0], errors="coerce").astype("float64")
+    m = pd.to_numeric(parts[1], errors="coerce").astype("float64")
+    s = pd.to_numeric(parts[2], errors="coerce").astype("float64").fillna(0)
     from_text = (h * 3600 + m * 60 + s).where((h < 24) & (m < 60) & (s < 60))
     # A datetime cell (Excel shows a time but stores 1899-12-30 09:00) contributes its time part.
     from_native = (native - native.dt.normalize()).dt.total_seconds()

@@ -77,3 +77,11 @@ def test_bad_cells_still_named(tmp_path, suffix):
     found = sorted((i.row, i.column, i.value) for i in loaded.issues)
     assert found == [(3, "date", "2026-13-01"), (4, "shift_start", "nine"), (5, "date", "2026-13-01")]
     assert loaded.frame["agent_id"].tolist() == ["A1"]
+
+
+def test_time_column_with_a_fractional_datetime_and_a_time_cell():
+    """Found by the property above: a date-time cell with microseconds beside a time cell made the
+    time reading raise a TypeError (exit 1) under pandas 3; both are now read."""
+    raw = pd.Series([dt.datetime(2000, 1, 1, 9, 30, 0, 1), dt.time(8, 0)], dtype=object)
+    values, bad = readers._coerce(raw, column("schedule", "shift_start"))
+    assert values.tolist() == [9 * 3600 + 30 * 60, 8 * 3600] and not bad.any()
