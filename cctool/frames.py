@@ -6,7 +6,27 @@ from typing import Iterator
 
 import numpy as np
 import pandas as pd
-from pandas.core.dtypes.cast import maybe_box_native  # what to_dict boxes with (pandas 2.2 and 3)
+
+
+
+def box_native(value):
+    """A numpy scalar as the Python scalar `to_dict` gives (float, int, bool; datetime64 and
+    timedelta64 as Timestamp and Timedelta; NA as None, as pandas does); anything else
+    unchanged. pandas' own `maybe_box_native` where it exists (2.2 to 3.x), this where a later
+    pandas moves it."""
+    if value is pd.NA:
+        return None
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value)
+    if isinstance(value, np.timedelta64):
+        return pd.Timedelta(value)
+    return value.item() if isinstance(value, np.generic) else value
+
+
+try:
+    from pandas.core.dtypes.cast import maybe_box_native
+except ImportError:  # pragma: no cover - a pandas without the internal name
+    maybe_box_native = box_native
 
 # The unit of staff whose roster row has no team (director, QA, trainers…: DATA.md roster).
 # Shown where people are counted or paid by team; never a team in team rates or rankings.

@@ -61,3 +61,18 @@ def test_map_distinct_as_map(frame, mapping):
     for column in (frame["agent_id"], typed(frame)["text"]):
         for how in (mapping, pd.Series(mapping, dtype="float64")):
             pd.testing.assert_series_equal(map_distinct(column, how), column.map(how))
+
+
+def test_our_boxing_equals_pandas_where_pandas_has_it():
+    """frames.box_native stands in for pandas' internal maybe_box_native if a later pandas moves it."""
+    import numpy as np
+    from pandas.core.dtypes.cast import maybe_box_native
+
+    from cctool.frames import box_native
+
+    samples = [np.float64(1.5), np.int64(3), np.bool_(True), np.bool_(False), np.datetime64("2026-07-01T09:00"),
+               np.timedelta64(90, "s"), "text", None, 7, 2.5, pd.Timestamp("2026-07-01")]
+    for value in samples:
+        ours, theirs = box_native(value), maybe_box_native(value)
+        assert type(ours) is type(theirs) and (ours is theirs or ours == theirs), value
+    assert box_native(pd.NA) is None  # as pandas (2.2 and 3) box it
