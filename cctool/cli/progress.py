@@ -46,7 +46,7 @@ class RichProgress:
 
         return Progress(SpinnerColumn(finished_text="[green]✓[/green]"), TextColumn("{task.description}"),
                         BarColumn(bar_width=24), _Counts(), TimeElapsedColumn(),
-                        console=getattr(err_console, "_console", None) or err_console, transient=False)
+                        console=getattr(err_console, "real", err_console), transient=False)
 
     @contextlib.contextmanager
     def __call__(self, description: str, total: int | None):

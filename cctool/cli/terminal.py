@@ -19,12 +19,24 @@ class _Console:
         self._options = options
         self._console = None
 
-    def __getattr__(self, name: str):
+    @property
+    def real(self):
+        """The rich Console itself, made now if it was not yet (what rich's Progress and Live
+        need: they enter the console as a context manager and check its type)."""
         if self._console is None:
             from rich.console import Console
 
             self._console = Console(**self._options)
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str):
+        return getattr(self.real, name)
+
+    def __enter__(self):
+        return self.real.__enter__()
+
+    def __exit__(self, *exc):
+        return self.real.__exit__(*exc)
 
 
 err_console = _Console(stderr=True, highlight=False, soft_wrap=True)

@@ -284,3 +284,32 @@ def test_a_forced_punch_layout_is_applied(args, tmp_path):
     assert result.exit_code == ExitCode.BAD_INPUT, result.output
     assert "does not look like WeCom" in result.output
     assert not [p for p in tmp_path.iterdir() if not p.name.endswith(".lock")]
+
+
+def test_a_run_at_a_terminal_draws_progress_and_writes_the_report(tmp_path):
+    """The progress display at a real terminal (a pseudo-terminal here): the run completes with
+    its report. rich's live display enters the console as a context manager, which the console
+    made on first use (cctool.cli.terminal._Console) must allow."""
+    import pty
+
+    master, slave = pty.openpty()
+    out = tmp_path / "a.xlsx"
+    proc = subprocess.Popen([sys.executable, "-m", "cctool", "attendance-audit", "--month", "2026-07", "--roster",
+                             str(ROOT / "samples/roster.xlsx"), "--schedule", str(ROOT / "samples/schedule.csv"),
+                             "--punches", str(ROOT / "samples/punches.csv"), "--out", str(out)],
+                            stdin=slave, stdout=slave, stderr=slave, close_fds=True)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closed: the run is over
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert proc.wait(timeout=300) == 0, seen.decode(errors="replace")[-2000:]
+    text = seen.decode(errors="replace")
+    assert "Internal error" not in text and "Wrote" in text and out.exists()
+    assert "Applying the attendance rules" in text  # the progress display was drawn
