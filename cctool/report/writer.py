@@ -580,9 +580,14 @@ def _inject_rows(layout: io.BytesIO, out: Path, rows: dict[str, _SheetRows]) -> 
                 target.compress_level = ZIP_LEVEL
             else:
                 target._compresslevel = ZIP_LEVEL
+            parts = _with_rows(data, extra, info.filename)
+            # The size up front, as writestr knows it: zipfile then writes a sheet over 2 GiB with
+            # zip64 sizes (an entry opened without it is refused at 2 GiB, after all the work).
+            target.file_size = sum(map(len, parts))
             with dst.open(target, "w") as sheet:
-                for part in _with_rows(data, extra, info.filename):
+                for part in parts:
                     sheet.write(part)
+            del parts
             del extra
 
 

@@ -98,3 +98,17 @@ def test_json_envelope_fields(tmp_path):
     doc = json.loads(path.read_text())
     assert list(doc) == ["command", "period", "rules_sha256", "rules_file", "inputs", "records", "events", "issues"]
     assert doc["issues"][0]["row"] == 3 and re.fullmatch(r"[0-9a-f]{64}", doc["rules_sha256"])
+
+
+def test_a_sheet_past_the_zip64_limit_is_written(tmp_path, monkeypatch):
+    """A sheet whose XML passes zip's 4-byte size limit (2 GiB; lowered here to 20 kB) is written
+    with zip64 sizes, as zipfile does when it knows the size, not refused after all the work."""
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 20_000)
+    frame = pd.DataFrame({"agent_id": [f"E{i:05d}" for i in range(2000)], "reason": ["x" * 40] * 2000})
+    out = tmp_path / "big.xlsx"
+    write_workbook(out, [Sheet("Events", frame)], run_info(), [])
+    monkeypatch.undo()
+    with zipfile.ZipFile(out) as z:
+        assert z.getinfo("xl/worksheets/sheet1.xml").file_size > 20_000
+    rows = list(openpyxl.load_workbook(out, read_only=True)["Events"].iter_rows(values_only=True))
+    assert ("E01999", "x" * 40) in rows and len([r for r in rows if r and str(r[0]).startswith("E")]) == 2000
