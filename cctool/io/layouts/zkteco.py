@@ -61,9 +61,16 @@ def read_daily(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
         issues += bad_cells(grid, frame, slot["bad"] & day.notna(), shown(header, col), raw,
                             "expected a punch time such as 08:40; punch ignored")
         slots[direction] = slot
-    overnight = slots["out"]["time"].notna() & slots["in"]["time"].notna() & \
-        (slots["out"]["time"] <= slots["in"]["time"])
+    has_in, has_out = slots["in"]["time"].notna(), slots["out"]["time"].notna()
+    # Strictly before: a sign-out in the sign-in's own minute is a double tap, not the next morning.
+    overnight = has_in & has_out & (slots["out"]["time"] < slots["in"]["time"])
     slots["out"].loc[overnight, "time"] += pd.Timedelta(days=1)
+    # Without its 签到 a morning 签退 cannot be dated: the row's day, or the next morning of a
+    # night period. Kept on the row's day, and said, so a reviewer can check the pairing.
+    lone = has_out & ~has_in & agent.notna() & (slots["out"]["time"].dt.hour < 12)
+    issues += bad_cells(grid, frame, lone, shown(header, "签退时间"), column(frame, header, "签退时间"),
+                        "a morning 签退 without a 签到 is taken on the row's date; if it ends a night period "
+                        "it belongs to the next morning (check the pairing)", "warning")
     parts = []
     for direction, slot in slots.items():
         keep = slot["time"].notna() & agent.notna()
@@ -72,7 +79,7 @@ def read_daily(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
     punches = pd.concat(parts, ignore_index=True)[PUNCH_COLUMNS]
     punches = punches.sort_values(["agent_id", "time"], kind="stable").reset_index(drop=True)
     maps = {"agent_id": "考勤号码 → 姓名 (roster)", "date": "日期", "time": "签到时间 / 签退时间",
-            "direction": "签到时间 = in, 签退时间 = out (a 签退 not after its 签到: next day)"}
+            "direction": "签到时间 = in, 签退时间 = out (a 签退 before its 签到: next day)"}
     return LayoutRead("zkteco-daily", "punch_events", grid.path, grid.sheet, punches, issues, len(frame), maps,
                       owners=owners(grid, frame, agent))
 

@@ -87,18 +87,24 @@ def test_zkteco_daily_in_out(tmp_path, people):
             dict(no="A005", name="刘洋", date="2019/12/2", **{"in": None, "out": "17:59"}, absent="True"),
             dict(no="A001", name="张伟", date="2019/12/2", **{"in": "8点", "out": "18:00"}),
             dict(no="77", name="无名", date="2019/12/2", **{"in": "08:00"}),
-            dict(no="A001", name="张伟", date="2019/13/40", **{"in": "08:00"})]
+            dict(no="A001", name="张伟", date="2019/13/40", **{"in": "08:00"}),
+            dict(no="A002", name="李娜", date="2019/12/3", **{"in": "09:00", "out": "09:00"}),  # a double tap
+            dict(no="A002", name="李娜", date="2019/12/4", **{"out": "06:02"})]  # a night's end, or not
     path = save(tmp_path, "zk-daily.xlsx", zkteco_daily, rows)
     assert detect(path) == "zkteco-daily"
     r = read_layout(path, "punches", Context("punches", people))
     got = [(a, t.strftime("%m-%d %H:%M"), d) for a, t, d in zip(r.frame["agent_id"], r.frame["time"], r.frame["direction"])]
     assert got == [("A001", "12-01 08:40", "in"), ("A001", "12-01 18:02", "out"), ("A001", "12-02 18:00", "out"),
                    ("A002", "12-01 22:01", "in"), ("A002", "12-02 06:03", "out"),  # the night period's out: next day
+                   ("A002", "12-03 09:00", "in"), ("A002", "12-03 09:00", "out"),  # same minute: same day
+                   ("A002", "12-04 06:02", "out"),  # kept on its row's day, with a warning
                    ("A005", "12-02 17:59", "out")]
     problems = {(i.row, i.column, i.value): i.problem for i in r.issues}
     assert "expected a punch time" in problems[(5, "签到时间", "8点")]
     assert "expected a date" in problems[(7, "日期", "2019/13/40")]
     assert any(row == 6 and "77" in str(value) for row, _, value in problems)  # not in the roster
+    lone = [i for i in r.issues if i.severity == "warning" and i.column == "签退时间"]
+    assert [(i.row, i.value) for i in lone] == [(9, "06:02")]  # A005's 17:59 alone is no question
 
 
 def test_attlog_dat(tmp_path, people):
