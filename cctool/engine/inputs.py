@@ -87,6 +87,19 @@ class CallsInput:
         call log may be before it is read."""
         return dict(limits=self.rules.limits)
 
+    def _require_success(self, frame, success_optional: bool) -> None:
+        """A metrics file made from a call log without success serves only where the call log
+        itself would (grading.calls_without_success: grade_other_criteria, never pay): the same
+        refusal as reading that log, not successes counted as 0."""
+        if frame.attrs.get("has_success") is False and not success_optional:
+            from cctool.errors import InputError
+
+            raise InputError(
+                f"{self.metrics}: made by call-metrics from a call log without a success column "
+                f"({self._metrics().meta.get('calls')}); this report needs success: monthly-payroll always (commission "
+                "is paid per successful call), grade-agents, kpi-report and daily-brief unless the rules file sets "
+                "grading.calls_without_success: grade_other_criteria")
+
     def per_agent(self, start, end, known, *, cph_calls="all", success_denominator="connected",
                   success_optional=False):
         if self.metrics is not None:
@@ -94,6 +107,7 @@ class CallsInput:
 
             out = metrics_file.per_agent(self._metrics(), start, end, known, cph_calls=cph_calls,
                                          success_denominator=success_denominator)
+            self._require_success(out[0], success_optional)
         else:
             from cctool.engine.calls import call_metrics
 
@@ -112,6 +126,7 @@ class CallsInput:
 
             dated_by = file_sha256(split_spec(schedule)[0]) if windows is not None and schedule is not None else None
             out = metrics_file.daily(self._metrics(), start, end, known, dated_by=dated_by)
+            self._require_success(out[0], self.rules.grading.calls_without_success == "grade_other_criteria")
         else:
             from cctool.engine.calls import daily_call_metrics
 

@@ -87,3 +87,29 @@ def test_payroll_needs_success_whatever_the_setting(centre):
     assert result.exit_code == ExitCode.BAD_INPUT, result.output
     assert "commission" in result.output and "per successful call" in result.output
     assert not (folder / "pay.xlsx").exists()
+
+
+def test_a_metrics_file_without_success_is_refused_where_the_log_would_be(centre):
+    """call-metrics on a log without success (allowed by the rules) makes a file that serves the
+    reports the rules allow, and is refused by monthly-payroll (commission) — never counted as
+    0 successful calls."""
+    folder, inputs = centre
+    rules = ["--rules", str(folder / "rules.yaml")]
+    shifts = ["--roster", str(SAMPLES / "roster.xlsx"), "--schedule", str(SAMPLES / "schedule.csv"),
+              "--punches", str(SAMPLES / "punches.csv"), "--leave", str(SAMPLES / "leave.xlsx")]
+    metrics = folder / "m.parquet"
+    made = runner.invoke(app, ["call-metrics", "--month", "2026-07", "--calls", str(folder / "calls.csv"),
+                               "--out", str(metrics), *shifts, *rules])
+    assert made.exit_code == 0, made.output
+    pay = runner.invoke(app, ["monthly-payroll", "--month", "2026-07", *shifts, "--metrics", str(metrics), *rules,
+                              "--kpi", str(SAMPLES / "kpi.csv"), "--out", str(folder / "pay-m.xlsx")])
+    assert pay.exit_code == ExitCode.BAD_INPUT, pay.output
+    assert "without a success column" in pay.output and "per successful call" in pay.output
+    assert not (folder / "pay-m.xlsx").exists()
+    day = ["daily-brief", "--date", "2026-07-15", "--roster", str(SAMPLES / "roster.xlsx"), "--schedule",
+           str(SAMPLES / "schedule.csv"), "--punches", str(SAMPLES / "punches.csv"), "--metrics", str(metrics)]
+    refused = runner.invoke(app, day)  # the default rules: success required
+    assert refused.exit_code == ExitCode.BAD_INPUT and "without a success column" in refused.output
+    allowed = runner.invoke(app, [*day, *rules])
+    assert allowed.exit_code == 0, allowed.output
+    assert "success n/a" in allowed.output
