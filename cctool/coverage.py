@@ -162,6 +162,45 @@ class CoverageCheck:
             noun = NOUNS.get(item.name, "row")
             self.cov.gaps.append(f"{item.file} has no {noun} in {self.cov.period} ({item.span()})")
 
+    def edges(self, item: InputCoverage, until: pd.Timestamp | None = None) -> "CoverageCheck":
+        """A dated input must reach both ends of the period: more than
+        `coverage.max_edge_gap_days` without a row at its start or its end (up to `until`, the
+        as-of time, for a period not over) is a part of the period the export does not cover."""
+        if item.first is None or item.last is None or not item.in_period:
+            return self
+        limit = self.rules.coverage.max_edge_gap_days
+        start, end = self.cov.start.normalize(), self.cov.end.normalize()
+        if until is not None:
+            end = min(end, pd.Timestamp(until).normalize() + pd.Timedelta(days=1))
+        noun = NOUNS.get(item.name, "row")
+        head = (pd.Timestamp(item.first).normalize() - start).days
+        tail = ((end - pd.Timedelta(days=1)) - pd.Timestamp(item.last).normalize()).days
+        if head > limit:
+            self.cov.gaps.append(f"{item.file} has no {noun} before {item.first:%Y-%m-%d}, {head} days into "
+                                 f"{self.cov.period} (more than coverage.max_edge_gap_days = {limit}): the start "
+                                 "of the period is not covered")
+        if tail > limit:
+            self.cov.gaps.append(f"{item.file} has no {noun} after {item.last:%Y-%m-%d}, {tail} days before the end "
+                                 f"of {self.cov.period} (more than coverage.max_edge_gap_days = {limit}): the end "
+                                 "of the period is not covered")
+        return self
+
+    def months(self, name: str, inputs: InputSet) -> "CoverageCheck":
+        """A monthly table (KPI scores) must have rows for every whole month of the period."""
+        table = inputs.tables.get(name)
+        if table is None:
+            return self
+        months = pd.period_range(self.cov.start, self.cov.end - pd.Timedelta(days=1), freq="M")
+        whole = [m for m in months if m.start_time >= self.cov.start and m.end_time < self.cov.end]
+        have = set(pd.to_datetime(table.frame[DATE_COLUMNS[name]].astype(str) + "-01", errors="coerce")
+                   .dropna().dt.to_period("M")) if len(table.frame) else set()
+        lacking = [f"{m}" for m in whole if m not in have]
+        if lacking:
+            self.cov.gaps.append(f"{Path(str(table.path)).name} has no {NOUNS.get(name, 'row')} for "
+                                 f"{', '.join(lacking)} ({'a whole month' if len(lacking) == 1 else 'whole months'} "
+                                 f"of {self.cov.period})")
+        return self
+
     def missing(self, text: str) -> "CoverageCheck":
         self.cov.gaps.append(text)
         return self

@@ -38,6 +38,8 @@ def report_coverage(label: str, lo, hi, rules: Rules, inputs: InputSet, *, calls
     or punch file given; with both, no feed-gap day; grading needs an hours source."""
     check = CoverageCheck(label, lo, hi, rules).tables(inputs, required=("schedule", "punches"))
     check.calls(str(calls_file), calls_seen, in_period=calls_in_period)
+    check.edges(check.cov.inputs[-1], until=as_of)  # the call log reaches both ends of the period
+    check.months("kpi", inputs)
     if schedule is not None and punches is not None:
         check.feed_gaps(inputs.roster, schedule, punches, as_of)
     if need_hours and schedule is None and punches is None:

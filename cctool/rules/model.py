@@ -731,6 +731,10 @@ class CoverageLimits(Strict):
     is not trusted; the command stops unless --allow-partial."""
 
     max_unreadable_share: float = Field(default=0.2, ge=0, le=1)
+    # The call log of a report over several days must reach both ends of the period: no call in
+    # more than this many days at its start or end means the export does not cover the period
+    # (a weekend or a short holiday is not a gap; a missing month is).
+    max_edge_gap_days: int = Field(default=7, ge=0, le=366, strict=True)
 
 
 class Exports(Strict):

@@ -306,9 +306,10 @@ def test_grade_agents_without_an_hours_source_stops(tmp_path):
 
 
 def test_kpi_targets_are_unknown_without_hours_never_met(tmp_path):
+    # Five days of calls do not cover the month (coverage.max_edge_gap_days): reported as partial.
     result = invoke("kpi-report", "--period", "month", "--date", "2026-10-01", "--roster", roster(tmp_path),
                     "--calls", calls(tmp_path, all_succeed=True), "--out", tmp_path / "k.xlsx",
-                    "--json", tmp_path / "k.json")
+                    "--json", tmp_path / "k.json", "--allow-partial")
     assert result.exit_code == 0, result.output
     doc = read_json(tmp_path / "k.json")
     # Success rate 100 % meets its target; CPH (no hours) and the KPI score (no file) are unknown,
@@ -329,3 +330,18 @@ def test_headcount_does_not_trust_a_mostly_unreadable_roster(tmp_path):
     assert allowed.exit_code == 0, allowed.output
     assert first_cell(tmp_path / "h.xlsx").startswith("PARTIAL REPORT")
     assert read_json(tmp_path / "h.json")["coverage"]["inputs"][0]["rows_unreadable"] == 3
+
+
+def test_a_quarter_whose_call_log_holds_one_month_is_not_graded_as_complete(tmp_path):
+    """The exports of one month given for a quarter: refused (exit 3) naming the uncovered end of
+    the quarter and the KPI months missing, not graded on a month as if on three; with
+    --allow-partial the report says it is partial."""
+    args = ["grade-agents", "--quarter", "2026Q4", "--roster", roster(tmp_path), "--calls", calls(tmp_path),
+            "--kpi", kpi(tmp_path), "--schedule", str(tmp_path / "none.csv"), "--out", tmp_path / "g.xlsx"]
+    (tmp_path / "none.csv").write_text("agent_id,date,shift_start,shift_end\nE101,2026-10-01,09:00,18:00\n",
+                                       encoding="utf-8")
+    stopped = invoke(*args)
+    assert stopped.exit_code == 3, stopped.output
+    assert "the end of the period is not covered" in stopped.output
+    assert "coverage.max_edge_gap_days" in stopped.output
+    assert not (tmp_path / "g.xlsx").exists()
