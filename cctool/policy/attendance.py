@@ -506,7 +506,8 @@ def shift_events(s: pd.DataFrame, rules: Rules) -> pd.DataFrame:
                     + s["sign_in"].dt.strftime("%H:%M:%S").fillna(""))
     frames.append(_event_frame(s, s["missing_punch"], att.missing_punch.kind, att.missing_punch.rule_id, np.nan,
                                reversed_txt.where(s["punch_reversed"], pd.Series(what, index=s.index))
-                               + ": a review item, not counted as a pass or an absence until checked"))
+                               + ": a review item, counted as worked but judged neither on time nor absent until "
+                               "checked"))
     frames.append(_event_frame(s, s["feed_gap"], att.feed_gap.kind, att.feed_gap.rule_id, np.nan,
                                "scheduled " + _hhmm(s["shift_start"]) + "–" + _hhmm(s["shift_end"])
                                + ", but nobody in the centre punched that day: a gap in the time-clock feed, "
@@ -528,14 +529,15 @@ def shift_events(s: pd.DataFrame, rules: Rules) -> pd.DataFrame:
 
 def _say_missing_punches(summary: pd.DataFrame, rule_id: str) -> pd.DataFrame:
     """A row highlighted for missing punches says so (rule ID and count) like every other finding:
-    a missing punch is a review item (ATT-MISSING-PUNCH), not a pass or an absence until checked."""
+    a missing punch is a review item (ATT-MISSING-PUNCH): counted as worked, judged neither on time
+    nor absent until checked."""
     n = summary["missing_punch_count"]
     has = n > 0
     if not has.any():
         return summary
     out = summary.copy()
-    text = n[has].astype(str) + f" missing punch(es) to check ({rule_id}): not counted as a pass or an absence " \
-                                 "until checked"
+    text = n[has].astype(str) + f" missing punch(es) to check ({rule_id}): counted as worked but judged " \
+                                 "neither on time nor absent until checked"
     old_text = out.loc[has, "explanation"].fillna("").astype(str)
     out.loc[has, "explanation"] = (old_text + "; ").where(old_text != "", "") + text
     old_ids = out.loc[has, "rule_ids"].fillna("").astype(str)

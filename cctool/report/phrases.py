@@ -148,10 +148,10 @@ PHRASES: list[tuple[str, str]] = [
     (r"(?P<dur>[\d.]+ min(?: \d+ s)?) late \(scheduled (?P<s>[\d:]+), signed in (?P<i>[\d:]+)\), excused \(bad weather "
      r"/ force majeure excusal for that day\): counts for nothing",
      "迟到{dur}（排班 {s}，签入 {i}），已免责（当日恶劣天气/不可抗力免责）：不计"),
-    (r"sign-out without a sign-in: a review item, not counted as a pass or an absence until checked",
-     "有签出无签入：待核查，核查前不计出勤也不计旷工"),
-    (r"sign-in without a sign-out: a review item, not counted as a pass or an absence until checked",
-     "有签入无签出：待核查，核查前不计出勤也不计旷工"),
+    (r"sign-out without a sign-in: a review item, counted as worked but judged neither on time nor absent until "
+     r"checked", "有签出无签入：待核查，计为出勤，核查前不判准时也不判旷工"),
+    (r"sign-in without a sign-out: a review item, counted as worked but judged neither on time nor absent until "
+     r"checked", "有签入无签出：待核查，计为出勤，核查前不判准时也不判旷工"),
     (r"scheduled (?P<s>[\d:]+)–(?P<e>[\d:]+), no punch and no leave request → absence of a full day",
      "排班 {s}–{e}，无打卡且无请假 → 旷工一日"),
     (r"on leave without a valid leave \(request (?P<r>[^:]+): (?P<t_why>.+)\) → absence",
@@ -165,8 +165,8 @@ PHRASES: list[tuple[str, str]] = [
     (r"(?P<h>[\d.]+) h unexcused absence \(> (?P<m>[\d.]+) h\)", "无免责旷工{h}小时（> {m}小时）"),
     (r"took leave during pre-job training", "岗前培训期间请假"),
     (r"(?P<t_x>.+): pre-job training ends", "{t_x}：终止岗前培训"),
-    (r"(?P<n>\d+) missing punch\(es\) to check \((?P<rule>[A-Z0-9-]+)\): not counted as a pass or an absence until "
-     r"checked", "{n}次漏打卡待核查（{rule}）：核查前不计出勤也不计旷工"),
+    (r"(?P<n>\d+) missing punch\(es\) to check \((?P<rule>[A-Z0-9-]+)\): counted as worked but judged neither on "
+     r"time nor absent until checked", "{n}次漏打卡待核查（{rule}）：计为出勤，核查前不判准时也不判旷工"),
     # --- attendance month roll-up
     (r"(?P<n>\d+) lates/early leaves \(≥ (?P<m>\d+)\): performance bonus stopped",
      "迟到/早退{n}次（≥ {m}）：停发绩效奖金"),
@@ -341,8 +341,8 @@ PHRASES: list[tuple[str, str]] = [
      "{d} 全中心无任何打卡但有排班（{n}天；考勤机数据缺失？）：这些班次为 {rule} 待核查项"),
     (r"scheduled (?P<s>[\d:]+)–(?P<e>[\d:]+), but nobody in the centre punched that day: a gap in the time-clock feed, "
      r"not a no-show; review before anyone is judged", "排班 {s}–{e}，但当日全中心无人打卡：考勤机数据缺失，不是旷工；判定前请核查"),
-    (r"sign-out (?P<o>[\d:]+) before the sign-in (?P<i>[\d:]+): a review item, not counted as a pass or an absence "
-     r"until checked", "签出 {o} 早于签入 {i}：待核查，核查前不计出勤也不计旷工"),
+    (r"sign-out (?P<o>[\d:]+) before the sign-in (?P<i>[\d:]+): a review item, counted as worked but judged "
+     r"neither on time nor absent until checked", "签出 {o} 早于签入 {i}：待核查，计为出勤，核查前不判准时也不判旷工"),
     (r"Daily CPH and success rate per team \(calls on the day of their shift\)\.",
      "各班组每日CPH和成功率（通话计入其班次所在日）。"),
     (r"One row per team and day; the days add up to the Teams sheet\.", "每个班组每天一行；各日之和等于班组表。"),

@@ -97,7 +97,7 @@ def explain_texts(data: Path, out: Path, month: str, quarter: str, calls: str) -
 @pytest.fixture(scope="module")
 def other_centre(tmp_path_factory):
     data = tmp_path_factory.mktemp("centre")
-    invoke("samples", "generate", "--out", str(data), "--agents", "25", "--start", "2026-03", "--months", "3",
+    invoke("samples", "generate", "--out", str(data), "--agents", "25", "--start", "2026-03", "--months", "4",
            "--seed", "11", "--calls-format", "csv")
     return data
 
