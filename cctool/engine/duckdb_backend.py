@@ -35,7 +35,7 @@ from cctool.engine import aggregations as agg
 from cctool.errors import InputError, Issue
 from cctool.io import mapping, mapping_sql
 from cctool.io.readers import (CSV_SUFFIXES, EXCEL_SUFFIXES, OLE_MAGIC, PARQUET_MAGIC, PARQUET_SUFFIXES, ZIP_MAGIC,
-                               decode_text, read_raw, split_spec)
+                               decode_text, existing_file, read_raw)
 from cctool.io.tables import TABLES
 
 if TYPE_CHECKING:
@@ -206,11 +206,7 @@ def _opened(path: Path, aliases: dict[str, list[str]] | None, field_map: dict | 
 
 def _open_source(path: Path, aliases: dict[str, list[str]] | None, con, field_map: dict | None = None,
                  optional: frozenset = frozenset(), limits: Limits | None = None) -> _Source:
-    path, sheet = split_spec(path)
-    if not path.exists():
-        raise InputError(f"{path}: file not found")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder, not a file")
+    path, sheet = existing_file(path)
     suffix = path.suffix.lower()
     sample = _sample(path)
     if suffix in PARQUET_SUFFIXES:

@@ -59,6 +59,16 @@ def split_spec(spec: str | Path) -> tuple[Path, str | None]:
     return Path(text), None
 
 
+def existing_file(spec: str | Path) -> tuple[Path, str | None]:
+    """`split_spec`, for an input that must be a file that exists (exit 3 naming it otherwise)."""
+    path, sheet = split_spec(spec)
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a file")
+    return path, sheet
+
+
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -189,11 +199,7 @@ def read_raw(spec: str | Path, limits: Limits | None = None) -> tuple[pd.DataFra
     Row offset turns a 0-based data index into the number the user sees: 2 for a sheet or
     CSV whose header is row 1; 1 for Parquet (record numbers).
     """
-    path, sheet = split_spec(spec)
-    if not path.exists():
-        raise InputError(f"{path}: file not found")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder, not a file")
+    path, sheet = existing_file(spec)
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
         frame, sheet = _read_excel(path, sheet, limits or Limits())
