@@ -192,9 +192,8 @@ class CoverageCheck:
             return self
         months = pd.period_range(self.cov.start, self.cov.end - pd.Timedelta(days=1), freq="M")
         whole = [m for m in months if m.start_time >= self.cov.start and m.end_time < self.cov.end]
-        have = set(pd.to_datetime(table.frame[DATE_COLUMNS[name]].astype(str) + "-01", errors="coerce")
-                   .dropna().dt.to_period("M")) if len(table.frame) else set()
-        lacking = [f"{m}" for m in whole if m not in have]
+        have = set(table.frame[DATE_COLUMNS[name]].dropna().astype(str))  # the reader's YYYY-MM
+        lacking = [f"{m}" for m in whole if f"{m}" not in have]
         if lacking:
             self.cov.gaps.append(f"{Path(str(table.path)).name} has no {NOUNS.get(name, 'row')} for "
                                  f"{', '.join(lacking)} ({'a whole month' if len(lacking) == 1 else 'whole months'} "

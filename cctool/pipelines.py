@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cctool.coverage import CoverageCheck
+from cctool.coverage import CoverageCheck, calls_coverage
 from cctool.errors import InputError, Issue
 from cctool.io.inputs import InputSet
 from cctool.periods import parse_month
@@ -37,8 +37,9 @@ def report_coverage(label: str, lo, hi, rules: Rules, inputs: InputSet, *, calls
     """grade-agents, kpi-report, daily-brief: calls must cover the period, and so must a schedule
     or punch file given; with both, no feed-gap day; grading needs an hours source."""
     check = CoverageCheck(label, lo, hi, rules).tables(inputs, required=("schedule", "punches"))
-    check.calls(str(calls_file), calls_seen, in_period=calls_in_period)
-    check.edges(check.cov.inputs[-1], until=as_of)  # the call log reaches both ends of the period
+    calls = calls_coverage(str(calls_file), calls_seen, in_period=calls_in_period)
+    check.add(calls, required=True)
+    check.edges(calls, until=as_of)  # the call log reaches both ends of the period
     check.months("kpi", inputs)
     if schedule is not None and punches is not None:
         check.feed_gaps(inputs.roster, schedule, punches, as_of)
