@@ -15,13 +15,13 @@ import numpy as np
 import pandas as pd
 
 from cctool.errors import Issue
-from cctool.policy.kpi import (ATTENDANCE_COLUMNS, COUNT_COLUMNS, OFFERED_COLUMNS, TALK, add_offered, add_rates,
-                               agent_day_frame, attendance_days, centre_cph, daily_hours, no_agent_calls,
-                               period_agents, success_known)
+from cctool.policy.kpi import (ATTENDANCE_COLUMNS, COUNT_COLUMNS, CPH_BASIS_COLUMNS, OFFERED_COLUMNS, TALK,
+                               add_offered, add_rates, agent_day_frame, attendance_days, daily_hours,
+                               no_agent_calls, period_agents, success_known)
 from cctool.rules.model import Rules
 
 CENTRE = "centre"
-FIGURES = ["calls", "connected", "successes", "success_rate", "cph", "hours", *ATTENDANCE_COLUMNS,
+FIGURES = ["calls", "connected", "successes", "success_rate", "cph", "hours", "cph_hours", *ATTENDANCE_COLUMNS,
            *OFFERED_COLUMNS, "talk_s", "aht_s"]
 COMPARED = ("prev_day", "prev_week")
 FORMATS = ("text", "markdown", "json")
@@ -64,19 +64,13 @@ def build_brief(date, roster: pd.DataFrame, daily_calls: pd.DataFrame | None, ru
     rows = rows[rows["date"].isin([day, prev_day, prev_week])]
     teams = sorted(agents["team"].unique())
     per_team = _sums(rows, "team", teams, [day, prev_day, prev_week])
-    # The centre's CPH counts the hours of the telesales line only: customer-service agents make no
-    # outbound calls, and their hours would dilute the centre figure (attendance still counts everyone).
-    tsr = rows["agent_id"].map(agents.set_index("agent_id")["line"]).eq("TSR")
-    centre_rows = rows.assign(team=CENTRE, hours=rows["hours"].where(tsr, 0.0))
-    centre = _sums(centre_rows, "team", [CENTRE], [day, prev_day, prev_week])
+    # CPH over the TSR agents' calls and hours (cph_hours), as in kpi-report; hours count everyone.
+    centre = _sums(rows.assign(team=CENTRE), "team", [CENTRE], [day, prev_day, prev_week])
     # Calls that reached no agent count in the centre's day only (offered and abandoned).
     unassigned = centre["date"].map(no_agent_calls(daily_calls, start, end)).fillna(0).astype("int64")
     centre = add_offered(centre, unassigned)
     both = add_rates(pd.concat([centre, add_offered(per_team)], ignore_index=True), g,
                      with_success=success_known(daily_calls))
-    for when in (day, prev_day, prev_week):  # the centre's CPH: one definition with kpi-report
-        on_day = rows["date"] == when
-        both.loc[(both["team"] == CENTRE) & (both["date"] == when), "cph"] = centre_cph(rows[on_day], tsr[on_day], g)
 
     current = both[both["date"] == day].set_index("team")
     figures = current[FIGURES].copy()
@@ -96,11 +90,11 @@ def build_brief(date, roster: pd.DataFrame, daily_calls: pd.DataFrame | None, ru
 
 def _sums(rows: pd.DataFrame, by: str, keys: list[str], days: list[pd.Timestamp]) -> pd.DataFrame:
     """Sums per key and day, every key × day present (a day without calls is zeros, not missing)."""
-    cols = [*COUNT_COLUMNS, "hours", TALK, *ATTENDANCE_COLUMNS]
-    sums = rows.groupby([by, "date"])[cols].sum(min_count=1)
+    summed = [*COUNT_COLUMNS, "hours", TALK, *CPH_BASIS_COLUMNS]
+    sums = rows.groupby([by, "date"])[[*summed, *ATTENDANCE_COLUMNS]].sum(min_count=1)
     full = pd.MultiIndex.from_product([keys, days], names=[by, "date"])
     out = sums.reindex(full).reset_index()
-    out[[*COUNT_COLUMNS, "hours", TALK]] = out[[*COUNT_COLUMNS, "hours", TALK]].fillna(0)
+    out[summed] = out[summed].fillna(0)
     out[COUNT_COLUMNS] = out[COUNT_COLUMNS].astype("int64")
     if rows[ATTENDANCE_COLUMNS].notna().any().any():
         out[ATTENDANCE_COLUMNS] = out[ATTENDANCE_COLUMNS].fillna(0)
@@ -111,15 +105,15 @@ def _sums(rows: pd.DataFrame, by: str, keys: list[str], days: list[pd.Timestamp]
 
 TEXT = {
     "en": {"title": "Daily brief {date} ({weekday}) [RPT-DAILY]", "centre": "Centre",
-           "line": "{scope}: calls {calls} ({calls_d}, {calls_w}), success {sr} ({sr_d}/{sr_w} pp), "
-                   "CPH {cph} ({cph_d}/{cph_w})",
+           "line": "{scope}: calls {calls} ({calls_d}, {calls_w}), success {sr_all}, CPH {cph_all}",
+           "sr_all": "{sr} ({sr_d}/{sr_w} pp)", "cph_all": "{cph} ({cph_d}/{cph_w})",
            "att": "; present {present}/{scheduled}, late {late}, absent {absent}",
            "offered": "; offered {offered}, abandoned {abandoned} ({abandon_rate}), AHT {aht}",
            "legend": "Changes vs {prev_day} ({pd_wd}) / vs {prev_week} ({pw_wd}).", "na": "n/a",
            "no_calls": "{scope}: no calls"},
     "zh": {"title": "运营日报 {date}（{weekday}）[RPT-DAILY]", "centre": "全中心",
-           "line": "{scope}：呼叫{calls}（{calls_d}，{calls_w}），成功率{sr}（{sr_d}/{sr_w}个百分点），"
-                   "CPH {cph}（{cph_d}/{cph_w}）",
+           "line": "{scope}：呼叫{calls}（{calls_d}，{calls_w}），成功率{sr_all}，CPH {cph_all}",
+           "sr_all": "{sr}（{sr_d}/{sr_w}个百分点）", "cph_all": "{cph}（{cph_d}/{cph_w}）",
            "att": "；实到{present}/应到{scheduled}，迟到{late}，旷工{absent}",
            "offered": "；呼入{offered}，放弃{abandoned}（{abandon_rate}），平均处理时长{aht}",
            "legend": "括号内为较前一日 {prev_day}（{pd_wd}）/较上周同日 {prev_week}（{pw_wd}）的变化。", "na": "无",
@@ -186,6 +180,9 @@ def render_text(brief: Brief, lang: str = "en") -> str:
     lines = [t["title"].format(date=f"{brief.date:%Y-%m-%d}", weekday=wd[brief.date.weekday()])]
     for _, r in brief.figures.iterrows():  # one line per team: a handful of rows
         cells = _cells(r, t["na"])
+        # A figure that is n/a (no success column, no TSR hours) shows no changes beside it.
+        cells["sr_all"] = t["na"] if pd.isna(r["success_rate"]) else t["sr_all"].format(**cells)
+        cells["cph_all"] = t["na"] if pd.isna(r["cph"]) else t["cph_all"].format(**cells)
         quiet = r["calls"] == 0 and not (r["calls_prev_day"] or r["calls_prev_week"])
         line = (t["no_calls"] if quiet else t["line"]).format(scope=_scope_name(r["scope"], lang), **cells)
         if brief.attendance_known:

@@ -44,15 +44,20 @@ TALK = "talk_s"
 # that reached no agent; answered = connected; abandoned = offered − answered.
 OFFERED_COLUMNS = ["offered", "answered", "abandoned", "abandon_rate"]
 ATTENDANCE_COLUMNS = ["scheduled", "present", "late", "early_leave", "absent_days"]
+# What CPH is computed on: the telesales (TSR) agents' calls, connected calls and hours. CPH is an
+# outbound measure (GRD metrics); customer-service agents' calls and hours would dilute it, so a
+# team's and the centre's CPH count their TSR agents only, and CPH is n/a (missing) with no TSR hours.
+CPH_BASIS_COLUMNS = ["tsr_calls", "tsr_connected", "cph_hours"]
 AGENT_COLUMNS = ["agent_id", "name", "team", "line", "grade", "period", "calls", "connected", "successes", "hours",
                  "cph_basis", "cph", "success_rate", "talk_s", "talk_calls", "aht_s", *ATTENDANCE_COLUMNS, "kpi_score",
                  "target_rule",
                  "cph_target", "cph_met", "cph_gap", "success_target", "success_met", "success_gap", "kpi_target",
                  "kpi_met", "kpi_gap", "targets_met", "rule_ids", "note"]
-TEAM_COLUMNS = ["rank", "team", "agents", "calls", "connected", "successes", "hours", "cph", "success_rate",
+TEAM_COLUMNS = ["rank", "team", "agents", "calls", "connected", "successes", "hours", "cph_hours", "cph", "success_rate",
                 "talk_s", "aht_s", *OFFERED_COLUMNS, *ATTENDANCE_COLUMNS, "with_targets", "cph_met_count", "success_met_count", "targets_met_count",
                 "targets_met_share", "rule_ids"]
-TREND_COLUMNS = ["team", "date", "calls", "connected", "successes", "hours", "cph", "success_rate", "talk_s", "aht_s",
+TREND_COLUMNS = ["team", "date", "calls", "connected", "successes", "hours", "cph_hours", "cph", "success_rate", "talk_s",
+                 "aht_s",
                  *ATTENDANCE_COLUMNS]
 
 
@@ -174,11 +179,12 @@ NO_SUCCESS_NOTE = ("The call log has no success column: successes and success ra
 
 
 def add_rates(frame: pd.DataFrame, g: Grading, *, with_success: bool = True) -> pd.DataFrame:
-    """cph and success_rate from summed counts and hours (GRD metric definitions). Without
+    """cph and success_rate from summed counts and hours (GRD metric definitions): CPH over the TSR
+    agents' calls and hours (CPH_BASIS_COLUMNS), missing where there are no TSR hours. Without
     success (`success_known`), successes and success_rate are missing, not 0."""
-    numerator = frame["calls"] if g.metrics.cph_calls == "all" else frame["connected"]
+    numerator = frame["tsr_calls"] if g.metrics.cph_calls == "all" else frame["tsr_connected"]
     denominator = frame["connected"] if g.metrics.success_denominator == "connected" else frame["calls"]
-    hours = frame["hours"].astype("float64")
+    hours = frame["cph_hours"].astype("float64")
     frame["cph"] = (numerator / hours.where(hours > 0)).astype("float64")
     frame["success_rate"] = (frame["successes"] / denominator.where(denominator > 0)).astype("float64")
     if not with_success:
@@ -188,6 +194,16 @@ def add_rates(frame: pd.DataFrame, g: Grading, *, with_success: bool = True) -> 
         # Average handle time: talk time over the connected calls that have a duration.
         talked = frame["talk_calls"].astype("float64")
         frame["aht_s"] = (frame[TALK].astype("float64") / talked.where(talked > 0)).astype("float64")
+    return frame
+
+
+def add_cph_basis(frame: pd.DataFrame, is_tsr: pd.Series) -> pd.DataFrame:
+    """The rows' share of what CPH is computed on (CPH_BASIS_COLUMNS): their calls, connected calls
+    and hours when the row is a TSR agent's, else 0, so sums per team, day or centre stay TSR only."""
+    tsr = is_tsr.fillna(False).to_numpy(dtype=bool)
+    frame["tsr_calls"] = frame["calls"].where(tsr, 0).astype("int64")
+    frame["tsr_connected"] = frame["connected"].where(tsr, 0).astype("int64")
+    frame["cph_hours"] = frame["hours"].astype("float64").fillna(0.0).where(tsr, 0.0)
     return frame
 
 
@@ -234,14 +250,16 @@ def agent_day_frame(agents: pd.DataFrame, daily_calls: pd.DataFrame | None, hour
     else:
         for col in ATTENDANCE_COLUMNS:
             frame[col] = pd.Series(pd.NA, index=frame.index, dtype="Float64" if col == "absent_days" else "Int64")
-    frame["team"] = frame["agent_id"].map(agents.set_index("agent_id")["team"])
+    by_id = agents.set_index("agent_id")
+    frame["team"] = frame["agent_id"].map(by_id["team"])
+    add_cph_basis(frame, frame["agent_id"].map(by_id["line"]).eq("TSR"))
     return frame.reset_index(drop=True)
 
 
 def _sum_by(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    cols = [*COUNT_COLUMNS, "hours", TALK, *ATTENDANCE_COLUMNS]
+    cols = [*COUNT_COLUMNS, "hours", TALK, *CPH_BASIS_COLUMNS, *ATTENDANCE_COLUMNS]
     return frame.groupby(by, as_index=False)[cols].sum(min_count=1).fillna(
-        {c: 0 for c in [*COUNT_COLUMNS, "hours", TALK]})
+        {c: 0 for c in [*COUNT_COLUMNS, "hours", TALK, *CPH_BASIS_COLUMNS]})
 
 
 # ----------------------------------------------------------------------------- targets
@@ -330,7 +348,7 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
 
     # Per agent: the period's own hours and basis (grading.agent_hours over the whole period).
     period_hours = agent_hours(ids, start, end, g.metrics.hours_basis, punches, schedule)
-    per_agent = _sum_by(day_rows, ["agent_id"]).drop(columns="hours")
+    per_agent = _sum_by(day_rows, ["agent_id"]).drop(columns=["hours", *CPH_BASIS_COLUMNS])
     a = agents.merge(per_agent, on="agent_id", how="left").merge(period_hours, on="agent_id", how="left")
     for col in COUNT_COLUMNS:
         a[col] = a[col].fillna(0).astype("int64")
@@ -338,7 +356,7 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
     with_success = success_known(daily_calls)
     if not with_success:
         notes.append(NO_SUCCESS_NOTE)
-    a = add_rates(a, g, with_success=with_success)
+    a = add_rates(add_cph_basis(a, a["line"].eq("TSR")), g, with_success=with_success)
     a["period"] = label
     a["kpi_score"] = np.nan
     if kpi is not None and period == "month":
@@ -366,6 +384,7 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
         trend[counted] = trend[counted].fillna(0).astype("int64")
         trend[TALK] = trend[TALK].fillna(0.0)
         trend["hours"] = trend["hours"].fillna(0.0).round(2)
+        trend["cph_hours"] = trend["cph_hours"].fillna(0.0).round(2)
         trend = trend[TREND_COLUMNS]
     if attendance is not None:
         notes.append("Late, early leave and absent days follow the attendance rules (ATT-*); half days count 0.5.")
@@ -373,9 +392,10 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
 
 
 def _team_frame(a: pd.DataFrame, g: Grading, rule_id: str, with_success: bool = True) -> pd.DataFrame:
+    a = add_cph_basis(a.copy(), a["line"].eq("TSR"))
     grouped = a.groupby("team")
     t = pd.DataFrame({"agents": grouped.size()})
-    sums = grouped[[*COUNT_COLUMNS, "hours", TALK]].sum()
+    sums = grouped[[*COUNT_COLUMNS, "hours", TALK, *CPH_BASIS_COLUMNS]].sum()
     att = grouped[ATTENDANCE_COLUMNS].sum(min_count=1)
     t = t.join(sums).join(att)
     t["with_targets"] = grouped["targets_met"].count()  # agents with a target and a value to check
@@ -390,6 +410,7 @@ def _team_frame(a: pd.DataFrame, g: Grading, rule_id: str, with_success: bool = 
     if not with_success:  # not evaluated: n/a, not "nobody met it"
         t["success_met_count"] = pd.array([pd.NA] * len(t), dtype="Int64")
     t["hours"] = t["hours"].round(2)
+    t["cph_hours"] = t["cph_hours"].round(2)
     t["rule_ids"] = rule_id
     return t
 
@@ -407,20 +428,8 @@ def rank_teams(t: pd.DataFrame, a: pd.DataFrame) -> pd.DataFrame:
     return ordered[TEAM_COLUMNS]
 
 
-def centre_cph(frame: pd.DataFrame, is_tsr: pd.Series, g: Grading) -> float:
-    """The one definition of the centre's CPH, for kpi-report (RPT-KPI) and daily-brief (RPT-DAILY):
-    the telesales line's calls (or connected calls, as the GRD metrics say) over the telesales line's
-    hours. Customer-service agents make no outbound calls; their hours would dilute the figure.
-    NaN when no TSR agent has hours."""
-    tsr = frame[is_tsr.fillna(False).to_numpy(dtype=bool)]
-    numerator = tsr["calls"] if g.metrics.cph_calls == "all" else tsr["connected"]
-    hours = float(tsr["hours"].astype("float64").fillna(0).sum())
-    return float(numerator.sum()) / hours if hours > 0 else float("nan")
-
-
 def _centre(a: pd.DataFrame, g: Grading, rule_id: str, no_agent: int = 0, with_success: bool = True) -> pd.DataFrame:
-    c = a.assign(team="centre")
-    out = add_offered(_team_frame(c, g, rule_id, with_success), no_agent)
-    out["cph"] = centre_cph(a, a["line"].eq("TSR"), g)
+    """The centre's row: the sums of every team (CPH over the TSR agents, as for each team)."""
+    out = add_offered(_team_frame(a.assign(team="centre"), g, rule_id, with_success), no_agent)
     out["rank"] = pd.NA
     return out[TEAM_COLUMNS]

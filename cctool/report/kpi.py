@@ -11,7 +11,7 @@ from cctool.report.labels import text_of
 from cctool.report.writer import Sheet, records
 
 PERCENT = ("success_rate", "success_target", "success_gap", "targets_met_share", "abandon_rate")
-CPH = ("cph",)  # no hours (CSR lines, no punches or schedule): CPH does not apply, shown n/a
+CPH = ("cph",)  # no TSR hours (CSR lines, no punches or schedule): CPH does not apply, shown n/a (JSON null)
 AGENT_SHEET = ["agent_id", "name", "team", "line", "grade", "calls", "connected", "successes", "hours", "cph_basis",
                "cph", "success_rate", "talk_s", "aht_s", "scheduled", "present", "late", "early_leave", "absent_days", "kpi_score",
                "target_rule", "cph_target", "cph_met", "cph_gap", "success_target", "success_met", "success_gap",
@@ -24,7 +24,7 @@ RECORD_COLUMNS = ["agent_id", "name", "team", "line", "grade", "period", "calls"
 
 def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
-    for col in ("cph", "cph_gap", "hours", "talk_s", "aht_s"):
+    for col in ("cph", "cph_gap", "hours", "cph_hours", "talk_s", "aht_s"):
         if col in out:
             out[col] = out[col].astype("float64").round(2)
     for col in ("success_rate", "success_gap", "targets_met_share", "abandon_rate"):
@@ -33,31 +33,9 @@ def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _cph_where_it_applies(frame: pd.DataFrame, tsr_teams: set[str] | None = None,
-                          is_centre: pd.Series | None = None) -> pd.DataFrame:
-    """CPH is a telesales (TSR) measure over hours: for a CSR line, a team with no TSR agent, or no
-    hours it does not apply, and the sheet shows n/a instead of 0 (charts leave it out). The centre
-    row keeps its CPH (policy.kpi.centre_cph: the TSR line's)."""
-    out = frame.copy()
-    applies = out["hours"].fillna(0).gt(0) if "hours" in out else pd.Series(True, index=out.index)
-    if "line" in out:
-        applies &= out["line"].eq("TSR").fillna(False)
-    elif tsr_teams is not None and "team" in out:
-        centre = is_centre if is_centre is not None else pd.Series(False, index=out.index)
-        applies &= out["team"].isin(tsr_teams) | centre
-    for col in ("cph", "cph_gap"):
-        if col in out:
-            out[col] = out[col].astype("float64").where(applies)
-    return out
-
-
-def _tsr_teams(result: KpiResult) -> set[str]:
-    return set(result.agents.loc[result.agents["line"].eq("TSR").fillna(False), "team"])
-
-
 def trend_wide(result: KpiResult, lang: str = "en") -> pd.DataFrame:
     """One row per day, one CPH and one success-rate column per team (the chart's layout)."""
-    t = _cph_where_it_applies(_rounded(result.trend), _tsr_teams(result))
+    t = _rounded(result.trend)
     cph = t.pivot(index="date", columns="team", values="cph").add_suffix(" " + text_of("cph_suffix", lang))
     sr = t.pivot(index="date", columns="team", values="success_rate").add_suffix(" " + text_of("success_suffix", lang))
     wide = pd.concat([cph, sr], axis=1).reset_index().rename_axis(columns=None)
@@ -65,12 +43,12 @@ def trend_wide(result: KpiResult, lang: str = "en") -> pd.DataFrame:
 
 
 def kpi_sheets(result: KpiResult, lang: str) -> list[Sheet]:
-    agents = _cph_where_it_applies(_rounded(result.agents))
+    agents = _rounded(result.agents)
     agents["attention"] = agents["targets_met"].eq(False).fillna(False).astype(bool)
     teams = pd.concat([result.teams, result.centre], ignore_index=True)
     # The centre is the last row (an unranked team has no rank either: rank does not tell them apart).
     is_centre = pd.Series(teams.index >= len(result.teams), index=teams.index)
-    teams = _cph_where_it_applies(_rounded(teams), _tsr_teams(result), is_centre)
+    teams = _rounded(teams)
     teams["rank"] = teams["rank"].astype("Int64")
     centre_name = text_of("centre", lang)
     teams["team"] = teams["team"].where(~is_centre, centre_name)
@@ -81,7 +59,8 @@ def kpi_sheets(result: KpiResult, lang: str) -> list[Sheet]:
                    f"Gap = value − target. {notes}".strip()),
         Sheet("Teams", teams, percent=PERCENT, not_applicable=CPH,
               note="Teams ranked by the share of agents meeting every grade target, then success rate, then CPH; "
-                   "teams whose share is unknown (no calls or hours) are not ranked; the last row is the centre."),
+                   "teams whose share is unknown (no calls or hours) are not ranked; the last row is the centre. "
+                   "CPH counts the telesales (TSR) agents' calls over their hours (CPH hours); n/a without them."),
     ]
     if result.period != "day" and not result.trend.empty:
         wide = trend_wide(result, lang)
@@ -95,7 +74,7 @@ def kpi_sheets(result: KpiResult, lang: str) -> list[Sheet]:
                             chart={"type": "line", "categories": "date", "series": series, "date_axis": True,
                                    "title": f"{text_of('cph_trend_chart', lang)}, {result.label}",
                                    "x_title": "date_axis", "y_title": "cph_axis"}))
-        sheets.append(Sheet("Trend detail", _cph_where_it_applies(_rounded(result.trend), _tsr_teams(result)), percent=PERCENT, not_applicable=CPH,
+        sheets.append(Sheet("Trend detail", _rounded(result.trend), percent=PERCENT, not_applicable=CPH,
                             note="One row per team and day; the days add up to the Teams sheet."))
     return sheets
 

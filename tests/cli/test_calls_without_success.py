@@ -67,6 +67,8 @@ def test_daily_brief_says_na_not_zero(centre):
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if line.startswith("TSR-")]
     assert lines and all("success n/a" in line and "0.0%" not in line for line in lines)
+    # n/a stands alone: no changes of an unknown rate beside it ("n/a (n/a/n/a pp)")
+    assert all("success n/a, CPH" in line and "pp)" not in line for line in lines)
 
 
 def test_without_the_setting_the_reports_refuse_naming_it(centre):

@@ -100,11 +100,26 @@ def test_cph_is_na_for_csr_and_one_centre_cph(tmp_path):
     assert all(isinstance(r["CPH"], float) for r in agents if r["Line"] == "TSR" and r["Hours"])
     teams = rows(openpyxl.load_workbook(tmp_path / "k.xlsx")["Teams"])
     assert {r["CPH"] for r in teams if r["Team"].startswith("CSR")} == {"n/a"}
-    kpi_centre = json.loads((tmp_path / "k.json").read_text(encoding="utf-8"))["centre"]["cph"]
+    report = json.loads((tmp_path / "k.json").read_text(encoding="utf-8"))
+    # The JSON says what the sheet says: CPH that does not apply is null, never 0.0.
+    assert {t["cph"] for t in report["teams"] if t["team"].startswith("CSR")} == {None}
+    assert {r["cph"] for r in report["records"] if r["line"] == "CSR"} == {None}
+    # The centre's CPH is checkable from its own row: the TSR agents' calls over their hours (cph_hours),
+    # while hours count every line (the teams' hours add up to the centre's).
+    kpi_centre = report["centre"]
+    tsr_calls = sum(r["calls"] for r in report["records"] if r["line"] == "TSR")
+    tsr_hours = sum(r["hours"] or 0 for r in report["records"] if r["line"] == "TSR")  # None: no hours basis
+    assert kpi_centre["cph_hours"] == pytest.approx(tsr_hours, abs=0.05) and kpi_centre["cph_hours"] > 0
+    assert kpi_centre["hours"] == pytest.approx(sum(t["hours"] for t in report["teams"]), abs=0.05)
+    assert kpi_centre["hours"] > kpi_centre["cph_hours"]  # the sample centre has CSR agents with hours
+    assert kpi_centre["cph"] == pytest.approx(tsr_calls / kpi_centre["cph_hours"], abs=0.01)
     invoke("daily-brief", "--date", "2026-07-15", *inputs, "--format", "json", "--out", str(tmp_path / "b.json"))
     brief = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
     [centre] = [r for r in brief["records"] if r["scope"] == "centre"]
-    assert kpi_centre == pytest.approx(centre["cph"], abs=0.01)
+    assert kpi_centre["cph"] == pytest.approx(centre["cph"], abs=0.01)
+    assert (centre["hours"], centre["cph_hours"]) == pytest.approx((kpi_centre["hours"], kpi_centre["cph_hours"]),
+                                                                   abs=0.01)
+    assert {r["cph"] for r in brief["records"] if r["scope"].startswith("CSR")} == {None}
 
 
 def test_trend_chart_on_a_date_axis(tmp_path):
