@@ -54,6 +54,15 @@ def headcount(
         cov = CoverageCheck(period, *month_bounds(period), loaded.rules).tables(inputs).done()
         cov.require(allow_partial)
         result = headcount_month(period, roster_df, loaded.rules, before)
+        if before is not None and result.not_same is not None and len(result.not_same):
+            from cctool.cli.terminal import warn
+            from cctool.policy.headcount import identity_issues
+
+            inputs.issues.extend(identity_issues(result.not_same, before, str(prev.path), prev.sheet))
+            shared = int(before["agent_id"].isin(roster_df["agent_id"]).sum())
+            warn(f"{len(result.not_same)} of the {shared} ids in both rosters name another person in "
+                 f"{prev.display} (name or hire date differ): not counted as transfers; see the Errors sheet. "
+                 "Is it the same centre's roster of the month before?")
         run = run_info("headcount", period, loaded, inputs, lang=lang, **coverage_options(cov))
         sheets = [
             Sheet("Headcount", result.teams, note=f"Headcount {period} per team: start + joiners − leavers ± transfers "

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cctool.errors import Issue
 from cctool.frames import team_or_none
 from cctool.policy.attendance import month_bounds
 from cctool.policy.grading import tenure_months
@@ -22,6 +23,39 @@ class HeadcountResult:
     leavers: pd.DataFrame
     transfers: pd.DataFrame
     milestones: pd.DataFrame
+    # People whose id is in both rosters under another name or hire date: not the same person
+    # (a previous roster of another centre, a reused id), so never counted as a transfer.
+    not_same: pd.DataFrame | None = None
+
+
+def same_people(current: pd.DataFrame, previous: pd.DataFrame) -> pd.Series:
+    """Per id in both rosters: True when the two rows are the same person — the same name (trimmed,
+    case-insensitive) and, where both give one, the same hire date."""
+    before = previous.drop_duplicates("agent_id").set_index("agent_id")
+    both = current[current["agent_id"].isin(before.index)].drop_duplicates("agent_id").set_index("agent_id")
+    then = before.reindex(both.index)
+
+    def norm(names: pd.Series) -> pd.Series:
+        return names.astype("string").str.strip().str.casefold()
+
+    same = (norm(both["name"]) == norm(then["name"])).fillna(False).astype(bool)
+    if "hire_date" in both and "hire_date" in then:
+        dated = both["hire_date"].notna() & then["hire_date"].notna()
+        same &= ~dated | (both["hire_date"] == then["hire_date"])
+    return same
+
+
+def identity_issues(not_same: pd.DataFrame, previous: pd.DataFrame, file: str, sheet: str | None) -> list[Issue]:
+    """One warning per id the previous roster gives to someone else (its row as the user sees it)."""
+    rows = previous.drop_duplicates("agent_id").set_index("agent_id")
+    out = []
+    for rec in not_same.itertuples(index=False):  # people, not call rows: a roster's size at most
+        row = rows.at[rec.agent_id, "_row"] if "_row" in rows else None
+        out.append(Issue(file, sheet, None if row is None or pd.isna(row) else int(row), "agent_id", rec.agent_id,
+                         f"another person than in the roster (here {rec.previous_name!r}, hired {rec.previous_hire}; "
+                         f"in the roster {rec.name!r}, hired {rec.hire}): not counted as a transfer",
+                         severity="warning", agent_id=rec.agent_id))
+    return out
 
 
 def _on_staff(roster: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
@@ -50,7 +84,19 @@ def headcount_month(month: str, roster: pd.DataFrame, rules: Rules,
     no_date = (r["status"] == "left") & r["exit_date"].isna()
 
     transfers = pd.DataFrame(columns=["agent_id", "name", "from_team", "team", "role", "rule_id"])
+    not_same = None
     if previous is not None:
+        same = same_people(r, previous)
+        others = same.index[~same.to_numpy()]
+        prev_people = previous.drop_duplicates("agent_id").set_index("agent_id").reindex(others)
+        now_people = r.drop_duplicates("agent_id").set_index("agent_id").reindex(others)
+        not_same = pd.DataFrame({
+            "agent_id": others, "name": now_people["name"].to_numpy(),
+            "hire": now_people["hire_date"].dt.strftime("%Y-%m-%d").to_numpy(),
+            "previous_name": prev_people["name"].to_numpy(),
+            "previous_hire": (prev_people["hire_date"].dt.strftime("%Y-%m-%d").to_numpy()
+                              if "hire_date" in prev_people else None)})
+        previous = previous[~previous["agent_id"].isin(others)]
         before = previous.set_index("agent_id")["team"]
         moved = r[r["agent_id"].isin(before.index)].copy()
         moved["from_team"] = moved["agent_id"].map(before)
@@ -90,4 +136,4 @@ def headcount_month(month: str, roster: pd.DataFrame, rules: Rules,
         leavers = pd.concat([leavers, r[no_date][PEOPLE + ["exit_date", "status"]].assign(
             rule_id=rules.reports.kpi.rule_id)], ignore_index=True)
     return HeadcountResult(month, teams, joiners.reset_index(drop=True), leavers.reset_index(drop=True),
-                           transfers.reset_index(drop=True), milestones)
+                           transfers.reset_index(drop=True), milestones, not_same)

@@ -272,6 +272,8 @@ PHRASES: list[tuple[str, str]] = [
     # --- headcount (policy.headcount)
     (r"may now be assessed for regularisation \(转正\)", "可进行转正评估"),
     (r"trainee window ends: regularise or review \(trainee_overdue\)", "实习期窗口结束：转正或复核"),
+    (r"another person than in the roster \(here (?P<pn>'.*'), hired (?P<ph>\S+); in the roster (?P<n>'.*'), hired "
+     r"(?P<h>\S+)\): not counted as a transfer", "与花名册中不是同一人（此处为{pn}，入职{ph}；花名册中为{n}，入职{h}）：不计为调动"),
     # --- input issues seen on the Errors sheet (io)
     (r"agent not in the roster: (?P<n>\d+) call record\(s\) \((?P<m>\d+) in the period\) not counted",
      "工号不在花名册中：{n}条通话记录（期间内{m}条）不计"),

@@ -215,3 +215,29 @@ def test_headcount_transfer_out_of_a_team_reconciles(tmp_path):
     for t in doc["records"]:
         assert t["start"] + t["joiners"] - t["leavers"] + t["transfers_in"] - t["transfers_out"] == t["end"], t
     assert [(t["from_team"], t["team"]) for t in doc["transfers"]] == [("TSR [/bold] 1", "(no team)")]
+
+
+def test_headcount_against_another_centres_roster_counts_no_transfers_and_says_so(tmp_path):
+    files = centre(tmp_path)
+    previous = tmp_path / "other-centre.csv"
+    # The same ids name other people (another centre's roster, ids reused): not transfers. E2 is
+    # the same person written with other spacing and case, and moved team: a transfer.
+    previous.write_text(ROSTER_HEADER + (
+        "T1,Lead Liu,Inbound 3,team_lead,,operations,,S1,2019-03-01,active\n"
+        "E1,Sun Shu,Inbound 3,agent,TSR,operations,C,T1,2022-05-01,active\n"
+        "E2,  zhao zi ,Inbound 3,agent,TSR,operations,C,T1,2021-01-01,active\n"), encoding="utf-8")
+    result = runner.invoke(app, ["headcount", "--month", "2026-10", "--roster", str(files["roster"]),
+                                 "--previous-roster", str(previous), "--out", str(tmp_path / "hc.xlsx"),
+                                 "--json", str(tmp_path / "hc.json")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "2 of the 3 ids in both rosters name another person" in " ".join(result.output.split())
+    doc = json.loads((tmp_path / "hc.json").read_text(encoding="utf-8"))
+    assert [(t["agent_id"], t["from_team"]) for t in doc["transfers"]] == [("E2", "Inbound 3")]
+    flagged = {i["value"]: i for i in doc["issues"] if i["column"] == "agent_id" and i["severity"] == "warning"}
+    assert set(flagged) == {"T1", "E1"}
+    assert flagged["E1"]["row"] == 3 and flagged["E1"]["file"].endswith("other-centre.csv")
+    assert "here 'Sun Shu', hired 2022-05-01; in the roster" in flagged["E1"]["problem"]
+    from cctool.report.phrases import to_zh
+    assert "不计为调动" in to_zh(flagged["E1"]["problem"])
+    for t in doc["records"]:
+        assert t["start"] + t["joiners"] - t["leavers"] + t["transfers_in"] - t["transfers_out"] == t["end"], t
