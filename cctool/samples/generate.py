@@ -593,6 +593,9 @@ def _build_swaps(roster, info, sch, days, rng):
             rows += [(ids[idx], d, mate(idx)) for d in dates_for(idx, 2)]  # 2 with others: allowed
         else:
             rows += [(ids[idx], d, ids[idx]) for d in dates_for(idx, 1)]  # 1 self swap: allowed
+    # One swap per person and day (the table's key): a person drawn for two cases may get the
+    # same date twice; the first case's row stands.
+    rows = list({(r[0], r[1]): r for r in reversed(rows)}.values())
     rows.sort(key=lambda r: (r[1], r[0]))
     return pd.DataFrame({
         "agent_id": pd.array([r[0] for r in rows], dtype="str"),

@@ -385,3 +385,11 @@ def test_write_centre_plain_csv_and_streamed_calls(tmp_path):
     # writing an in-memory call log gives the same file as streaming it
     again = write_calls(full, tmp_path / "again.csv", "csv")
     assert again.read_bytes() == paths["calls"].read_bytes()
+
+
+@pytest.mark.parametrize("agents,seed", [(12, 0), (25, 0), (12, 1), (25, 36)])
+def test_swaps_one_row_per_person_and_day(agents, seed):
+    # Small centres draw the same person for two swap cases; each seed here gave a duplicate
+    # (agent_id, date) row, which the reader then excluded as a duplicate key.
+    c = generate_centre(agents, "2026-07", 1, seed=seed, calls=False)
+    assert len(c.swaps) and not c.swaps.duplicated(["agent_id", "date"]).any()
