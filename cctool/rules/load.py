@@ -205,6 +205,8 @@ def _load_file(path: Path) -> LoadedRules:
         for err in exc.errors():
             got = err.get("input")
             shown = "" if isinstance(got, (dict, list)) else f" (got {got!r})"
-            lines.append(f"{_yaml_path(err['loc'])}: {err['msg']}{shown}")
+            # Our own validators' messages are whole sentences; pydantic's "Value error, " adds nothing.
+            msg = err["msg"].removeprefix("Value error, ")
+            lines.append(f"{_yaml_path(err['loc'])}: {msg}{shown}")
         raise RulesError(f"{path}: invalid rules file:\n  " + "\n  ".join(lines)) from None
     return LoadedRules(rules, path, hashlib.sha256(data).hexdigest())

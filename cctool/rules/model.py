@@ -157,13 +157,18 @@ CONSEQUENCE_SEVERITY = {"performance_pay_zero": 0, "all_bonus_zero": 1, "wage_wi
 
 
 def _ascending(bands: list[Band], name: str) -> list[Band]:
-    secs = [b.seconds for b in bands]
-    if secs != sorted(secs) or len(set(secs)) != len(secs):
-        raise ValueError(f"{name} bands must be in increasing order of minutes")
-    ranks = [SEVERITY[b.kind] for b in bands]
-    if ranks != sorted(ranks):
-        raise ValueError(f"{name} bands are in inverted severity order: a longer time gives a milder kind "
-                         f"({' -> '.join(b.kind for b in bands)})")
+    """Bands in increasing order of minutes, never milder as time grows; an error names the two
+    items (their index in the YAML list and rule ID) that break the order."""
+    def item(i: int) -> str:
+        return f"{name}[{i}] ({bands[i].rule_id}, {bands[i].seconds / 60:g} min, {bands[i].kind})"
+
+    for i in range(1, len(bands)):
+        if bands[i].seconds <= bands[i - 1].seconds:
+            raise ValueError(f"{item(i)} does not come after {item(i - 1)}: {name} bands must be in increasing "
+                             "order of minutes")
+        if SEVERITY[bands[i].kind] < SEVERITY[bands[i - 1].kind]:
+            raise ValueError(f"{item(i)} is milder than {item(i - 1)}: {name} bands are in inverted severity "
+                             f"order, a longer time gives a milder kind ({' -> '.join(b.kind for b in bands)})")
     return bands
 
 

@@ -39,7 +39,7 @@ def test_default_rules_cover_every_checkable_policy_id():
 def test_band_boundary_must_be_one_of_above_or_at_least(tmp_path):
     def mutate(doc):
         doc["attendance"]["late"][1]["at_least_minutes"] = 15
-    with pytest.raises(RulesError, match=r"attendance\.late\[1\]: Value error, give exactly one of"):
+    with pytest.raises(RulesError, match=r"attendance\.late\[1\]: give exactly one of"):
         load_rules(write_variant(tmp_path, mutate))
 
 

@@ -65,6 +65,18 @@ def test_inverted_severity_of_late_bands(tmp_path):
     code, out = validate(write_variant(tmp_path, mutate))
     assert code == 4
     assert "attendance.late" in out and "inverted severity order" in out
+    # the message names the items that break the order, as the YAML list numbers them
+    assert "late[2] (ATT-LATE-FULL, 30 min, absent_half_day) is milder than late[1] (ATT-LATE-HALF" in \
+        " ".join(out.split())
+
+
+def test_late_bands_out_of_order_name_both_items(tmp_path):
+    def mutate(doc):
+        doc["attendance"]["late"][1]["above_minutes"] = 45
+    code, out = validate(write_variant(tmp_path, mutate))
+    assert code == 4
+    assert ("late[2] (ATT-LATE-FULL, 30 min, absent_full_day) does not come after late[1] (ATT-LATE-HALF, 45 min"
+            in " ".join(out.split())) and "Value error" not in out
 
 
 def test_inverted_severity_of_absence_tiers(tmp_path):
