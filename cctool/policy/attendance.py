@@ -459,6 +459,11 @@ def _band_reason(kind: pd.Series, rule: pd.Series, seconds: pd.Series, bands: li
             + ", no excusal → " + map_distinct(kind, consequence).astype(str))
 
 
+# What a late/early band gave a day, as the worked-hours reason names it.
+_GAVE = {"late": "a late", "early_leave": "an early leave", "excused_late": "an excused late",
+         "absent_half_day": "absence of half a day", "absent_full_day": "absence of a full day"}
+
+
 def _as_hours(m) -> str:
     minutes = int(m.group(1))
     return f"{minutes // 60} h {minutes % 60:02d} min"
@@ -486,11 +491,13 @@ def shift_events(s: pd.DataFrame, rules: Rules) -> pd.DataFrame:
                                             "early", end_txt)))
     hours = s["hours_kind"].notna()
     if hours.any():
+        # In the words of the bands' own reasons ("a late", "absence of half a day"), so the
+        # article fits the kind and the zh phrasebook can render it.
+        late_gave = map_distinct(s["late_kind"], _GAVE).astype(str) + " on arrival"
+        early_gave = map_distinct(s["early_kind"], _GAVE).astype(str) + " on departure"
         bands_gave = pd.Series(np.select(
             [s["late_kind"].notna() & s["early_kind"].notna(), s["late_kind"].notna(), s["early_kind"].notna()],
-            ["a " + s["late_kind"].astype(str) + " on arrival and a " + s["early_kind"].astype(str) + " on departure",
-             "a " + s["late_kind"].astype(str) + " on arrival", "an " + s["early_kind"].astype(str) + " on departure"],
-            default="no finding"), index=s.index).str.replace("_", " ")
+            [late_gave + " and " + early_gave, late_gave, early_gave], default="no finding"), index=s.index)
         frames.append(_event_frame(
             s, hours, s["hours_kind"], s["hours_rule"], (s["hours_worked"] * 60).round(2),
             _fmt_duration(s["hours_worked"] * 3600).str.replace(r"^(\d+) min", _as_hours, regex=True)

@@ -41,9 +41,12 @@ def _time(ts) -> str:
 def shift_outcome(r) -> str:
     """A shift's result in a few words, with the rule IDs that decided it."""
     parts = []
-    if isinstance(r.get("late_kind"), str):
+    # A day judged by hours worked (attendance.worked_hours) has no late/early finding left: the
+    # hours' absence replaced them, as its finding says.
+    by_hours = isinstance(r.get("hours_kind"), str)
+    if isinstance(r.get("late_kind"), str) and not by_hours:
         parts.append(f"{r['late_kind'].replace('_', ' ')} on arrival ({r['late_rule']})")
-    if isinstance(r.get("early_kind"), str):
+    if isinstance(r.get("early_kind"), str) and not by_hours:
         parts.append(f"{r['early_kind'].replace('_', ' ')} on departure ({r['early_rule']})")
     if r.get("missing_punch"):
         parts.append("one punch missing (review)")

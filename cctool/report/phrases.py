@@ -73,7 +73,7 @@ def _role(word: str) -> str:
     return VALUES.get(word.replace(" ", "_"), word)
 
 
-_CONSEQUENCE = {"a late": "记迟到", "an early leave": "记早退", "absence of half a day": "旷工半日",
+_CONSEQUENCE = {"a late": "记迟到", "an early leave": "记早退", "an excused late": "免责迟到", "absence of half a day": "旷工半日",
                 "absence of a full day": "旷工一日", "absence": "旷工"}
 _DECISION_TEXT = {"promote": "晋级", "keep": "保持", "below current": "低于当前级别", "eligible for regular": "可转正",
                   "not graded": "不评级", "too early": "为时过早", "trainee overdue": "实习超期",
@@ -165,6 +165,14 @@ PHRASES: list[tuple[str, str]] = [
     (r"(?P<h>[\d.]+) h unexcused absence \(> (?P<m>[\d.]+) h\)", "无免责旷工{h}小时（> {m}小时）"),
     (r"took leave during pre-job training", "岗前培训期间请假"),
     (r"(?P<t_x>.+): pre-job training ends", "{t_x}：终止岗前培训"),
+    # attendance.worked_hours (off by default): a day judged by hours worked, and what the bands gave it
+    (r"(?P<dur>\d+ h \d+ min(?: \d+ s)?) worked \(signed in (?P<i>[\d:]+), signed out (?P<o>[\d:]+)\): under "
+     r"(?P<n>[\d.]+) h → (?P<c_c>.+), more severe than the late/early bands' result \((?P<t_gave>.+), which it "
+     r"replaces\)", "工作{dur}（签入 {i}，签出 {o}）：不足{n}小时 → {c_c}，比迟到/早退档的结果（{t_gave}）更严重，取而代之"),
+    (r"(?P<c_a>.+) on arrival and (?P<c_b>.+) on departure", "上班{c_a}，下班{c_b}"),
+    (r"(?P<c_a>a late|an excused late|absence of (?:half|a full) day) on arrival", "上班{c_a}"),
+    (r"(?P<c_b>an early leave|absence of (?:half|a full) day) on departure", "下班{c_b}"),
+    (r"no finding", "无发现"),
     (r"(?P<n>\d+) missing punch\(es\) to check \((?P<rule>[A-Z0-9-]+)\): counted as worked but judged neither on "
      r"time nor absent until checked", "{n}次漏打卡待核查（{rule}）：计为出勤，核查前不判准时也不判旷工"),
     # --- attendance month roll-up
@@ -480,7 +488,8 @@ def _split(text: str, sep: str) -> list[str]:
     return parts
 
 
-_DURATION = [(re.compile(r"(\d+) min (\d+) s"), r"\1分\2秒"), (re.compile(r"([\d.]+) min\b"), r"\1分钟")]
+_DURATION = [(re.compile(r"(\d+) h (?=\d+ min)"), r"\1小时"),  # hours worked: "2 h 48 min"
+             (re.compile(r"(\d+) min (\d+) s"), r"\1分\2秒"), (re.compile(r"([\d.]+) min\b"), r"\1分钟")]
 
 
 @functools.lru_cache(maxsize=65536)  # explanations repeat down a column
