@@ -18,9 +18,15 @@ FILE_ARG = typer.Argument(None, help="Rules file, or a folder of rules files eac
 
 
 def _on(text: str | None):
+    from cctool.errors import CctoolError
     from cctool.periods import parse_date
 
-    return parse_date(text) if text else None
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except CctoolError:  # its message names --date, an option `rules show` does not have
+        raise CctoolError(f"--on must be a date like 2026-03-01, got {text!r}") from None
 
 
 @app.command("validate", epilog=epilog("cctool rules validate rules/our-centre.yaml", codes=RULES_CODES))

@@ -230,3 +230,9 @@ def test_lint_with_the_sample_roster_is_clean():
     result = runner.invoke(app, ["rules", "lint", "--roster", str(ROOT / "samples" / "roster.xlsx")],
                            catch_exceptions=False)
     assert result.exit_code == 0, result.output
+
+
+def test_show_on_a_bad_date_names_the_on_option(folder):
+    result = runner.invoke(app, ["rules", "show", str(folder), "--on", "2026-13-01"])
+    assert result.exit_code == 2, result.output
+    assert "--on must be a date like 2026-03-01, got '2026-13-01'" in result.output and "--date" not in result.output
