@@ -26,9 +26,18 @@ def rules_diff(baseline: Rules, proposed: Rules) -> list[dict]:
     new = flatten(proposed.model_dump(mode="json", exclude={"effective_from"}))
     rows = []
     for path in list(dict.fromkeys([*old, *new])):
-        if old.get(path, _ABSENT) != new.get(path, _ABSENT):
-            rows.append({"path": path, "baseline": old.get(path), "proposed": new.get(path)})
+        before, after = old.get(path, _ABSENT), new.get(path, _ABSENT)
+        if before == after or _emptied(before, after, new, path) or _emptied(after, before, old, path):
+            continue
+        rows.append({"path": path, "baseline": old.get(path), "proposed": new.get(path)})
     return rows
+
+
+def _emptied(value, other, other_flat: dict, path: str) -> bool:
+    """An empty list (or mapping) on one side whose entries the other side has: the entries are
+    the change (`worked_hours[0].kind` ...), not the list itself going from [] to nothing."""
+    return (isinstance(value, (list, dict)) and not value and other is _ABSENT
+            and any(k.startswith((f"{path}[", f"{path}.")) for k in other_flat))
 
 
 _ABSENT = object()

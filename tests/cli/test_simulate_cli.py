@@ -198,3 +198,26 @@ def test_leave_verdict_change_and_rules_folder(tmp_path):
     assert doc["totals"]["consequences"]["performance_pay_zero"]["newly"] == 1
     book = openpyxl.load_workbook(tmp_path / "w.xlsx")
     assert book.sheetnames[:3] == ["变化", "班组", "规则差异"]
+
+
+def test_rules_diff_of_a_list_turned_on_lists_its_entries_only(tmp_path):
+    """Turning on attendance.worked_hours (an empty list by default): the diff names each new
+    setting; no row claims the list itself went from [] to nothing."""
+    f = _centre(tmp_path)
+    text = default_rules_path().read_text("utf-8")
+    proposed = tmp_path / "hours.yaml"
+    proposed.write_text(text.replace("  punch_pairing:\n", (
+        "  worked_hours:\n    - {rule_id: ATT-HOURS-HALF, kind: absent_half_day, below_hours: 4}\n"
+        "  punch_pairing:\n")), "utf-8")
+    result = runner.invoke(app, ["simulate", "--month", "2026-10", "--rules", str(proposed),
+                                 "--roster", str(f["roster"]), "--schedule", str(f["schedule"]),
+                                 "--punches", str(f["punches"]), "--out", str(tmp_path / "w.xlsx"),
+                                 "--json", str(tmp_path / "w.json")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "w.json").read_text("utf-8"))
+    assert doc["rules_diff"] == [
+        {"path": "attendance.worked_hours[0].rule_id", "baseline": None, "proposed": "ATT-HOURS-HALF"},
+        {"path": "attendance.worked_hours[0].kind", "baseline": None, "proposed": "absent_half_day"},
+        {"path": "attendance.worked_hours[0].below_hours", "baseline": None, "proposed": 4.0}]
+    rows = list(openpyxl.load_workbook(tmp_path / "w.xlsx")["Rules diff"].iter_rows(min_row=3, values_only=True))
+    assert [r[0] for r in rows if r[0]] == [d["path"] for d in doc["rules_diff"]]
