@@ -158,6 +158,7 @@ def _totals_line(t: dict, lang: str) -> str:
 
 
 def _metrics_line(g: dict, lang: str) -> str:
+    g = {k: (v if _fmt(v) else "—") for k, v in g.items()}  # not graded: no success rate, no grade
     if lang == "zh":
         return (f"KPI平均 {_fmt(g.get('kpi_mean'))}（{_fmt(g.get('kpi_months'))}个月）；CPH {_fmt(g.get('cph'))}"
                 f"（{to_zh(_fmt(g.get('cph_basis')))}）；成功率 {_fmt(g.get('success_rate'))}；"
@@ -228,7 +229,8 @@ def render(doc: dict, markdown: bool, lang: str = "en") -> str:
         lines.append(h(w("grade_head")))
         g = doc["grade"]
         if g:
-            lines.append(f"{item}{w('current')} {z(g['current_grade'])}{comma}{w('earned')} {z(g['earned_grade'])} → "
+            lines.append(f"{item}{w('current')} {z(g['current_grade']) or '—'}{comma}{w('earned')} "
+                         f"{z(g['earned_grade']) or '—'} → "
                          f"{z(g['decision'])} [{g['rule_ids']}]")
             lines.append(item + _metrics_line(g, lang))
             if g.get("required_approvals"):

@@ -128,3 +128,41 @@ def test_month_on_the_samples_matches_the_schedule():
     assert doc["month_totals"]["scheduled_days"] == len(july)
     for f in doc["findings"]:
         assert f["rule_id"] and f["reason"]
+
+
+def _quarter_centre(tmp: Path) -> list[str]:
+    """Q4 2026 of a centre unlike the samples: G-1 (grade C) earns B at its boundaries (KPI 90,
+    CPH 15, success 60 %); G-2 made no call, so is not graded."""
+    (tmp / "roster.csv").write_text(
+        "工号,姓名,班组,岗位,业务线,部门,级别,直属上级,入职日期,转正考试\n"
+        "S-9,主管,,supervisor,,operations,,,2019-01-01,\n"
+        "G-1,甲,南区,agent,TSR,operations,C,S-9,2023-01-01,true\n"
+        "G-2,乙,南区,agent,TSR,operations,B,S-9,2023-01-01,true\n", encoding="utf-8-sig")
+    days = ["2026-10-02", "2026-12-30"]
+    (tmp / "schedule.csv").write_text("agent_id,date,shift_start,shift_end\n" + "".join(
+        f"{a},{d},09:00,10:00\n" for a in ("G-1", "G-2") for d in days), encoding="utf-8")
+    (tmp / "punches.csv").write_text("agent_id,date,sign_in,sign_out\n" + "".join(
+        f"{a},{d},{d} 09:00:00,{d} 10:00:00\n" for a in ("G-1", "G-2") for d in days), encoding="utf-8")
+    (tmp / "kpi.csv").write_text("agent_id,month,kpi_score\n" + "".join(
+        f"{a},2026-{m},90\n" for a in ("G-1", "G-2") for m in (10, 11, 12)), encoding="utf-8")
+    # 15 connected calls an hour on each of the two 1-hour shifts, 9 of each 15 successful
+    (tmp / "calls.csv").write_text("call_id,agent_id,start_time,duration_s,connected,success\n" + "".join(
+        f"{d}-{k},G-1,{d} 09:{k * 3:02d}:00,60,true,{'true' if k < 9 else 'false'}\n"
+        for d in days for k in range(15)), encoding="utf-8")
+    return ["--roster", str(tmp / "roster.csv"), "--calls", str(tmp / "calls.csv"), "--kpi", str(tmp / "kpi.csv"),
+            "--punches", str(tmp / "punches.csv"), "--schedule", str(tmp / "schedule.csv")]
+
+
+def test_grade_on_another_centre_and_a_person_not_graded(tmp_path):
+    args = _quarter_centre(tmp_path)
+    result = runner.invoke(app, ["explain", "--agent", "G-1", "--quarter", "2026Q4", *args, "--format", "json"],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    g = json.loads(result.output)["grade"]
+    assert (g["earned_grade"], g["decision"], g["cph"], g["success_rate"]) == ("B", "promote", 15.0, 0.6)
+    assert "GRD-B" in g["rule_ids"] and "GRD-APPROVAL" in g["rule_ids"]
+    text = runner.invoke(app, ["explain", "--agent", "G-2", "--quarter", "2026Q4", *args], catch_exceptions=False)
+    assert text.exit_code == 0, text.output
+    # nothing to show is a dash, not a blank ("earned  →", "success rate ;")
+    assert "current B, earned — → not_graded" in text.output and "success rate —;" in text.output
+    assert "no call records in the quarter" in text.output
