@@ -221,3 +221,55 @@ def test_rules_diff_of_a_list_turned_on_lists_its_entries_only(tmp_path):
         {"path": "attendance.worked_hours[0].below_hours", "baseline": None, "proposed": 4.0}]
     rows = list(openpyxl.load_workbook(tmp_path / "w.xlsx")["Rules diff"].iter_rows(min_row=3, values_only=True))
     assert [r[0] for r in rows if r[0]] == [d["path"] for d in doc["rules_diff"]]
+
+
+def _late_between(folder: Path, month: str, low: float, high: float) -> dict[str, int]:
+    """Independently of cctool's code: per agent, the shifts of `month` whose first sign-in is more
+    than `low` and at most `high` minutes after the scheduled start, and no excusal covers them."""
+    import pandas as pd
+
+    sched = pd.read_csv(folder / "schedule.csv", dtype=str)
+    punches = pd.read_csv(folder / "punches.csv", dtype=str)
+    roster = pd.read_csv(folder / "roster.csv", dtype=str)
+    excusals = pd.read_csv(folder / "excusals.csv", dtype=str)
+    leave = pd.read_csv(folder / "leave.csv", dtype=str)
+    shifts = sched[sched["date"].str.startswith(month)].merge(punches, on=["agent_id", "date"], how="left")
+    shifts = shifts.merge(roster[["agent_id", "team"]], on="agent_id", how="left")
+    start = pd.to_datetime(shifts["date"] + " " + shifts["shift_start"])
+    shifts["late_min"] = (pd.to_datetime(shifts["sign_in"]) - start).dt.total_seconds() / 60
+    band = shifts[(shifts["late_min"] > low) & (shifts["late_min"] <= high)].copy()
+    excused = pd.Series(False, index=band.index)
+    for _, e in excusals.iterrows():
+        kind, _, target = e["scope"].partition(":")
+        hit = band["date"] == e["date"]
+        if kind == "team":
+            hit &= band["team"] == target
+        elif kind == "agent":
+            hit &= band["agent_id"] == target
+        excused |= hit
+    # the independent count ignores leave: check that no leave touches these shifts
+    on_leave = band.merge(leave, on="agent_id")
+    assert not ((on_leave["start"].str[:10] <= on_leave["date"]) & (on_leave["end"].str[:10] >= on_leave["date"])).any()
+    return band[~excused].groupby("agent_id").size().to_dict()
+
+
+def test_generated_centre_lists_exactly_the_lateness_between_10_and_15_minutes(tmp_path):
+    """The Done-when on a centre that is not the samples (generated with another seed, size and
+    month, plain CSV), checked against a pandas count over its punches and schedule."""
+    centre = tmp_path / "centre"
+    gen = runner.invoke(app, ["samples", "generate", "--out", str(centre), "--agents", "36", "--start", "2025-03",
+                              "--months", "1", "--seed", "2027", "--plain", "--no-calls"], catch_exceptions=False)
+    assert gen.exit_code == 0, gen.output
+    sim = runner.invoke(app, ["simulate", "--month", "2025-03", "--rules", str(proposed_rules(tmp_path)),
+                              *[a for n in ("roster", "schedule", "punches", "leave", "excusals", "swaps")
+                                for a in (f"--{n}", str(centre / f"{n}.csv"))],
+                              "--out", str(tmp_path / "w.xlsx"), "--json", str(tmp_path / "w.json")],
+                        catch_exceptions=False)
+    assert sim.exit_code == 0, sim.output
+    doc = json.loads((tmp_path / "w.json").read_text("utf-8"))
+    expected = _late_between(centre, "2025-03", 10, 15)
+    assert len(expected) >= 3
+    assert {r["agent_id"] for r in doc["records"]} == set(expected)
+    for rec in doc["records"]:
+        late = {c["field"]: c for c in rec["changes"]}["late_count"]
+        assert late["baseline"] - late["proposed"] == expected[rec["agent_id"]]
