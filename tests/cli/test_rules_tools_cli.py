@@ -35,7 +35,7 @@ def test_shipped_cases_pass_on_the_default_rules():
     lines = [ln for ln in result.output.splitlines() if ln.startswith(("passed", "FAILED"))]
     assert len(lines) >= 10 and all(ln.startswith("passed") for ln in lines)
     for rule in ("ATT-LATE-HALF", "ATT-EARLY", "ATT-COUNT-3", "ATT-ABS-1", "ATT-ABS-2", "ATT-ABS-3", "ATT-QUIT-3",
-                 "LV-SHORT-1", "LV-SHORT-2", "LV-LONG-3", "LV-LONG-4"):
+                 "LV-SHORT-1", "LV-SHORT-2", "LV-LONG-3", "LV-LONG-4", "GRD-B"):
         assert rule in result.output
 
 
@@ -236,3 +236,19 @@ def test_show_on_a_bad_date_names_the_on_option(folder):
     result = runner.invoke(app, ["rules", "show", str(folder), "--on", "2026-13-01"])
     assert result.exit_code == 2, result.output
     assert "--on must be a date like 2026-03-01, got '2026-13-01'" in result.output and "--date" not in result.output
+
+
+def test_shipped_grade_case_catches_a_changed_grade_rule(tmp_path):
+    """The shipped GRD-B case (a quarter, calls and KPI inline) fails when B asks for more."""
+    import yaml
+
+    proposed = _variant(tmp_path, "p.yaml", ('{metric: success_rate, op: ">=", value: 0.60}',
+                                             '{metric: success_rate, op: ">=", value: 0.61}'))
+    grade = tmp_path / "grade.yaml"
+    cases = [c for c in yaml.safe_load(CASES.read_text("utf-8")) if "quarter" in c]
+    assert cases
+    grade.write_text(yaml.safe_dump(cases, allow_unicode=True), "utf-8")
+    assert runner.invoke(app, ["rules", "test", str(grade)]).exit_code == 0
+    result = runner.invoke(app, ["rules", "test", str(grade), "--rules", str(proposed)])
+    assert result.exit_code == 6, result.output
+    assert "G1.earned_grade: expected 'B', got 'C'" in result.output and "G1.decision: expected 'promote'" in result.output
