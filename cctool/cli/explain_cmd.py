@@ -31,12 +31,14 @@ app = command_app()
 
 @app.command("explain", epilog=epilog(
     "cctool explain --agent E0011 --month 2026-07 --roster samples/roster.xlsx --schedule samples/schedule.csv "
-    "--punches samples/punches.csv --leave samples/leave.xlsx --format markdown --lang zh", codes=NO_FINDINGS))
+    "--punches samples/punches.csv --leave samples/leave.xlsx --format markdown --lang zh",
+    "cctool explain --agent E0020 --quarter 2026Q3 --roster samples/roster.xlsx --calls samples/calls.parquet "
+    "--kpi samples/kpi.csv --punches samples/punches.csv --schedule samples/schedule.csv", codes=NO_FINDINGS))
 def explain(
     agent: str = typer.Option(..., "--agent", help="The person's agent ID, as in the roster."),
     month: Optional[str] = typer.Option(None, "--month", help="Month to explain: 2026-10, or 'last'."),
     quarter: Optional[str] = typer.Option(None, "--quarter", help="Quarter whose grade to explain: 2026Q3 "
-                                                                  "(needs --calls and --kpi)."),
+                                                                  "(needs --calls, --kpi, and --punches or --schedule for the hours)."),
     roster: Path = typer.Option(..., "--roster", help="Roster file."),
     schedule: Optional[Path] = typer.Option(None, "--schedule", help="Schedule (排班表); needed with --month."),
     punches: Optional[Path] = typer.Option(None, "--punches", help="Punches (签到记录); needed with --month."),

@@ -108,7 +108,8 @@ def test_writes_a_file_owner_only_with_pay(tmp_path):
 
 def test_help_has_an_example():
     result = runner.invoke(app, ["explain", "--help"])
-    assert result.exit_code == 0 and re.search(r"Example:\s+cctool explain", result.output)
+    assert result.exit_code == 0 and re.search(r"Examples?:\s+cctool explain --agent", result.output)
+    assert "--quarter 2026Q3" in result.output  # the grade has its example too
 
 
 def test_month_on_the_samples_matches_the_schedule():
