@@ -507,14 +507,18 @@ def shift_events(s: pd.DataFrame, rules: Rules) -> pd.DataFrame:
                                              "absent_full_day": "absence of a full day"}).astype(str)
             + ", more severe than the late/early bands' result (" + bands_gave
             + ", which it replaces)"))
+    # The side that has its punch is judged (a known sign-in can be late); the side without one is
+    # not, and a reversed pair is judged on neither side until someone checks it.
     missing_in = s["missing_punch"] & s["sign_in"].isna()
-    what = np.where(missing_in, "sign-out without a sign-in", "sign-in without a sign-out")
+    what = np.where(missing_in, "sign-out without a sign-in: a review item, counted as worked; the departure is "
+                                "judged, the arrival is not (no late or absence for it) until checked",
+                    "sign-in without a sign-out: a review item, counted as worked; the arrival is judged, the "
+                    "departure is not (no early leave or absence for it) until checked")
     reversed_txt = ("sign-out " + s["sign_out"].dt.strftime("%H:%M:%S").fillna("") + " before the sign-in "
-                    + s["sign_in"].dt.strftime("%H:%M:%S").fillna(""))
+                    + s["sign_in"].dt.strftime("%H:%M:%S").fillna("")
+                    + ": a review item, counted as worked but judged neither on time nor absent until checked")
     frames.append(_event_frame(s, s["missing_punch"], att.missing_punch.kind, att.missing_punch.rule_id, np.nan,
-                               reversed_txt.where(s["punch_reversed"], pd.Series(what, index=s.index))
-                               + ": a review item, counted as worked but judged neither on time nor absent until "
-                               "checked"))
+                               reversed_txt.where(s["punch_reversed"], pd.Series(what, index=s.index))))
     frames.append(_event_frame(s, s["feed_gap"], att.feed_gap.kind, att.feed_gap.rule_id, np.nan,
                                "scheduled " + _hhmm(s["shift_start"]) + "–" + _hhmm(s["shift_end"])
                                + ", but nobody in the centre punched that day: a gap in the time-clock feed, "
@@ -536,15 +540,15 @@ def shift_events(s: pd.DataFrame, rules: Rules) -> pd.DataFrame:
 
 def _say_missing_punches(summary: pd.DataFrame, rule_id: str) -> pd.DataFrame:
     """A row highlighted for missing punches says so (rule ID and count) like every other finding:
-    a missing punch is a review item (ATT-MISSING-PUNCH): counted as worked, judged neither on time
-    nor absent until checked."""
+    a missing punch is a review item (ATT-MISSING-PUNCH): counted as worked, the side without its
+    punch not judged until checked."""
     n = summary["missing_punch_count"]
     has = n > 0
     if not has.any():
         return summary
     out = summary.copy()
-    text = n[has].astype(str) + f" missing punch(es) to check ({rule_id}): counted as worked but judged " \
-                                 "neither on time nor absent until checked"
+    text = n[has].astype(str) + f" missing punch(es) to check ({rule_id}): counted as worked, a side " \
+                                 "without its punch not judged until checked"
     old_text = out.loc[has, "explanation"].fillna("").astype(str)
     out.loc[has, "explanation"] = (old_text + "; ").where(old_text != "", "") + text
     old_ids = out.loc[has, "rule_ids"].fillna("").astype(str)

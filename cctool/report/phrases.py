@@ -148,10 +148,10 @@ PHRASES: list[tuple[str, str]] = [
     (r"(?P<dur>[\d.]+ min(?: \d+ s)?) late \(scheduled (?P<s>[\d:]+), signed in (?P<i>[\d:]+)\), excused \(bad weather "
      r"/ force majeure excusal for that day\): counts for nothing",
      "迟到{dur}（排班 {s}，签入 {i}），已免责（当日恶劣天气/不可抗力免责）：不计"),
-    (r"sign-out without a sign-in: a review item, counted as worked but judged neither on time nor absent until "
-     r"checked", "有签出无签入：待核查，计为出勤，核查前不判准时也不判旷工"),
-    (r"sign-in without a sign-out: a review item, counted as worked but judged neither on time nor absent until "
-     r"checked", "有签入无签出：待核查，计为出勤，核查前不判准时也不判旷工"),
+    (r"sign-out without a sign-in: a review item, counted as worked; the departure is judged, the arrival is not "
+     r"\(no late or absence for it\) until checked", "有签出无签入：待核查，计为出勤；按签出判定早退，签入一侧核查前不判迟到或旷工"),
+    (r"sign-in without a sign-out: a review item, counted as worked; the arrival is judged, the departure is not "
+     r"\(no early leave or absence for it\) until checked", "有签入无签出：待核查，计为出勤；按签入判定迟到，签出一侧核查前不判早退或旷工"),
     (r"scheduled (?P<s>[\d:]+)–(?P<e>[\d:]+), no punch and no leave request → absence of a full day",
      "排班 {s}–{e}，无打卡且无请假 → 旷工一日"),
     (r"on leave without a valid leave \(request (?P<r>[^:]+): (?P<t_why>.+)\) → absence",
@@ -173,8 +173,8 @@ PHRASES: list[tuple[str, str]] = [
     (r"(?P<c_a>a late|an excused late|absence of (?:half|a full) day) on arrival", "上班{c_a}"),
     (r"(?P<c_b>an early leave|absence of (?:half|a full) day) on departure", "下班{c_b}"),
     (r"no finding", "无发现"),
-    (r"(?P<n>\d+) missing punch\(es\) to check \((?P<rule>[A-Z0-9-]+)\): counted as worked but judged neither on "
-     r"time nor absent until checked", "{n}次漏打卡待核查（{rule}）：计为出勤，核查前不判准时也不判旷工"),
+    (r"(?P<n>\d+) missing punch\(es\) to check \((?P<rule>[A-Z0-9-]+)\): counted as worked, a side without its "
+     r"punch not judged until checked", "{n}次漏打卡待核查（{rule}）：计为出勤，缺卡一侧核查前不判定"),
     # --- attendance month roll-up
     (r"(?P<n>\d+) lates/early leaves \(≥ (?P<m>\d+)\): performance bonus stopped",
      "迟到/早退{n}次（≥ {m}）：停发绩效奖金"),

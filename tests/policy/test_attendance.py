@@ -76,6 +76,20 @@ def test_no_show_and_missing_punch(org_roster, rules):
     assert bool(row["attention"])
 
 
+@pytest.mark.parametrize("sign_in, sign_out, finding, judged, unjudged", [
+    ("2026-10-01 09:20:00", None, ("absent_half_day", "ATT-LATE-HALF"), "the arrival is judged", "departure is not"),
+    (None, "2026-10-01 17:30:00", ("absent_full_day", "ATT-EARLY-FULL"), "the departure is judged", "arrival is not"),
+])
+def test_a_missing_punch_judges_the_side_that_has_its_punch_and_says_so(org_roster, rules, sign_in, sign_out,
+                                                                        finding, judged, unjudged):
+    r = one_shift(org_roster, rules, sign_in, sign_out)
+    assert kinds(r) == [finding, ("missing_punch", "ATT-MISSING-PUNCH")]
+    reason = r.events.set_index("kind").loc["missing_punch", "reason"]
+    assert judged in reason and unjudged in reason and "judged neither" not in reason
+    row = r.summary.set_index("agent_id").loc["E1"]
+    assert "a side without its punch not judged" in row["explanation"]
+
+
 def test_excusal_turns_lateness_into_excused_late(org_roster, rules):
     excusals = pd.DataFrame({"date": [DAY], "scope": ["team:TSR-1"], "reason": ["台风"], "_row": [2]})
     r = one_shift(org_roster, rules, "2026-10-01 09:40:00", "2026-10-01 18:00:00", excusals=excusals)
