@@ -245,16 +245,42 @@ def resolve_columns(columns: list[str], where: str, aliases, field_map, optional
     """Which of the file's columns is each call-log field (headers, aliases, the rules file's
     column mapping): (canonical -> mapping.Source, canonical -> user's header)."""
     res = mapping.resolve(columns, TABLES["calls"], field_map, aliases, optional=optional)
+    if not res.complete and not set(CALL_LOG_FIELDS) & set(res.sources):
+        raise not_a_call_log(where, res)
     if "success" in res.missing:
         res.missing.remove("success")
-        res.mapping_errors.append(
+        success = (
             "missing required column: success (whether the call succeeded). Map it in the rules file, e.g. "
             "columns.calls.success: {from: <header>, values: {<yes word>: true, <no word>: false}}; or, for "
             "grade-agents, kpi-report and daily-brief without it (success rates n/a, grades on the other criteria), "
             "set grading.calls_without_success: grade_other_criteria (monthly-payroll always needs it: commission "
             "is paid per successful call)")
+        # The way out for success alone leads only when success is all that is missing.
+        (res.mapping_errors if res.complete else res.notes).append(success)
     res.raise_if_incomplete(where)
     return res.sources, res.header_of()
+
+
+# The fields that make a file a call log: agent_id is in every table, so it proves nothing.
+CALL_LOG_FIELDS = ("call_id", "start_time", "connected", "success", "duration_s", "end_time")
+
+
+def not_a_call_log(where: str, res: mapping.Resolution) -> InputError:
+    """A file given as the call log in which no header (name, alias or the rules file's
+    mapping) is a call-log field: said first, with the table it reads as when it reads as one
+    (a punch file given as --calls), never the hint for one missing field."""
+    from cctool.io.inspect import tables_fed_by
+
+    fed = [t for t in tables_fed_by(res.headers) if t != "calls"]
+    looks = f"; its headers match the {fed[0]} table" if fed else ""
+    shown = ", ".join(repr(h) for h in res.headers[:20])
+    mapped = ("; the rules file's mapping: " + "; ".join(res.mapping_errors)) if res.mapping_errors else ""
+    text = (f"{where}: does not look like a call log: no header is a call-log field "
+            f"({', '.join(CALL_LOG_FIELDS)}, or one of their aliases){looks}{mapped}. Headers found: {shown}. "
+            "Check that this is the call log; if it is, map its fields under columns.calls in the rules file "
+            "(`cctool inspect FILE --table calls` prints the lines to add).")
+    return InputError(text, [Issue(where, None, 1, None, None, "not a call log: no call-log field in the header"
+                                   + (f" (reads as {fed[0]})" if fed else ""))])
 
 
 def _register_workbook(con, path: Path, sheet: str | None, limits: Limits | None = None) -> _Source:

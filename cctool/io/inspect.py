@@ -130,6 +130,19 @@ def guess_table(raw: pd.DataFrame, aliases: dict, columns) -> tuple[str, list[tu
     return scored[0][1], [(name, found, total) for _, name, found, total in scored]
 
 
+def tables_fed_by(headers: list[str]) -> list[str]:
+    """The tables whose required fields a file's headers all name, by the built-in header names
+    and aliases alone, the one with most fields found first: what a file given as the wrong
+    input is (a schedule names more than the two fields paired punches need)."""
+    raw = pd.DataFrame(columns=[str(h) for h in headers])
+    fed = []
+    for name in INSPECTABLE:
+        res = resolve_for_inspection(raw, name, {}, None)[1]
+        if res.complete:
+            fed.append((-len(res.sources), INSPECTABLE.index(name), name))
+    return [name for *_, name in sorted(fed)]
+
+
 def inspect_file(spec: str | Path, table: str | None = None, rules=None) -> Inspection:
     """Read `spec` as `table` (or the table it looks like) with the rules' mapping and aliases."""
     limits = rules.limits if rules is not None else None

@@ -70,6 +70,7 @@ class Resolution:
     missing: list[str] = field(default_factory=list)
     clashes: list[str] = field(default_factory=list)
     mapping_errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said after the problems (how to do without a field)
 
     @property
     def complete(self) -> bool:
@@ -87,6 +88,7 @@ class Resolution:
             problems.append("missing required column(s): " + ", ".join(self.missing))
         if self.clashes:
             problems.append("ambiguous columns: " + "; ".join(self.clashes))
+        problems += self.notes
         shown = ", ".join(repr(h) for h in self.headers[:20])
         hint = (f"Rename the header, add an alias under columns.aliases.{self.table_key}, or map the field "
                 f"under columns.{self.table_key} in the rules file (`cctool inspect` prints the lines to add).")

@@ -271,3 +271,20 @@ def test_inspect_names_the_layout_the_adapters_detect(clock, monkeypatch):
     result = invoke("inspect", clock["punches"], "--rules", clock["rules"], "--table", "punches")
     assert result.exit_code == 0, result.output
     assert "Layout: zkteco_english" in result.output and calls == [(str(clock["punches"]), "punches")]
+
+
+def test_a_punch_file_given_as_the_call_log_is_named_as_such(clock, desk, tmp_path):
+    """The clock's own export (and the centre's 签到记录) passed as --calls: the message says it is
+    not a call log before anything about one missing field; no report is written."""
+    punches = tmp_path / "签到记录.csv"
+    punches.write_text("工号,日期,签入,签出\nDiane,2021-01-04,2021-01-04 08:52:50,2021-01-04 18:04:56\n",
+                       encoding="utf-8")
+    for calls, table in ((punches, "punches"), (clock["punches"], None)):
+        out = tmp_path / "k.xlsx"
+        result = invoke("kpi-report", "--period", "month", "--date", "2021-01-15", "--roster", desk["roster"],
+                        "--calls", calls, "--out", out)
+        text = " ".join(result.output.split())
+        assert result.exit_code == 3 and not out.exists()
+        assert text.startswith(f"Error: {calls}: does not look like a call log")
+        assert (f"its headers match the {table} table" in text) if table else "match the" not in text
+        assert "grade_other_criteria" not in text

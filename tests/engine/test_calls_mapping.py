@@ -229,3 +229,40 @@ def test_join_of_excel_date_and_time_cells(tmp_path):
     daily, issues = daily_call_metrics(path, START, END, KNOWN, field_map=m)
     assert not issues and daily["date"].tolist() == [pd.Timestamp("2026-07-01"), pd.Timestamp("2026-07-02")]
     assert daily["talk_s"].tolist() == [143.0, 0.0]
+
+
+# ----------------------------------------------------------------------------- not a call log
+
+@pytest.mark.parametrize("text, table", [
+    ("工号,日期,签入,签出\nE1,2026-07-01,2026-07-01 08:52,2026-07-01 18:04\n", "punches"),
+    ("工号,日期,上班时间,下班时间\nE1,2026-07-01,09:00,18:00\n", "schedule"),
+    ("Staff,Shift day,Badge\nE1,01/07/2026,77\n", None),
+])
+def test_a_file_that_is_not_a_call_log_says_so_first(tmp_path, text, table):
+    with pytest.raises(InputError) as err:
+        call_metrics(write(tmp_path, text), START, END, KNOWN)
+    message = str(err.value)
+    assert message.startswith(f"{tmp_path / 'calls.csv'}: does not look like a call log")
+    assert ("its headers match the " + table + " table" in message) if table else "match the" not in message
+    # not the way out for a missing success column: no setting makes a punch file a call log
+    assert "grade_other_criteria" not in message and "missing required column: success" not in message
+    assert "columns.calls" in message and "cctool inspect FILE --table calls" in message
+
+
+def test_a_call_log_lacking_fields_names_them_before_the_success_hint(tmp_path):
+    path = write(tmp_path, "call_id,agent_id,start_time\n1,E1,2026-07-01 09:00:00\n")
+    with pytest.raises(InputError) as err:
+        call_metrics(path, START, END, KNOWN)
+    message = str(err.value)
+    assert "does not look like a call log" not in message
+    assert message.index("missing required column(s): connected") < message.index("missing required column: success")
+    assert "grading.calls_without_success: grade_other_criteria" in message
+
+
+def test_a_mapping_to_headers_the_file_lacks_says_it_is_not_a_call_log_and_why(tmp_path):
+    path = write(tmp_path, "工号,日期,签入,签出\nE1,2026-07-01,08:52,18:04\n")
+    with pytest.raises(InputError) as err:
+        call_metrics(path, START, END, KNOWN, field_map=calls_map(**BANK_MAP))
+    message = str(err.value)
+    assert "does not look like a call log" in message and "its headers match the punches table" in message
+    assert "columns.calls.start_time.join: no header 'date' in the file" in message
