@@ -59,7 +59,7 @@ def _render(ins) -> None:
 
     for col in TABLES[ins.table].columns:
         src = ins.resolution.sources.get(col.name)
-        fields.add_row(col.name, "yes" if col.required else "", user(src.describe()) if src else "(not found)",
+        fields.add_row(col.name, "yes" if ins.required(col.name) else "", user(src.describe()) if src else "(not found)",
                        user(src.yaml_path) if src and src.yaml_path else ("header" if src else ""))
     p(fields)
     if ins.error:
@@ -67,6 +67,9 @@ def _render(ins) -> None:
     else:
         p(f"Rows: {ins.rows_read} read, {ins.rows_kept} usable"
           + (f"; {ins.no_agent_calls} call(s) reached no agent (offered and abandoned)" if ins.no_agent_calls else ""))
+        if ins.undirected:
+            p("No direction column: per shift window the first punch is the sign-in and the last the "
+              "sign-out; a shift with one punch is a missing punch.")
         if ins.dates:
             lo, hi = ins.dates
             p(f"Dates covered: {lo:%Y-%m-%d} .. {hi:%Y-%m-%d}")

@@ -66,6 +66,18 @@ class Inspection:
     def ok(self) -> bool:
         return self.error is None
 
+    def required(self, name: str) -> bool:
+        """Whether the reader needs the field: raw punch events read without a direction
+        (paired first in / last out per shift), so direction is not needed there."""
+        if self.table == "punch_events" and name == "direction":
+            return False
+        return TABLES[self.table].column(name).required
+
+    @property
+    def undirected(self) -> bool:
+        """Raw punch events with no direction column: paired per shift window."""
+        return self.ok and self.table == "punch_events" and "direction" not in self.resolution.sources
+
 
 def detect_layout(spec: str | Path, table: str | None = None) -> str | None:
     """The product layout of the export (DingTalk, WeCom, ZKTeco …) by the layout adapters'
@@ -239,7 +251,9 @@ def suggest_mapping(ins: Inspection, raw: pd.DataFrame) -> str:
             continue
         if not col.required and not (col.name == "duration_s" and "end_time" not in res.sources):
             continue  # optional fields are suggested only for talk time (duration_s, when no end_time)
-        lines.append(_suggest_field(col, ins, raw, used))
+        line = _suggest_field(col, ins, raw, used)
+        if line is not None:
+            lines.append(line)
     if not lines:
         return ""
     return "columns:\n  " + ins.table_key + ":\n" + "\n".join(lines) + "\n"
@@ -251,7 +265,9 @@ def _source_yaml(src: mapping.Source) -> str:
     return "{from: " + mapping.yaml_scalar(src.headers[0])
 
 
-def _suggest_field(col, ins: Inspection, raw: pd.DataFrame, used: set[str]) -> str:
+def _suggest_field(col, ins: Inspection, raw: pd.DataFrame, used: set[str]) -> str | None:
+    """The mapping line for one field no header fed; None for a field the file may do without
+    and nothing resembles (a punch clock's direction)."""
     headers = ins.headers
     folded = {h.casefold(): h for h in headers if h not in used}
     # Date and time in two columns (a call log's `Date` + `Time`): join them.
@@ -260,7 +276,15 @@ def _suggest_field(col, ins: Inspection, raw: pd.DataFrame, used: set[str]) -> s
         return f"    {col.name}: {{join: [{mapping.yaml_scalar(date_h)}, {mapping.yaml_scalar(time_h)}]}}" + \
             _format_hint(raw, [date_h])
     found = _candidates(col.name, headers, used)
-    req = "" if col.required else "   # optional"
+    if col.kind in ("bool", "enum"):
+        # A value map is proposed only from a column of a few words or codes (Y/N, C/In): never
+        # from talk times, amounts or dates, whatever its header resembles (`duration_s` ~ direction).
+        found = [h for h in found if _map_like(raw[h])]
+    if not found and not ins.required(col.name):
+        return None
+    notes = [] if ins.required(col.name) else [
+        "optional: without it the first punch of a shift is the sign-in, the last the sign-out"
+        if col.name == "direction" else "optional"]
     if not found:
         return f"    {col.name}: {{from: \"?\"}}   # no header looks like {col.name}; headers: " + \
             ", ".join(headers[:12])
@@ -273,13 +297,30 @@ def _suggest_field(col, ins: Inspection, raw: pd.DataFrame, used: set[str]) -> s
         else:
             pairs = ", ".join(f"{mapping.yaml_scalar(v)}: {_enum_guess(v, col.choices)}" for v in seen)
         extra = f", values: {{{pairs}}}"
-        req += "   # check each value"
+        notes.append("check each value")
     elif col.name == "duration_s":
         extra = ", format: duration"
+    req = "   # " + "; ".join(notes) if notes else ""
     text = f"    {col.name}: {{from: {mapping.yaml_scalar(header)}{extra}}}{req}"
     if col.kind in ("datetime", "date", "datetime_or_time"):
         text += _format_hint(raw, [header])
     return text
+
+
+MAX_MAP_VALUES = 12
+_CLOCK = re.compile(r"\d:\d\d")
+
+
+def _map_like(cells: pd.Series) -> bool:
+    """A column a `values` map can be written for: a few distinct words, or one-digit codes
+    (0/1, a clock's 0–5 states); not times, durations, counts or amounts."""
+    seen = pd.Series(mapping.as_text(cells).dropna().unique(), dtype="string")
+    if seen.empty or len(seen) > MAX_MAP_VALUES or seen.str.contains(_CLOCK).any():
+        return False
+    numbers = pd.to_numeric(seen, errors="coerce")
+    if numbers.notna().all():
+        return bool(numbers.isin(range(10)).all())
+    return True
 
 
 def _format_hint(raw: pd.DataFrame, headers: list[str]) -> str:

@@ -288,3 +288,48 @@ def test_a_punch_file_given_as_the_call_log_is_named_as_such(clock, desk, tmp_pa
         assert text.startswith(f"Error: {calls}: does not look like a call log")
         assert (f"its headers match the {table} table" in text) if table else "match the" not in text
         assert "grade_other_criteria" not in text
+
+
+def test_inspect_as_punches_proposes_no_value_map_from_a_numeric_column(tmp_path):
+    """A call log inspected as punches: `duration_s` resembles `direction` by name, but a value
+    map is never proposed from talk times (nor from any numeric column but one-digit codes)."""
+    log = tmp_path / "calls.csv"
+    pd.DataFrame({"call_id": [1, 2, 3, 4], "agent_id": ["K7", "K7", "M2", "M2"],
+                  "start_time": ["2026-03-02 09:00:00", "2026-03-02 09:07:00", "2026-03-02 10:00:00",
+                                 "2026-03-02 10:30:00"],
+                  "duration_s": [60, 415, 298, 41], "connected": [1, 1, 1, 0], "success": [0, 1, 0, 0]}).to_csv(
+        log, index=False)
+    result = invoke("inspect", log, "--table", "punches")
+    assert result.exit_code == 3
+    doc = yaml.safe_load(result.output[result.output.index("columns:"):])
+    assert "direction" not in doc["columns"]["punches"] and "415" not in result.output.split("columns:")[1]
+    # a clock's one-digit state codes still make a map (ZKTeco attlog: 0 in, 1 out)
+    codes = tmp_path / "attlog.csv"
+    pd.DataFrame({"agent_id": ["K7", "K7"], "time": ["2026-03-02 08:55:00", "2026-03-02 18:01:00"],
+                  "State": [0, 1]}).to_csv(codes, index=False)
+    result = invoke("inspect", codes, "--table", "punches")
+    assert result.exit_code == 0, result.output
+    doc = yaml.safe_load(result.output[result.output.index("columns:"):])
+    assert doc["columns"]["punches"]["direction"]["from"] == "State"
+    assert set(doc["columns"]["punches"]["direction"]["values"]) == {"0", "1"}
+
+
+def test_inspect_explains_punches_without_a_direction(tmp_path):
+    """A clock that records only "a punch": read (exit 0), direction not asked for, and the
+    pairing said in words."""
+    clock = tmp_path / "gate.csv"
+    pd.DataFrame({"Emp No": ["K7", "K7", "K7", "M2"],
+                  "Punch Time": ["02.03.2026 08:55", "02.03.2026 12:01", "02.03.2026 18:03", "02.03.2026 21:58"],
+                  "Device": ["Gate 1"] * 4}).to_csv(clock, index=False)
+    from cctool.rules.load import default_rules_path
+
+    doc = yaml.safe_load(default_rules_path().read_text(encoding="utf-8"))
+    doc["columns"]["punches"] = {"agent_id": "Emp No", "time": {"from": "Punch Time", "format": "%d.%m.%Y %H:%M"}}
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = invoke("inspect", clock, "--rules", rules)
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "looks like punches (raw punch events)" in out and "Rows: 4 read, 4 usable" in out
+    assert "the first punch is the sign-in and the last the sign-out; a shift with one punch is a missing punch" in out
+    assert "│ direction │ │ (not found)" in out and "Add to the rules file" not in out
