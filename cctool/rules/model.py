@@ -536,6 +536,24 @@ _DATE_KINDS = {"date", "datetime", "date_or_datetime", "datetime_or_time", "mont
 _FORMAT_KINDS = {"dayfirst": _DATE_KINDS, "monthfirst": _DATE_KINDS, "epoch_ms": _DATE_KINDS,
                  "duration": {"float", "int", "time"}}
 _STRPTIME_KINDS = _DATE_KINDS | {"time"}
+# The strptime directives both readers take alike (pandas for every table, DuckDB for call
+# logs): a pattern with any other is a rules error here, not a crash or an unreadable column
+# later. Left out: %z/%Z (zone-aware times the policy's naive clock cannot compare), %c %x %X
+# (they mean other spellings in the two engines), %U %W (week numbers).
+STRPTIME_DIRECTIVES = "aAwdbBmyYHIpMSfj%"
+
+
+def _pattern_problem(fmt: str) -> str | None:
+    """What is wrong with a strptime pattern's directives, or None."""
+    i = 0
+    while (i := fmt.find("%", i)) != -1:
+        code = fmt[i + 1:i + 2]
+        if code not in STRPTIME_DIRECTIVES or not code:
+            shown = f"%{code}" if code else "a lone % at the end"
+            listed = " ".join("%" + c for c in STRPTIME_DIRECTIVES)
+            return f"{shown} is not a strptime directive cctool reads (it reads {listed})"
+        i += 2
+    return None
 
 
 def _source_text(value, what: str) -> str:
@@ -607,6 +625,9 @@ class FieldMap(Strict):
         if v is not None and v not in NAMED_FORMATS and "%" not in v:
             raise ValueError(f"format must be a strptime pattern such as '%d/%m/%Y %H:%M:%S' "
                              f"or one of {', '.join(NAMED_FORMATS)}")
+        problem = None if v is None or v in NAMED_FORMATS else _pattern_problem(v)
+        if problem:
+            raise ValueError(problem)
         return v
 
     @field_validator("timezone")

@@ -90,6 +90,11 @@ def test_a_value_outside_the_map_is_an_error_with_examples(tmp_path):
     ("monthfirst", ["7/1/2026 9:00:00", "7/13/2026 09:00"]),
     ("%d.%m.%Y %H:%M", ["01.07.2026 09:00", "13.07.2026 09:00"]),
     ("epoch_ms", ["1782896400000", "1783933200000"]),
+    # every directive the rules model lets through reads alike in DuckDB and pandas (below)
+    ("%A %d %b %Y %I:%M:%S.%f %p", ["Wednesday 01 Jul 2026 09:00:00.250 AM", "Monday 13 Jul 2026 01:30:00.5 PM"]),
+    ("%a %d %B %y %H:%M %%", ["Wed 01 July 26 09:00 %", "Mon 13 July 26 13:30 %"]),
+    ("%Y-%j %H:%M:%S", ["2026-182 09:00:00", "2026-194 13:30:00"]),
+    ("%w %m/%d/%Y %H:%M", ["3 07/01/2026 09:00", "1 07/13/2026 13:30"]),
 ])
 def test_time_formats_in_sql(tmp_path, fmt, cells):
     rows = "".join(f"{i},E1,{c},1,0\n" for i, c in enumerate(cells))
@@ -99,6 +104,8 @@ def test_time_formats_in_sql(tmp_path, fmt, cells):
     daily, issues = daily_call_metrics(path, START, END, KNOWN, field_map=m)
     assert not issues
     assert daily["date"].tolist() == [pd.Timestamp("2026-07-01"), pd.Timestamp("2026-07-13")]
+    read = read_table(path, "calls", field_map=m)  # inspect's reader: the same instants
+    assert not read.issues and read.frame["start_time"].dt.date.astype(str).tolist() == ["2026-07-01", "2026-07-13"]
 
 
 def test_ambiguous_slash_dates_in_a_call_log_stop_the_run(tmp_path):

@@ -75,6 +75,13 @@ def test_a_bare_string_means_from():
     ({"calls": {"start_time": {"from": "A", "format": "epoch_ms", "timezone": "Mars/Base"}}}, "unknown time zone"),
     ({"calls": {"start_time": {"from": "A", "timezone": "UTC"}}}, "timezone applies to format: epoch_ms only"),
     ({"call": {}}, "Extra inputs are not permitted"),
+    # a directive neither reader takes (or takes alike) stops at the rules file, never a crash (exit 1) later
+    ({"calls": {"start_time": {"from": "A", "format": "%Q/%m"}}},
+     "calls.start_time.format\n  Value error, %Q is not a strptime directive cctool reads"),
+    ({"punches": {"time": {"from": "A", "format": "%Y-%m-%d %H:%M %z"}}}, "%z is not a strptime directive"),
+    ({"schedule": {"date": {"from": "A", "format": "%x"}}}, "%x is not a strptime directive"),
+    ({"calls": {"start_time": {"from": "A", "format": "%-d/%m/%Y"}}}, "%- is not a strptime directive"),
+    ({"calls": {"start_time": {"from": "A", "format": "%d/%m/%Y %"}}}, "a lone % at the end is not"),
 ])
 def test_mapping_errors_name_the_yaml_path(bad, message):
     with pytest.raises(ValidationError) as err:
