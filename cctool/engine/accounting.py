@@ -45,25 +45,26 @@ def bad_value_issues(src, groups: pd.DataFrame, examples: Callable[[int], list])
     """Unreadable start times, connected and success flags (excluded), amounts and durations
     (warnings: the call still counts). `examples(code)` gives a few of the values."""
     issues = []
+    sheet = getattr(src, "sheet", None)  # an .xlsx call log's sheet, named on the Errors sheet as for every workbook
     for code in (BAD_TIME, BAD_CONNECTED, BAD_SUCCESS):
         n = int(groups.loc[groups["status"] == code, "calls"].sum())
         if not n:
             continue
         # A second, filtered look only when something was wrong: show a few of the values.
         shown = ", ".join(repr(e) if e is not None else "(blank)" for e in examples(code))
-        issues.append(Issue(str(src.path), None, None, src.headers[BAD_COLUMN[code]], shown,
+        issues.append(Issue(str(src.path), sheet, None, src.headers[BAD_COLUMN[code]], shown,
                             f"{n} call record(s) with {_problem(src, code)}; excluded"))
     amount_range, duration_range = ranges(src)
     bad_amount = int(groups["bad_amount"].sum())
     if bad_amount and "amount" in src.headers:
-        issues.append(Issue(str(src.path), None, None, src.headers["amount"], None,
+        issues.append(Issue(str(src.path), sheet, None, src.headers["amount"], None,
                             f"{bad_amount} call record(s) with an unreadable amount or one outside "
                             f"{amount_range[0]:,.10g} to {amount_range[1]:,.10g} (limits.amount in the "
                             "rules file); amount ignored", "warning"))
     bad_duration = int(groups["bad_duration"].sum())
     if bad_duration:
         col = src.headers.get("duration_s") or src.headers.get("end_time")
-        issues.append(Issue(str(src.path), None, None, col, None,
+        issues.append(Issue(str(src.path), sheet, None, col, None,
                             f"{bad_duration} call record(s) with an unreadable duration (or an end before the start, "
                             f"or one outside {duration_range[0]:,.10g} to {duration_range[1]:,.10g} s: "
                             "limits.duration_s in the rules file); left out of talk time and AHT", "warning"))
@@ -71,7 +72,7 @@ def bad_value_issues(src, groups: pd.DataFrame, examples: Callable[[int], list])
 
 
 def agent_issues(file: str, headers: dict[str, str], groups: pd.DataFrame, known_agents: set[str],
-                 start, end) -> list[Issue]:
+                 start, end, sheet: str | None = None) -> list[Issue]:
     """Agent ids not in the roster (one issue per id with its count), and calls of roster agents
     or of no agent outside the period (one warning with the count)."""
     col = headers["agent_id"]
@@ -84,12 +85,12 @@ def agent_issues(file: str, headers: dict[str, str], groups: pd.DataFrame, known
             "in_period": unknown[unknown["status"] == OK].groupby("agent_id")["calls"].sum(),
         }).fillna(0).sort_values("calls", ascending=False, kind="stable")
         for agent_id, rec in per_id.head(MAX_LISTED_UNKNOWN).iterrows():
-            issues.append(Issue(file, None, None, col, str(agent_id),
+            issues.append(Issue(file, sheet, None, col, str(agent_id),
                                 f"agent not in the roster: {int(rec['calls'])} call record(s) "
                                 f"({int(rec['in_period'])} in the period) not counted"))
         rest = per_id.iloc[MAX_LISTED_UNKNOWN:]
         if len(rest):
-            issues.append(Issue(file, None, None, col, None,
+            issues.append(Issue(file, sheet, None, col, None,
                                 f"{len(rest)} more agent id(s) not in the roster: {int(rest['calls'].sum())} call "
                                 "record(s) not counted"))
     outside = readable[(readable["status"] == OUT_OF_PERIOD)
@@ -97,7 +98,7 @@ def agent_issues(file: str, headers: dict[str, str], groups: pd.DataFrame, known
     n_out = int(outside["calls"].sum())
     if n_out:
         last = (pd.Timestamp(end) - pd.Timedelta(seconds=1)).strftime("%Y-%m-%d")
-        issues.append(Issue(file, None, None, headers["start_time"], None,
+        issues.append(Issue(file, sheet, None, headers["start_time"], None,
                             f"{n_out} call record(s) of roster agents outside the period "
                             f"{pd.Timestamp(start):%Y-%m-%d}..{last}; not counted", "warning"))
     return issues

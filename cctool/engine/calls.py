@@ -112,7 +112,8 @@ def call_metrics(calls_path: str | Path, period_start, period_end, known_agents,
                     limits=limits) as scan:
         groups, scan_sql = status_groups(scan, start, end)
         issues, rejected = read_issues(scan, groups, scan_sql)
-        issues += acc.agent_issues(str(scan.src.path), scan.src.headers, groups, known, start, end)
+        issues += acc.agent_issues(str(scan.src.path), scan.src.headers, groups, known, start, end,
+                                   sheet=getattr(scan.src, "sheet", None))
         attrs = _attrs(scan, groups, rejected,
                        no_agent_calls=int(groups.loc[groups["status"] == agg.NO_AGENT, "calls"].sum()))
     per_agent = acc.per_agent_result(groups, known, cph_calls=cph_calls, success_denominator=success_denominator)
@@ -203,7 +204,8 @@ def daily_call_metrics(calls_path: str | Path, period_start, period_end, known_a
         groups, scan_sql = dated_groups(scan, start, end, windows)
         per_status = acc.tidy_ids(groups.drop(columns="date"))
         issues, rejected = read_issues(scan, per_status, scan_sql)
-        issues += acc.agent_issues(str(scan.src.path), scan.src.headers, per_status, known, start, end)
+        issues += acc.agent_issues(str(scan.src.path), scan.src.headers, per_status, known, start, end,
+                                   sheet=getattr(scan.src, "sheet", None))
         attrs = _attrs(scan, per_status, rejected)
     daily, no_agent = acc.daily_result(groups, known)
     daily.attrs.update(attrs, no_agent_calls=no_agent)

@@ -273,3 +273,26 @@ def test_a_mapping_to_headers_the_file_lacks_says_it_is_not_a_call_log_and_why(t
     message = str(err.value)
     assert "does not look like a call log" in message and "its headers match the punches table" in message
     assert "columns.calls.start_time.join: no header 'date' in the file" in message
+
+
+def test_an_xlsx_call_logs_issues_name_its_sheet(tmp_path):
+    """A workbook's call log: each issue names the sheet read, as every other workbook input's do."""
+    book = openpyxl.Workbook()
+    book.active.title = "封面"
+    book.active.append(["导出说明"])
+    sheet = book.create_sheet("通话明细")
+    for row in (["呼叫编号", "坐席", "日期", "时间", "接通状态", "结果"],
+                ["C1", "E1", "2026/7/3", "9:01", "已接通", "成交"],
+                ["C2", "E1", "2026/7/3", "9:05", "转接", "未成交"],
+                ["C3", "E7", "2026/7/3", "9:07", "已接通", "未成交"],
+                ["C4", "E2", "2026/8/3", "9:09", "未接通", "未成交"]):
+        sheet.append(row)
+    path = tmp_path / "calls.xlsx"
+    book.save(path)
+    flag = {"from": "接通状态", "values": {"已接通": True, "未接通": False}}
+    m = calls_map(call_id="呼叫编号", agent_id="坐席", start_time={"join": ["日期", "时间"]}, connected=flag,
+                  success={"from": "结果", "values": {"成交": True, "未成交": False}})
+    for run in (call_metrics, daily_call_metrics):
+        _, issues = run(f"{path}#通话明细", START, END, KNOWN, field_map=m)
+        found = {(i.column, i.sheet) for i in issues}
+        assert found == {("接通状态", "通话明细"), ("坐席", "通话明细"), ("日期 + 时间", "通话明细")}, issues
