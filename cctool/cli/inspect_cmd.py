@@ -64,6 +64,9 @@ def _render(ins) -> None:
     p(fields)
     if ins.error:
         p(f"[bold red]Cannot read the file as {ins.table_key}:[/bold red] {escape(strip_controls(ins.error, keep_lines=True))}")
+        if ins.looks_like:
+            p(f"Its headers are those of [bold]{ins.looks_like}[/bold]: is this the right file? "
+              f"(try --table {ins.looks_like})")
     else:
         p(f"Rows: {ins.rows_read} read, {ins.rows_kept} usable"
           + (f"; {ins.no_agent_calls} call(s) reached no agent (offered and abandoned)" if ins.no_agent_calls else ""))

@@ -61,6 +61,7 @@ class Inspection:
     no_agent_calls: int = 0
     snippet: str = ""
     error: str | None = None
+    looks_like: str | None = None  # the table the headers feed, when --table named another that fails
 
     @property
     def ok(self) -> bool:
@@ -182,6 +183,8 @@ def inspect_file(spec: str | Path, table: str | None = None, rules=None) -> Insp
     except InputError as exc:
         ins.error = str(exc)
         ins.snippet = suggest_mapping(ins, raw)
+        if not guessed:
+            ins.looks_like = next((t for t in tables_fed_by(ins.headers) if t != table), None)
         return ins
     frame = loaded.frame
     ins.rows_read, ins.rows_kept = loaded.rows_read, len(frame)

@@ -333,3 +333,12 @@ def test_inspect_explains_punches_without_a_direction(tmp_path):
     assert "looks like punches (raw punch events)" in out and "Rows: 4 read, 4 usable" in out
     assert "the first punch is the sign-in and the last the sign-out; a shift with one punch is a missing punch" in out
     assert "│ direction │ │ (not found)" in out and "Add to the rules file" not in out
+
+
+def test_inspect_as_calls_of_a_punch_file_names_the_table_its_headers_match(tmp_path):
+    punches = tmp_path / "签到.csv"
+    punches.write_text("工号,日期,签入,签出\nK7,2026-03-02,2026-03-02 08:52,2026-03-02 18:04\n", encoding="utf-8")
+    result = invoke("inspect", punches, "--table", "calls")
+    assert result.exit_code == 3
+    assert "Its headers are those of punches: is this the right file? (try --table punches)" in result.output
+    assert invoke("inspect", punches, "--table", "punches").exit_code == 0
