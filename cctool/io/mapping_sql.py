@@ -32,8 +32,19 @@ def is_text(kind: str) -> bool:
     return kind.upper() == "VARCHAR"
 
 
+FLOAT_KINDS = ("DOUBLE", "FLOAT", "REAL", "FLOAT4", "FLOAT8")
+
+
 def _as_text(expr: str, kind: str) -> str:
-    return expr if is_text(kind) else f"CAST({expr} AS VARCHAR)"
+    """A cell as text, spelled as the readers spell it (mapping.as_text): a whole float is
+    written without `.0` (a Parquet 1.0 is `1`, as in pandas), so a value map, a `none` word or
+    a join reads a typed column the same in every command."""
+    if is_text(kind):
+        return expr
+    if kind.upper() in FLOAT_KINDS:
+        return (f"(CASE WHEN abs({expr}) < 1e15 AND {expr} = floor({expr}) "
+                f"THEN CAST(CAST({expr} AS BIGINT) AS VARCHAR) ELSE CAST({expr} AS VARCHAR) END)")
+    return f"CAST({expr} AS VARCHAR)"
 
 
 def blank_to_null(expr: str) -> str:
