@@ -70,6 +70,8 @@ def _render(ins) -> None:
     else:
         p(f"Rows: {ins.rows_read} read, {ins.rows_kept} usable"
           + (f"; {ins.no_agent_calls} call(s) reached no agent (offered and abandoned)" if ins.no_agent_calls else ""))
+        for note in ins.notes:
+            p(f"[yellow]Check:[/yellow] {user(note)}")
         if ins.undirected:
             p("No direction column: per shift window the first punch is the sign-in and the last the "
               "sign-out; a shift with one punch is a missing punch.")

@@ -62,6 +62,7 @@ class Inspection:
     snippet: str = ""
     error: str | None = None
     looks_like: str | None = None  # the table the headers feed, when --table named another that fails
+    notes: list[str] = field(default_factory=list)  # what the analyst should check though the file reads
 
     @property
     def ok(self) -> bool:
@@ -193,8 +194,23 @@ def inspect_file(spec: str | Path, table: str | None = None, rules=None) -> Insp
     ins.dates = _dates(frame, read_as)
     if read_as == "calls" and "agent_id" in frame:
         ins.no_agent_calls = int(frame["agent_id"].isna().sum())
+    ins.notes += _midnight_notes(frame, read_as, res)
     ins.snippet = suggest_mapping(ins, raw)
     return ins
+
+
+def _midnight_notes(frame: pd.DataFrame, table: str, res: mapping.Resolution) -> list[str]:
+    """A call's or punch's time read from a column of dates alone (every value 00:00): the
+    time of day is then lost — calls fall outside their shift, punches pair wrongly."""
+    name = {"calls": "start_time", "punch_events": "time"}.get(table)
+    if name is None or name not in frame or name not in res.sources:
+        return []
+    stamps = frame[name].dropna()
+    if len(stamps) < 2 or not (stamps == stamps.dt.normalize()).all():
+        return []
+    src = res.sources[name]
+    return [f"every {name} is at 00:00: {src.label!r} holds dates without a time of day. If the time is in "
+            f"another column, map both: {name}: {{join: [{mapping.yaml_scalar(src.headers[0])}, <time column>]}}"]
 
 
 def _unreadable(issues) -> list[tuple[str, int, list[tuple[int | None, str | None]], str]]:

@@ -342,3 +342,15 @@ def test_inspect_as_calls_of_a_punch_file_names_the_table_its_headers_match(tmp_
     assert result.exit_code == 3
     assert "Its headers are those of punches: is this the right file? (try --table punches)" in result.output
     assert invoke("inspect", punches, "--table", "punches").exit_code == 0
+
+
+def test_inspect_warns_when_start_time_comes_from_a_date_column_alone(desk, tmp_path):
+    """The issue's first complaint: start_time pointed at `Date` reads, but every call at 00:00."""
+    doc = yaml.safe_load(desk["rules"].read_text(encoding="utf-8"))
+    doc["columns"]["calls"]["start_time"] = {"from": "Date"}
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    out = " ".join(invoke("inspect", desk["iso"], "--rules", rules).output.split())
+    assert "Check: every start_time is at 00:00: 'Date' holds dates without a time of day" in out
+    assert "start_time: {join: [Date, <time column>]}" in out
+    assert "Check:" not in invoke("inspect", desk["iso"], "--rules", desk["rules"]).output
