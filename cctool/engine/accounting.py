@@ -93,14 +93,20 @@ def agent_issues(file: str, headers: dict[str, str], groups: pd.DataFrame, known
             issues.append(Issue(file, sheet, None, col, None,
                                 f"{len(rest)} more agent id(s) not in the roster: {int(rest['calls'].sum())} call "
                                 "record(s) not counted"))
-    outside = readable[(readable["status"] == OUT_OF_PERIOD)
-                       & (readable["agent_id"].isin(known_agents) | readable["agent_id"].isna())]
-    n_out = int(outside["calls"].sum())
+    outside = readable[readable["status"] == OUT_OF_PERIOD]
+    last = (pd.Timestamp(end) - pd.Timedelta(seconds=1)).strftime("%Y-%m-%d")
+    period = f"{pd.Timestamp(start):%Y-%m-%d}..{last}"
+    # Two counts, each what it says: the roster agents' calls, and the calls that reached no agent.
+    n_out = int(outside.loc[outside["agent_id"].isin(known_agents), "calls"].sum())
     if n_out:
-        last = (pd.Timestamp(end) - pd.Timedelta(seconds=1)).strftime("%Y-%m-%d")
         issues.append(Issue(file, sheet, None, headers["start_time"], None,
-                            f"{n_out} call record(s) of roster agents outside the period "
-                            f"{pd.Timestamp(start):%Y-%m-%d}..{last}; not counted", "warning"))
+                            f"{n_out} call record(s) of roster agents outside the period {period}; not counted",
+                            "warning"))
+    n_none = int(outside.loc[outside["agent_id"].isna(), "calls"].sum())
+    if n_none:
+        issues.append(Issue(file, sheet, None, headers["start_time"], None,
+                            f"{n_none} call record(s) that reached no agent outside the period {period}; not counted",
+                            "warning"))
     return issues
 
 

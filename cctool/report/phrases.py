@@ -287,6 +287,8 @@ PHRASES: list[tuple[str, str]] = [
      "工号不在花名册中：{n}条通话记录（期间内{m}条）不计"),
     (r"(?P<n>\d+) call record\(s\) of roster agents outside the period (?P<a>[\d-]+)\.\.(?P<b>[\d-]+)",
      "花名册坐席在期间 {a}..{b} 之外的通话记录{n}条"),
+    (r"(?P<n>\d+) call record\(s\) that reached no agent outside the period (?P<a>[\d-]+)\.\.(?P<b>[\d-]+)",
+     "期间 {a}..{b} 之外未接通到坐席的通话记录{n}条"),
     (r"no KPI score for (?P<a>\S+) in (?P<m>[\d-]+)", "{a} 在 {m} 无KPI得分"),
     (r"the quarter mean uses (?P<n>\d+) month\(s\), the missing month is not counted as zero",
      "季度平均按{n}个月计，缺失月份不按零计"),
