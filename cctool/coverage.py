@@ -106,7 +106,8 @@ def _dates(loaded: LoadedTable) -> pd.Series | None:
 
 def table_coverage(name: str, loaded: LoadedTable, start: pd.Timestamp, end: pd.Timestamp) -> InputCoverage:
     dates = _dates(loaded)
-    unreadable = max(loaded.rows_read - len(loaded.frame), 0)
+    unreadable = loaded.rows_unreadable if loaded.rows_unreadable is not None \
+        else max(loaded.rows_read - len(loaded.frame), 0)
     if dates is None:
         return InputCoverage(name, loaded.display, loaded.rows_read, unreadable, None, None, None)
     first, last = (dates.min(), dates.max()) if len(dates) else (None, None)

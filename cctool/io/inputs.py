@@ -55,7 +55,8 @@ class InputSet:
     def _take_layout(self, name: str, read) -> pd.DataFrame:
         self.layouts[name] = read
         self.tables[name] = LoadedTable(read.table, read.path, read.sheet, read.frame, read.issues, read.rows_read,
-                                        file_sha256(read.path), dict(read.maps))
+                                        file_sha256(read.path), dict(read.maps),
+                                        rows_unreadable=read.rows_unreadable())
         self.issues.extend(read.issues)
         return read.frame
 

@@ -43,6 +43,8 @@ class LoadedTable:
     sha256: str
     headers: dict[str, str] = field(default_factory=dict)  # canonical -> header as written
     encoding: str | None = None
+    # Set where rows_read - len(frame) is not the count (a clock export read by its layout).
+    rows_unreadable: int | None = None
 
     @property
     def display(self) -> str:

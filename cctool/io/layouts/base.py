@@ -42,6 +42,14 @@ class LayoutRead:
     notes: list[str] = field(default_factory=list)
     owners: dict[tuple[str | None, int], str] = field(default_factory=dict)  # (sheet, row) -> agent_id
 
+    def rows_unreadable(self) -> int:
+        """Data rows left out for a problem: rows whose person is not known, and rows of a known
+        person with an error. Not `rows_read - len(frame)`: an export's rows are not its table's
+        rows (a 每日统计 rest day gives no shift, a row gives up to six punches, a withdrawn
+        request is listed, an 打卡无效 row is no punch), and those are no unreadable rows."""
+        errors = {(i.sheet, i.row) for i in self.issues if i.severity == "error" and i.row is not None}
+        return max(self.rows_read - len(self.owners), 0) + len(errors & self.owners.keys())
+
 
 def owners(grid: Grid, frame: pd.DataFrame, agent: pd.Series) -> dict[tuple[str | None, int], str]:
     """Whose each row is, so an issue about it is that person's (a split payroll file shows
