@@ -188,7 +188,7 @@ def punches_per_shift(events: pd.DataFrame, shift: pd.Series, windows: pd.DataFr
         blank_out = last[(n > 1) | ((n == 1) & ~lone_in)]
         ins = pd.concat([ins, blank_in]).groupby(level=0).min()
         outs = pd.concat([outs, blank_out]).groupby(level=0).max()
-    out = windows[["agent_id", "date"]].copy()
+    out = windows[["agent_id", "date", "shift_start_at"]].copy()
     out["sign_in"] = ins.reindex(out.index).astype("datetime64[ns]")
     out["sign_out"] = outs.reindex(out.index).astype("datetime64[ns]")
     return out[out["sign_in"].notna() | out["sign_out"].notna()].reset_index(drop=True)
@@ -219,6 +219,11 @@ def attach_punches(shifts: pd.DataFrame, punches: pd.DataFrame, rules: Rules, is
     context = shifts if context is None else context
     if "time" in punches.columns:
         paired = pair_punch_events(punches, context, rules, issues, punches_file, period)
+        # Each pair is its own shift's: a day of several shifts (a split 班次 `08:00-11:20
+        # 13:50-16:40`) must not join every pair of the day to every shift of it.
+        key = shifts["shift_start_at"].astype("datetime64[ns]")
+        return shifts.assign(_start=key).merge(paired.rename(columns={"shift_start_at": "_start"}),
+                                               on=["agent_id", "date", "_start"], how="left").drop(columns="_start")
     else:
         paired = punches[["agent_id", "date", "sign_in", "sign_out", "_row"]]
         lo, hi = period if period else (shifts["date"].min(), shifts["date"].max() + pd.Timedelta(days=1))
