@@ -85,15 +85,19 @@ def parse_slot_time(raw: pd.Series, day: pd.Series) -> pd.DataFrame:
     secs = secs + np.where(parts["next"].notna(), 86400, 0)
     time = day + pd.to_timedelta(secs, unit="s")
     rest = parts["rest"].fillna("")
+    # Words after the time (外勤, (补卡)) are fine; another time there is a punch this text
+    # would drop unseen (`09:49/19:43`): the cell is reported instead.
+    second = rest.str.contains(r"\d{1,2}[:：]\d{2}", regex=True).fillna(False).astype(bool)
+    time = time.mask(second)
     return pd.DataFrame({"time": time, "corrected": rest.str.contains("补卡", regex=False).fillna(False).astype(bool),
-                         "bad": text.notna() & secs.isna()}, index=raw.index)
+                         "bad": text.notna() & (secs.isna() | second)}, index=raw.index)
 
 
 def split_cell_times(cells: pd.Series) -> pd.DataFrame:
-    """Several punches in one cell (`'08:26  \\n11:32  \\n17:33  '`, or `09:49 19:43`): one row
-    per punch with the cell's index as `cell`, the text piece as `value`."""
+    """Several punches in one cell (`'08:26  \\n11:32  \\n17:33  '`, or `09:49 19:43`, a night's
+    `21:52 次日 06:03`): one row per punch with the cell's index as `cell`, the text piece as `value`."""
     text = _text(cells).dropna()
-    pieces = text.str.split(r"[\n\r]+|(?<!次日)\s(?=\d{1,2}[:：]\d{2})|\s{2,}", regex=True).explode()
+    pieces = text.str.split(r"[\n\r]+|(?<!次日)\s(?=\d{1,2}[:：]\d{2})|\s+(?=次日)|\s{2,}", regex=True).explode()
     pieces = pieces.str.strip()
     pieces = pieces[pieces.notna() & (pieces != "")]
     return pd.DataFrame({"cell": pieces.index, "value": pieces.to_numpy()})

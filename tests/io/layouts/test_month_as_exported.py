@@ -253,3 +253,32 @@ def test_a_split_shift_day_missing_its_afternoon_is_that_shift_only(split):
     book = openpyxl.load_workbook(split / "split.xlsx", read_only=True)
     rows = [r for r in book["Events"].iter_rows(values_only=True) if r[0] == "7701"]
     assert [(r[4], r[5]) for r in rows] == [("13:50", "16:40")]
+
+
+# ----------------------------------------------------------------------------- several punches in one cell
+
+def test_a_night_sign_out_written_after_the_sign_in_in_one_cell_is_the_next_morning(tmp_path):
+    """WeCom 打卡时间记录 `21:52 次日 06:03`: two punches. `次日 06:03` used to be read as words
+    after 21:52 and the sign-out was lost without a trace; a second time glued to the first
+    (`09:49/19:43`) is now reported, not half read."""
+    from cctool.io.layouts import Context, read_layout
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "概况统计与打卡明细"
+    title(ws, "上下班打卡_日报", 8)
+    ws.append(["时间", "姓名", "账号", "基础信息", None, "考勤概况", None, "打卡时间记录"])
+    ws.append([None, None, None, "部门", "工号", "班次", "考勤结果", None])
+    for c in (1, 2, 3, 8):
+        ws.merge_cells(start_row=3, start_column=c, end_row=4, end_column=c)
+    for c in (4, 6):
+        ws.merge_cells(start_row=3, start_column=c, end_row=3, end_column=c + 1)
+    ws.append(["2025/10/22 星期三", "卫东", "weidong", "晨星组", "7701", "22:00-06:00", "正常", "21:52 次日 06:03"])
+    ws.append(["2025/10/21 星期二", "卫东", "weidong", "晨星组", "7701", "22:00-06:00", "正常", "09:49/19:43"])
+    book.save(tmp_path / "wecom.xlsx")
+    people = pd.DataFrame({"agent_id": ["7701"], "name": ["卫东"], "team": ["晨星组"]})
+    read = read_layout(tmp_path / "wecom.xlsx", "punches", Context("punches", people))
+    assert read.layout == "wecom-daily"
+    assert [f"{t:%m-%d %H:%M}" for t in read.frame["time"]] == ["10-22 21:52", "10-23 06:03"]
+    bad = [(i.row, i.value, i.severity) for i in read.issues]
+    assert bad == [(6, "09:49/19:43", "error")]
