@@ -23,6 +23,8 @@ def inspect(
     file: Path = typer.Argument(..., help="The export to look at (.csv, .xlsx[#Sheet], .parquet)."),
     table: Optional[InspectTable] = typer.Option(None, "--table", help=TABLE_HELP),
     rules: Optional[Path] = RULES_OPTION,
+    roster: Optional[Path] = typer.Option(None, "--roster", help="For a DingTalk / WeCom / ZKTeco export: match "
+                                          "its people to this roster as the reports do (else by 工号 only)."),
 ) -> None:
     """Show how a file is read: format, header, table, each field's source column(s), five parsed rows, unreadable values, dates covered, and the mapping lines to add."""
     from cctool.io.inspect import inspect_file
@@ -30,10 +32,60 @@ def inspect(
 
     with guard():
         loaded = load_rules(rules)
-        ins = inspect_file(file, None if table is None else table.value, loaded.rules)
+        described = _layout(file, None if table is None else table.value, loaded.rules, roster)
+        ins = None if described else inspect_file(file, None if table is None else table.value, loaded.rules)
+    if described:  # a DingTalk / WeCom / ZKTeco export: read by its layout, no mapping needed
+        _render_layout(described, roster is not None)
+        return
     _render(ins)
     if not ins.ok:
         raise typer.Exit(ExitCode.BAD_INPUT)
+
+
+def _layout(file: Path, table: str | None, rules, roster: Path | None):
+    """The product layout the readers would apply to this file (cctool.io.layouts), or None.
+    Only for the tables a layout gives (punches, schedule, leave)."""
+    from cctool.io.inputs import InputSet
+
+    try:
+        from cctool.io.layouts import LAYOUT_TABLES, describe, detect
+    except ImportError:  # the layout adapters are not installed
+        return None
+    if (table is not None and table not in LAYOUT_TABLES) or detect(file, table) is None:
+        return None
+    # A rules file that maps the table's columns is read by that mapping, as the reports do.
+    found = table or next(t for t in LAYOUT_TABLES if detect(file, t) is not None)
+    if rules.columns.mapping(found):
+        return None
+    people = InputSet(rules).load("roster", roster) if roster is not None else None
+    return describe(file, table, people, rules=rules)
+
+
+# Issues of an export listed by inspect; the rest are counted.
+SHOWN_ISSUES = 10
+
+
+def _render_layout(desc, with_roster: bool) -> None:
+    p = out_console.print
+    p(f"[bold]{user(desc.layout)}[/bold]: read as a product export, no mapping needed")
+    for line in desc.lines():
+        p(user(line))
+    p(f"Rows: {desc.rows} read, {desc.kept} {desc.table} row(s) given")
+    if desc.dates:
+        lo, hi = desc.dates
+        p(f"Dates covered: {lo:%Y-%m-%d} .. {hi:%Y-%m-%d}")
+    if not desc.issues:
+        p("No unreadable values.")
+        return
+    p(f"{len(desc.issues)} problem(s), listed on the reports' Errors sheet"
+      + ("" if with_roster else " (without --roster, people are matched by 工号 / 考勤号码 only)") + ":")
+    for i in desc.issues[:SHOWN_ISSUES]:
+        where = ", ".join(x for x in (f"sheet {i.sheet!r}" if i.sheet else "", f"row {i.row}" if i.row else "",
+                                      f"column {i.column!r}" if i.column else "") if x)
+        value = f" (value {i.value!r})" if i.value is not None else ""
+        p(f"  {i.severity}: {user(where)}: {user(i.problem)}{user(value)}")
+    if len(desc.issues) > SHOWN_ISSUES:
+        p(f"  … and {len(desc.issues) - SHOWN_ISSUES} more")
 
 
 def _render(ins) -> None:

@@ -36,7 +36,9 @@ class InputSet:
     def _load(self, name: str, spec: str | Path, layout: str | None = None) -> pd.DataFrame:
         from cctool.io.layouts import LAYOUT_TABLES, Context, read_layout
 
-        if name in LAYOUT_TABLES:
+        # A product export is read by its layout, unless the rules file maps this table's columns
+        # itself (the user's own reading of the file wins; --punches-format forces the layout).
+        if name in LAYOUT_TABLES and (layout is not None or not self.rules.columns.mapping(name)):
             ctx = Context(name, self.roster, self.rules.exports.hours_per_day, self.rules.exports.half_day_split,
                           self.rules.limits)
             read = read_layout(spec, name, ctx, layout)

@@ -214,13 +214,13 @@ def test_inspect_explains_the_clock_and_its_unreadable_values(clock, tmp_path):
     assert "Unreadable values" in out and "5: 'Break Out'; 7: 'Break In'" in out
 
 
-def test_inspect_without_rules_suggests_the_clock_mapping(clock):
+def test_inspect_without_rules_names_the_clock_layout(clock):
+    """Without a mapping the reports read this clock by its layout (issue 11: English ZKTeco),
+    so inspect shows that reading, not a mapping to paste."""
     result = invoke("inspect", clock["punches"])
-    assert result.exit_code == 3
-    doc = yaml.safe_load(result.output[result.output.index("columns:"):])
-    punches = doc["columns"]["punches"]
-    assert punches["agent_id"] == {"from": "No."} and punches["time"] == {"from": "Date/Time"}
-    assert punches["direction"]["values"] == {"C/In": "in", "C/Out": "out", "OverTime In": "in", "OverTime Out": "out"}
+    assert result.exit_code == 0, result.output
+    assert "layout: zkteco — ZKTeco software export" in result.output
+    assert "direction: Status C/In, C/Out" in result.output and "columns:" not in result.output
 
 
 def test_inspect_rejects_an_unknown_table(desk):

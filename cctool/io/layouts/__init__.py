@@ -177,6 +177,9 @@ class Description:
     rows: int
     maps: dict[str, str]
     notes: tuple[str, ...]
+    kept: int = 0  # rows of the canonical table it gives
+    dates: tuple[pd.Timestamp, pd.Timestamp] | None = None
+    issues: tuple[Issue, ...] = ()
 
     def lines(self) -> list[str]:
         where = f" (sheet {self.sheet!r})" if self.sheet else ""
@@ -187,18 +190,31 @@ class Description:
         return out
 
 
-def describe(spec: str | Path, table: str | None = None, roster: pd.DataFrame | None = None) -> Description | None:
-    """The detected layout of a file and what it maps, for `cctool inspect`; None if no layout."""
+# The column that places each canonical table's rows in time, for `inspect`'s dates covered.
+_WHEN = {"punch_events": "time", "schedule": "date", "leave": "start"}
+
+
+def describe(spec: str | Path, table: str | None = None, roster: pd.DataFrame | None = None,
+             rules=None) -> Description | None:
+    """The detected layout of a file and what it maps, for `cctool inspect`; None if no layout.
+    `rules`: the rules file (its export settings and workbook limits), else the defaults."""
     path, sheet = split_spec(spec)
     if not path.exists() or not _readable(path):
         return None
-    found = _candidates(path, sheet, table)
+    limits = rules.limits if rules is not None else None
+    found = _candidates(path, sheet, table, limits)
     if not found:
         return None
     name, sheet_name, header = _preferred(found)
     layout = LAYOUTS[name]
     use = table or layout.tables[0]
-    read = read_layout(f"{path}#{sheet_name}" if sheet_name else path, use, Context(use, roster), name) \
-        if use != "leave" else read_layout(path, use, Context(use, roster))
+    ctx = Context(use, roster, rules.exports.hours_per_day, rules.exports.half_day_split, limits) \
+        if rules is not None else Context(use, roster)
+    read = read_layout(f"{path}#{sheet_name}" if sheet_name else path, use, ctx, name) \
+        if use != "leave" else read_layout(path, use, ctx)
+    when = read.frame.get(_WHEN.get(read.table, ""))
+    dates = None
+    if when is not None and when.notna().any():
+        dates = (pd.Timestamp(when.min()), pd.Timestamp(when.max()))
     return Description(name, layout.label, read.sheet, read.table, header.row + 1, read.rows_read, read.maps,
-                       tuple(read.notes))
+                       tuple(read.notes), len(read.frame), dates, tuple(read.issues))

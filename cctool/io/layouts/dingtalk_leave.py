@@ -141,7 +141,9 @@ def _approver_ids(grid, frame, header, names, shared, ctx, issues) -> pd.Series:
     for row, these, several in zip(frame["_row"], names, shared):
         ids = []
         for n in these:
-            if counts.get(n, 0) == 1:
+            if roster is None:  # `inspect` without a roster: the names as written, nothing to check
+                ids.append(n)
+            elif counts.get(n, 0) == 1:
                 ids.append(by_name[n])
             else:
                 why = "several roster people have this name" if counts.get(n, 0) > 1 else "not in the roster"

@@ -282,3 +282,57 @@ def test_a_night_sign_out_written_after_the_sign_in_in_one_cell_is_the_next_morn
     assert [f"{t:%m-%d %H:%M}" for t in read.frame["time"]] == ["10-22 21:52", "10-23 06:03"]
     bad = [(i.row, i.value, i.severity) for i in read.issues]
     assert bad == [(6, "09:49/19:43", "error")]
+
+
+# ----------------------------------------------------------------------------- inspect
+
+def test_inspect_reads_a_product_export_by_its_layout(month, tmp_path):
+    """`cctool inspect` used to name the layout and then read the file with the generic reader:
+    exit 3, `missing required column(s)` and a column mapping to paste for a file that needs none."""
+    result = runner.invoke(app, ["inspect", str(month / "daily.xlsx")])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "layout: dingtalk-daily — DingTalk 每日统计 (sheet '每日统计'), header at row 3" in out
+    assert "上班1打卡时间 / 下班1打卡时间" in out and "Dates covered: 2025-10-01 .. 2025-10-31" in out
+    assert "Add to the rules file" not in out and "missing required" not in out
+    assert "without --roster" in out
+    matched = runner.invoke(app, ["inspect", str(month / "daily.xlsx"), "--roster", str(month / "roster.csv")])
+    assert matched.exit_code == 0, matched.output
+    # with the roster only the contractor nobody knows is left, named with its row
+    assert "1 problem(s)" in matched.output and "row 98" in matched.output and "外包小赵" in matched.output
+    schedule = runner.invoke(app, ["inspect", str(month / "daily.xlsx"), "--table", "schedule"])
+    assert schedule.exit_code == 0 and "班次: each period is a shift" in schedule.output
+    leave = runner.invoke(app, ["inspect", str(month / "approvals.xlsx")])
+    assert leave.exit_code == 0 and "dingtalk-leave" in leave.output and "时长 (小时 ÷ 8 h per day)" in leave.output
+    assert "approver not in the roster" not in leave.output  # no roster given: nothing to say about it
+    (tmp_path / "1_attlog.dat").write_text("     7701\t2025-10-09 08:52:10\t1\t0\t1\t0\r\n"
+                                           "     7701\t2025-10-09 18:01:44\t1\t0\t1\t0\r\n")
+    dat = runner.invoke(app, ["inspect", str(tmp_path / "1_attlog.dat")])
+    assert dat.exit_code == 0, dat.output
+    assert "zkteco-dat" in dat.output and "2 punch_events row(s)" in dat.output
+
+
+def test_a_rules_file_mapping_of_the_table_wins_over_the_layout(tmp_path):
+    """The English ZKTeco clock is a layout and has a ready mapping (examples/mappings): with
+    the mapping in the rules file the reports read it by the mapping, as inspect shows — a
+    `Break Out` the mapping does not know is an unreadable value, not guessed as a sign-out."""
+    from cctool.io.inputs import InputSet
+    from cctool.rules import load_rules
+    from cctool.rules.load import default_rules_path
+
+    import yaml
+
+    pd.DataFrame({"Department": ["Ops"] * 2, "Name": ["Wei Dong"] * 2, "No.": ["7701"] * 2,
+                  "Date/Time": ["09/10/2025 08:52:10", "09/10/2025 18:01:44"], "Status": ["C/In", "Break Out"]}
+                 ).to_csv(tmp_path / "clock.csv", index=False)
+    rules = yaml.safe_load(default_rules_path().read_text(encoding="utf-8"))
+    rules.setdefault("columns", {})["punches"] = yaml.safe_load(
+        (Path(__file__).resolve().parents[3] / "examples/mappings/zkteco-time-clock.yaml").read_text(
+            encoding="utf-8"))["columns"]["punches"]
+    (tmp_path / "rules.yaml").write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    mapped = InputSet(load_rules(tmp_path / "rules.yaml").rules)
+    mapped.load("punches", tmp_path / "clock.csv")
+    assert "punches" not in mapped.layouts and any(i.value == "Break Out" for i in mapped.issues)
+    by_layout = InputSet(load_rules(None).rules)
+    by_layout.load("punches", tmp_path / "clock.csv")
+    assert by_layout.layouts["punches"].layout == "zkteco"
