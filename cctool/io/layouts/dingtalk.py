@@ -33,8 +33,12 @@ def raw_header(grid: Grid) -> Header | None:
 
 
 def daily_header(grid: Grid) -> Header | None:
+    """姓名 | … | 日期 | 班次 with 上班N/下班N 打卡时间, or without them when the title says it is a
+    每日统计 (a copy whose punch columns were deleted by hand still gives the schedule)."""
     h = find_header(grid, ("姓名", "日期", "班次"), SLOT_SUBS)
-    return h if h is not None and h.matching(r"(上班|下班)\d打卡时间") else None
+    if h is None:
+        return None
+    return h if h.matching(r"(上班|下班)\d打卡时间") or "每日统计" in grid.title() else None
 
 
 def grid_header(grid: Grid) -> Header | None:
@@ -130,6 +134,10 @@ def read_daily(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
     maps = {"agent_id": "工号 → UserId → 姓名 (roster)", "date": shown(header, "日期") or "日期"}
     if ctx.table == "schedule":
         return _schedule(grid, frame, header, agent, day, issues, maps, "dingtalk-daily")
+    if not slot_columns(header):  # no punches here: never a month of no-shows
+        raise InputError(f"{grid.where}: this 每日统计 has no 上班1..3 / 下班1..3 打卡时间 columns (deleted?): it gives "
+                         "the schedule (班次), not the punches. Export the punches (原始记录, or 每日统计 with its 打卡时间 "
+                         "columns) for --punches.")
     punches, words = slot_punches(grid, frame, header, agent, day, issues)
     keep = agent.notna() & day.notna()
     verdicts = _verdicts(agent[keep], day[keep], words[keep])

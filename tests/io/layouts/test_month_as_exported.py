@@ -336,3 +336,29 @@ def test_a_rules_file_mapping_of_the_table_wins_over_the_layout(tmp_path):
     by_layout = InputSet(load_rules(None).rules)
     by_layout.load("punches", tmp_path / "clock.csv")
     assert by_layout.layouts["punches"].layout == "zkteco"
+
+
+def test_a_daily_sheet_whose_punch_columns_were_deleted_gives_the_schedule_not_punches(tmp_path):
+    """Re-saved by hand with the 打卡 columns deleted: still the schedule (it used to be no layout,
+    and the generic reader said `missing required column(s)` naming the title as a header);
+    as --punches it stops with what to export instead of a month of no-shows."""
+    ROSTER.to_csv(tmp_path / "roster.csv", index=False)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "每日统计"
+    head = ["姓名", "部门", "工号", "日期", "班次"]
+    title(ws, "每日统计表 统计日期：2025-10-01 至 2025-10-31", len(head))
+    ws.append(head)
+    for d in DAYS:
+        ws.append(["卫东", "呼叫中心", "7701", f"{d:%y-%m-%d} 星期{WEEKDAY[d.weekday()]}",
+                   "A 09:00-18:00" if scheduled(d) else "休息"])
+    book.save(tmp_path / "daily.xlsx")
+    pd.DataFrame([("7701", f"{d:%Y-%m-%d}", f"{d:%Y-%m-%d} 08:55", f"{d:%Y-%m-%d} 18:05") for d in DAYS if scheduled(d)],
+                 columns=["工号", "日期", "签入", "签出"]).to_csv(tmp_path / "punches.csv", index=False)
+    pd.DataFrame(columns=["申请编号", "工号", "请假类型", "开始", "结束"]).to_csv(tmp_path / "leave.csv", index=False)
+    result, doc = audit(tmp_path, "ok", tmp_path / "daily.xlsx", tmp_path / "punches.csv", tmp_path / "leave.csv")
+    assert result.exit_code == 0, result.output
+    rec = next(r for r in doc["records"] if r["agent_id"] == "7701")
+    assert (rec["scheduled_days"], rec["worked_days"], rec["absent_days"]) == (23, 23.0, 0.0)
+    result, _ = audit(tmp_path, "no", tmp_path / "daily.xlsx", tmp_path / "daily.xlsx", tmp_path / "leave.csv")
+    assert result.exit_code == 3 and "gives the schedule (班次), not the punches" in result.output
