@@ -115,6 +115,11 @@ def read_leave(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
         "_row": frame["_row"],
     })[LEAVE_COLUMNS]
     usable = out["agent_id"].notna() & ~blank_id & ~bad_start & ~bad_end & start.notna() & end.notna()
+    # A known person's request without a start or end cannot be placed: said, never dropped unseen.
+    for col, when in (("开始时间", start), ("结束时间", end)):
+        blank = out["agent_id"].notna() & ~blank_id & when.isna() & column(frame, header, col).isna()
+        issues += bad_cells(grid, frame, blank, shown(header, col) or col, column(frame, header, col),
+                            f"no {col}: the request cannot be placed in time; row excluded")
     backwards = usable & (end < start)
     issues += bad_cells(grid, frame, backwards, shown(header, "结束时间"), column(frame, header, "结束时间"),
                         "leave ends before it starts; row excluded")

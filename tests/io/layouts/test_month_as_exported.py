@@ -362,3 +362,20 @@ def test_a_daily_sheet_whose_punch_columns_were_deleted_gives_the_schedule_not_p
     assert (rec["scheduled_days"], rec["worked_days"], rec["absent_days"]) == (23, 23.0, 0.0)
     result, _ = audit(tmp_path, "no", tmp_path / "daily.xlsx", tmp_path / "daily.xlsx", tmp_path / "leave.csv")
     assert result.exit_code == 3 and "gives the schedule (班次), not the punches" in result.output
+
+
+def test_a_request_without_its_dates_is_reported_not_dropped(tmp_path):
+    """A 2025 approval row with 开始时间 left blank used to vanish: neither leave, nor listed, nor
+    on Errors."""
+    from cctool.io.layouts import Context, read_layout
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["序号", "请假类型", "开始时间", "结束时间", "时长", "图片", "审批编号", "创建人", "审批结果", "审批状态", "审批记录"])
+    ws.append([1, "病假", None, "2025-10-21 下午", "0.5天", None, "202510201000000007005", "卫东", "审批通过", "已结束",
+               "卫东|提交申请|2025-10-20 10:00:00|提交申请;\r\n褚班长|审批人|2025-10-20 11:00:00|同意|;"])
+    book.save(tmp_path / "leave.xlsx")
+    people = pd.DataFrame({"agent_id": ["7701", "7600"], "name": ["卫东", "褚班长"], "team": ["晨星组"] * 2})
+    read = read_layout(tmp_path / "leave.xlsx", "leave", Context("leave", people))
+    assert read.frame.empty and (read.listed is None or read.listed.empty)
+    assert [(i.row, i.column, i.severity) for i in read.issues] == [(2, "开始时间", "error")]
