@@ -27,6 +27,8 @@ def read_export(grid: Grid, header: Header, ctx: Context) -> LayoutRead:
     issues = bad_cells(grid, frame, bad, shown(header, "日期时间", "Date/Time"), stamp_raw,
                        "expected a date and time such as 2019/2/15 19:59:14"
                        + (" (day/month/year)" if english else "") + "; row excluded")
+    issues += bad_cells(grid, frame, stamp_raw.isna(), shown(header, "日期时间", "Date/Time"), stamp_raw,
+                        "no punch time in this row; ignored", "warning")
     agent, who = identify(frame, header, grid, ctx, "zkteco", no=("考勤号码", "No."), name=("姓名", "Name"))
     issues += who
     status = column(frame, header, "Status").astype("string").str.casefold().str.strip()

@@ -379,3 +379,14 @@ def test_a_request_without_its_dates_is_reported_not_dropped(tmp_path):
     read = read_layout(tmp_path / "leave.xlsx", "leave", Context("leave", people))
     assert read.frame.empty and (read.listed is None or read.listed.empty)
     assert [(i.row, i.column, i.severity) for i in read.issues] == [(2, "开始时间", "error")]
+
+
+def test_a_zkteco_row_without_its_time_is_said(tmp_path):
+    from cctool.io.layouts import Context, read_layout
+
+    pd.DataFrame({"部门": ["晨星组"] * 2, "姓名": ["卫东"] * 2, "考勤号码": ["7701"] * 2,
+                  "日期时间": ["2025/10/9 8:52:10", None], "机器号": ["1", "1"]}).to_csv(tmp_path / "zk.csv", index=False)
+    people = pd.DataFrame({"agent_id": ["7701"], "name": ["卫东"], "team": ["晨星组"]})
+    read = read_layout(tmp_path / "zk.csv", "punches", Context("punches", people))
+    assert len(read.frame) == 1
+    assert [(i.row, i.column, i.severity) for i in read.issues] == [(3, "日期时间", "warning")]
