@@ -48,10 +48,18 @@ def _layout(file: Path, table: str | None, rules, roster: Path | None):
     from cctool.io.inputs import InputSet
 
     try:
-        from cctool.io.layouts import LAYOUT_TABLES, describe, detect
+        from cctool.io.layouts import LAYOUT_TABLES, LAYOUTS, describe, detect
     except ImportError:  # the layout adapters are not installed
         return None
-    if (table is not None and table not in LAYOUT_TABLES) or detect(file, table) is None:
+    if table is not None and (table not in LAYOUT_TABLES or detect(file, table) is None):
+        other = detect(file)
+        if other is not None and not rules.columns.mapping(table):  # e.g. --table schedule on a 原始记录
+            from cctool.errors import InputError
+
+            raise InputError(f"{file}: a {LAYOUTS[other].label} export ({other}); it gives "
+                             f"{' and '.join(LAYOUTS[other].tables)}, not {table}")
+        return None
+    if detect(file, table) is None:
         return None
     # A rules file that maps the table's columns is read by that mapping, as the reports do.
     found = table or next(t for t in LAYOUT_TABLES if detect(file, t) is not None)

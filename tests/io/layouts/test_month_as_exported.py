@@ -302,6 +302,9 @@ def test_inspect_reads_a_product_export_by_its_layout(month, tmp_path):
     assert "1 problem(s)" in matched.output and "row 98" in matched.output and "外包小赵" in matched.output
     schedule = runner.invoke(app, ["inspect", str(month / "daily.xlsx"), "--table", "schedule"])
     assert schedule.exit_code == 0 and "班次: each period is a shift" in schedule.output
+    wrong = runner.invoke(app, ["inspect", str(month / "approvals.xlsx"), "--table", "punches"])
+    assert wrong.exit_code == 3 and "DingTalk 审批 (请假) export (dingtalk-leave); it gives leave, not punches" in \
+        " ".join(wrong.output.split())
     leave = runner.invoke(app, ["inspect", str(month / "approvals.xlsx")])
     assert leave.exit_code == 0 and "dingtalk-leave" in leave.output and "时长 (小时 ÷ 8 h per day)" in leave.output
     assert "approver not in the roster" not in leave.output  # no roster given: nothing to say about it
