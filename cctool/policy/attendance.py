@@ -369,7 +369,9 @@ def classify(shifts: pd.DataFrame, leave_by_day: pd.DataFrame, excused: pd.Serie
     s["absence_rule"] = pd.Series(pd.NA, index=s.index, dtype="string")
     s.loc[late_abs > 0, "absence_rule"] = s["late_rule"]
     s.loc[(late_abs == 0) & (early_abs > 0), "absence_rule"] = s["early_rule"]
-    judge_worked_hours(s, has_in & has_out & ~half_leave, rules)
+    # An excused lateness (force majeure) covers the time it lost: that shift is not judged by
+    # hours worked, or the excusal would come back as absence; its departure still meets the early bands.
+    judge_worked_hours(s, has_in & has_out & ~half_leave & ~s["excused"], rules)
 
     # No punch at all: leave (valid or not) or no-show.
     none = ~punched & ~unjudged
@@ -405,7 +407,7 @@ def judge_worked_hours(s: pd.DataFrame, judged: pd.Series, rules: Rules) -> None
     (last sign-out − first sign-in) are under a rule's `below_hours` is that rule's kind of
     absence, when that is more severe than what the late/early bands gave the day. Days with a
     valid half-day leave are not judged by hours (the leave shortens the day), nor days with one
-    punch (a review item). Sets hours_worked, hours_kind, hours_rule; raises absence in place."""
+    punch (a review item), nor a shift whose lateness is excused (the caller leaves them out). Sets hours_worked, hours_kind, hours_rule; raises absence in place."""
     att = rules.attendance
     s["hours_worked"] = ((s["sign_out"] - s["sign_in"]).dt.total_seconds() / 3600).where(judged)
     s["hours_kind"] = pd.Series(pd.NA, index=s.index, dtype="string")

@@ -97,3 +97,20 @@ def test_rules_file_accepts_the_list(tmp_path):
 
     with pytest.raises(RulesError, match=r"attendance.worked_hours\[1\].below_hours"):
         load_rules(tmp_path / "bad.yaml")
+
+
+def test_an_excused_late_is_not_turned_into_absence_by_hours(hours_rules):
+    # Typhoon day: 2 h 30 min late on a 09:00-13:00 shift, excused for the whole centre. Only 1 h 30 min
+    # worked, but the excusal covers the time lost: no hours-based absence, the late counts for nothing.
+    import pandas as pd
+
+    roster = roster_frame([{"agent_id": "A1"}])
+    sched = schedule([("A1", "2026-10-08", "09:00", "13:00")])
+    p = punches([("A1", "2026-10-08", "2026-10-08 11:30:00", "2026-10-08 13:00:00")])
+    excusals = pd.DataFrame({"date": [pd.Timestamp("2026-10-08")], "scope": ["all"], "reason": ["台风"], "_row": [2]})
+    result = audit_month("2026-10", roster, sched, p, hours_rules, excusals=excusals)
+    assert list(result.events["rule_id"]) == ["ATT-EXCUSE"]
+    assert result.summary.iloc[0]["absent_days"] == 0
+    # the same day without the excusal: the bands give a full day (more than 30 min late) anyway
+    plain = audit_month("2026-10", roster, sched, p, hours_rules)
+    assert plain.summary.iloc[0]["absent_days"] == 1.0
