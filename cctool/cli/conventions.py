@@ -49,12 +49,15 @@ REPORT_CODES = (ExitCode.OK, ExitCode.USAGE, ExitCode.BAD_INPUT, ExitCode.BAD_RU
 NO_FINDINGS = tuple(c for c in REPORT_CODES if c != ExitCode.FINDINGS)
 
 
-def epilog(*examples: str, codes: tuple[ExitCode, ...] = REPORT_CODES) -> str:
-    """The end of a command's --help: example command(s), then the exit codes it can give.
+def epilog(*examples: str, codes: tuple[ExitCode, ...] = REPORT_CODES,
+           meanings: dict[ExitCode, str] | None = None) -> str:
+    """The end of a command's --help: example command(s), then the exit codes it can give
+    (`meanings`: what a code means for this command, where it differs from the usual).
 
     `\\b` keeps click from re-wrapping the lines (typer runs here with rich markup off)."""
+    said = meanings or {}
     lines = ["\b", "Example:" if len(examples) == 1 else "Examples:", *(f"  {e}" for e in examples), "",
-             "\b", "Exit codes:", *(f"  {int(c)}  {c.meaning}" for c in codes)]
+             "\b", "Exit codes:", *(f"  {int(c)}  {said.get(c, c.meaning)}" for c in codes)]
     return "\n".join(lines)
 
 

@@ -115,7 +115,8 @@ def lint(file: Optional[Path] = FILE_ARG,
 
 @app.command("test", epilog=epilog(
     "cctool rules test rules/cases/default-cases.yaml --rules rules/our-centre.yaml",
-    codes=(ExitCode.OK, ExitCode.USAGE, ExitCode.BAD_INPUT, ExitCode.BAD_RULES, ExitCode.FINDINGS, ExitCode.INTERNAL)))
+    codes=(ExitCode.OK, ExitCode.USAGE, ExitCode.BAD_INPUT, ExitCode.BAD_RULES, ExitCode.FINDINGS, ExitCode.INTERNAL),
+    meanings={ExitCode.OK: "every case passed", ExitCode.FINDINGS: "a case failed (its differing fields are printed)"}))
 def test(cases: Path = typer.Argument(..., help="Cases file (YAML list of golden cases)."),
          rules: Optional[Path] = typer.Option(None, "--rules", help="Rules file or folder; default: the packaged "
                                                                     "rules.")) -> None:
