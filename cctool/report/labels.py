@@ -262,6 +262,7 @@ LABELS.update({
     "field": ("Field", "字段"),
     "baseline": ("Baseline", "现行"),
     "proposed": ("Proposed", "拟议"),
+    "change": ("Change", "变化量"),
     "path": ("YAML path", "YAML 路径"),
     "attendance_rate_baseline": ("Attendance rate (baseline)", "出勤率（现行）"),
     "attendance_rate_proposed": ("Attendance rate (proposed)", "出勤率（拟议）"),

@@ -24,9 +24,25 @@ def _cell(value) -> str:
     return str(value)
 
 
+def _number(value) -> float | None:
+    """A changed value as a number, when it is one (not a yes/no, a text or a list)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, Decimal, np.integer, np.floating)):
+        return None
+    return None if pd.isna(value) else float(value)
+
+
+def _deltas(changes: pd.DataFrame) -> pd.Series:
+    """proposed − baseline where both sides are numbers (days, counts, pay), a number the sheet can
+    sum and sort; blank for yes/no, texts and verdicts. Pay deltas are rounded to the cent."""
+    before = changes["baseline"].map(_number).astype("float64")
+    after = changes["proposed"].map(_number).astype("float64")
+    return (after - before).round(2)
+
+
 def whatif_sheets(sim: Simulation) -> list[Sheet]:
     changes = sim.changes.assign(baseline=sim.changes["baseline"].map(_cell),
                                  proposed=sim.changes["proposed"].map(_cell))
+    changes.insert(changes.columns.get_loc("proposed") + 1, "change", _deltas(sim.changes))
     diff = pd.DataFrame(sim.rules_diff, columns=["path", "baseline", "proposed"])
     diff = diff.assign(baseline=diff["baseline"].map(_cell), proposed=diff["proposed"].map(_cell))
     money = ("net_baseline", "net_proposed", "net_delta") if sim.pay else ()

@@ -72,6 +72,14 @@ def test_samples_workbook_and_rules_diff(samples_run):
     changes = list(book["Changes"].iter_rows(min_row=3, values_only=True))
     assert {r[0] for r in changes} == {r["agent_id"] for r in whatif["records"]}
     assert len(changes) == sum(len(r["changes"]) for r in whatif["records"])
+    # Change: a number (proposed − baseline) where both sides are numbers, blank for yes/no and texts
+    header = [c.value for c in book["Changes"][2]]
+    assert header[4:7] == ["Baseline", "Proposed", "Change"]
+    for row in changes:
+        before, after, change = row[4:7]
+        numeric = all(v.replace(".", "", 1).lstrip("-").isdigit() for v in (before, after))
+        assert (change == round(float(after) - float(before), 2)) if numeric else change is None, row
+    assert any(isinstance(r[6], float) for r in changes)
     run = {r[0]: r[1] for r in book["Run"].iter_rows(min_row=3, values_only=True)}
     assert run["rules file"].endswith("proposed.yaml")
     assert run["option baseline_rules"] == str(default_rules_path())
