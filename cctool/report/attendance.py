@@ -12,7 +12,8 @@ SUMMARY_COLUMNS = ["agent_id", "name", "team", "month", "scheduled_days", "worke
                    "deemed_resigned", "training_ended", "attention", "rule_ids", "explanation"]
 RECORD_COLUMNS = ["agent_id", "team", "month", "scheduled_days", "worked_days", "late_count", "early_leave_count",
                   "absent_days", "leave_days", "performance_bonus_stopped", "performance_pay_zero",
-                  "all_bonus_zero", "wage_withheld", "deemed_resigned", "rule_ids", "pending_days", "feed_gap_count"]
+                  "all_bonus_zero", "wage_withheld", "deemed_resigned", "rule_ids", "pending_days", "feed_gap_count",
+                  "excused_count", "missing_punch_count", "corrections"]
 EVENT_SHEET = ["agent_id", "name", "team", "date", "shift_start", "shift_end", "sign_in", "sign_out", "minutes",
                "kind_label", "rule_id", "reason"]
 LEAVE_SHEET = ["request_id", "agent_id", "leave_type", "leave_word", "start", "end", "days", "channel",

@@ -45,7 +45,7 @@ def test_json_contract(audit):
     assert list(rec) == ["agent_id", "team", "month", "scheduled_days", "worked_days", "late_count",
                          "early_leave_count", "absent_days", "leave_days", "performance_bonus_stopped",
                          "performance_pay_zero", "all_bonus_zero", "wage_withheld", "deemed_resigned", "rule_ids",
-                         "pending_days", "feed_gap_count"]
+                         "pending_days", "feed_gap_count", "excused_count", "missing_punch_count", "corrections"]
     assert set(doc["events"][0]) >= {"agent_id", "date", "kind", "minutes", "rule_id"}
     assert set(doc["teams"][0]) == {"team", "attendance_rate", "below_target"}
 
