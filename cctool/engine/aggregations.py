@@ -122,8 +122,12 @@ def _typed(src, name: str, kinds: dict[str, str]) -> tuple[str | None, str | Non
         return _agent_expr(expr, k), raw
     if name in ("start_time", "end_time"):
         if s.format:
-            return mapping_sql.timestamp_expr(expr, k, s.format, s.timezone), raw
-        return mapping_sql.default_timestamp_expr(expr, k, src.time_order if name == "start_time" else None), raw
+            stamp = mapping_sql.timestamp_expr(expr, k, s.format, s.timezone)
+        else:
+            stamp = mapping_sql.default_timestamp_expr(expr, k, src.time_order if name == "start_time" else None)
+        # Date + a blank Time is incomplete (unreadable, reported), never midnight (mapping.partial_join).
+        partial = mapping_sql.partial_join_expr(s, kinds)
+        return (stamp if partial is None else f"(CASE WHEN {partial} THEN NULL ELSE {stamp} END)"), raw
     if name in ("connected", "success"):
         return _bool_expr(expr, k, str(src.path), s.label), raw
     amount_range, duration_range = ranges(src)

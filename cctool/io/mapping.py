@@ -222,6 +222,22 @@ def source_values(raw: pd.DataFrame, src: Source) -> pd.Series:
     return cells
 
 
+# Kinds whose joined value is wrong, not just shorter, without every part: `Date + Time` with the
+# time blank would read as midnight.
+WHOLE_JOIN_KINDS = frozenset({"date", "time", "datetime", "datetime_or_time"})
+
+
+def partial_join(raw: pd.DataFrame, src: Source) -> pd.Series:
+    """Rows where some parts of a join are blank and others are not (all blank is just blank)."""
+    present = pd.concat([as_text(raw[h]).notna() for h in src.headers], axis=1)
+    return present.any(axis=1) & ~present.all(axis=1)
+
+
+def partial_join_problem(src: Source, kind: str) -> str:
+    where = f" ({src.yaml_path}.join)" if src.yaml_path else ""
+    return f"a part of {src.label} is blank{where}: the {kind.replace('_', ' ')} is incomplete"
+
+
 def mapped_values(cells: pd.Series, src: Source) -> tuple[pd.Series, pd.Series]:
     """Apply a `values` map: (field values as text, mask of present cells outside the map).
     Booleans become 'true'/'false', which every coercer reads."""

@@ -64,6 +64,15 @@ def source_expr(src: Source, kinds: dict[str, str]) -> tuple[str, str]:
     return expr, "VARCHAR"
 
 
+def partial_join_expr(src: Source, kinds: dict[str, str]) -> str | None:
+    """SQL true where some parts of a join are blank and others are not (mapping.partial_join);
+    None for a single column."""
+    if not src.joined:
+        return None
+    blank = [f"({blank_to_null(_as_text(ident(h), kinds[h]))} IS NULL)" for h in src.headers]
+    return f"(({' OR '.join(blank)}) AND NOT ({' AND '.join(blank)}))"
+
+
 def value_map_expr(expr: str, kind: str, src: Source, target: str) -> str:
     """A `values` map: CASE over the trimmed, lower-cased cell (source values are stored folded);
     NULL outside the map. target is BOOLEAN or VARCHAR."""

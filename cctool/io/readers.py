@@ -502,6 +502,13 @@ def read_frame(raw: pd.DataFrame, path: Path, sheet: str | None, encoding: str |
         header = headers[col.name]
         src = res.sources[col.name]
         values, bad, outside = _coerce_source(cells[col.name], col, src, where, res.table_key)
+        # A date/time joined from parts with one part blank (Date + a blank Time) is incomplete,
+        # never read as midnight.
+        partial = mapping.partial_join(raw, src) if src.joined and col.kind in mapping.WHOLE_JOIN_KINDS \
+            else pd.Series(False, index=raw.index)
+        if partial.any():
+            values = _blank_where(values, partial)
+            bad = bad | partial
         bad = bad & ~empty
         implausible = _implausible(spec_t.name, col, values, limits) & ~bad & ~empty
         if implausible.any():
@@ -518,7 +525,8 @@ def read_frame(raw: pd.DataFrame, path: Path, sheet: str | None, encoding: str |
             expected = _expected(col.kind, col.choices) if not src.format else \
                 f"expected {col.kind} values in the format {src.format!r} ({src.yaml_path}.format)"
             for idx in bad[bad].index:
-                problem = mapping.outside_map_problem(src) if outside[idx] else expected
+                problem = mapping.outside_map_problem(src) if outside[idx] else \
+                    mapping.partial_join_problem(src, col.kind) if partial[idx] else expected
                 issues.append(Issue(fname, sheet, int(rows[idx]), header, _show(cells.at[idx, col.name]),
                                     f"{problem}; {fate}"))
             if col.required:

@@ -296,3 +296,18 @@ def test_an_xlsx_call_logs_issues_name_its_sheet(tmp_path):
         _, issues = run(f"{path}#通话明细", START, END, KNOWN, field_map=m)
         found = {(i.column, i.sheet) for i in issues}
         assert found == {("接通状态", "通话明细"), ("坐席", "通话明细"), ("日期 + 时间", "通话明细")}, issues
+
+
+def test_a_call_whose_joined_time_has_a_blank_part_is_unreadable_in_sql_as_in_pandas(tmp_path):
+    # Call 2 has its date but no time: counted as unreadable (reported), never a call at midnight.
+    text = BANK.replace("2,260701,9:05:00,HANG", "2,260701,,HANG").replace("4,260702,10:00:00,AGENT",
+                                                                         "4,260702,,AGENT")
+    path = write(tmp_path, text)
+    m = calls_map(**BANK_MAP)
+    per_agent, issues = call_metrics(path, START, END, KNOWN, field_map=m)
+    assert per_agent.attrs["rows_unreadable"] == 2
+    assert "E2" not in set(per_agent["agent_id"])  # E2's only call lost its time
+    assert any("start_time" in i.problem or i.column == "date + vru_entry" for i in issues)
+    frame = read_table(path, "calls", field_map=m)
+    assert sorted(frame.frame["call_id"].astype(str)) == ["1", "3", "5", "6", "7"]
+    assert {i.row for i in frame.issues if "is incomplete" in i.problem} == {3, 5}

@@ -299,3 +299,19 @@ def test_a_declared_format_settles_an_ambiguous_column(tmp_path):
     path = write(tmp_path, "agent_id,date,shift_start,shift_end\nE1,01/02/2026,09:00,18:00\n")
     m = fmap("schedule", date={"from": "date", "format": "monthfirst"})
     assert read_table(path, "schedule", field_map=m).frame["date"].tolist() == [pd.Timestamp("2026-01-02")]
+
+
+def test_a_join_with_a_blank_part_is_incomplete_never_midnight(tmp_path):
+    # Day + Clock with the clock blank would read "2026-07-01" as 00:00: reported for its row instead.
+    path = write(tmp_path, "Who,Day,Clock,State\nE1,2026-07-01,09:00,C/In\nE1,2026-07-01,,C/Out\n"
+                           "E2,,,C/In\n")
+    m = fmap("punches", agent_id="Who", time={"join": ["Day", "Clock"]},
+             direction={"from": "State", "values": {"C/In": "in", "C/Out": "out"}})
+    loaded = read_table(path, "punches", field_map=m)
+    assert loaded.frame["time"].tolist() == [pd.Timestamp("2026-07-01 09:00")]
+    [partial] = [i for i in loaded.issues if i.row == 3]
+    assert partial.column == "Day + Clock" and partial.value == "2026-07-01"
+    assert partial.problem == ("a part of Day + Clock is blank (columns.punches.time.join): the datetime is "
+                               "incomplete; row excluded")
+    [blank] = [i for i in loaded.issues if i.row == 4]  # every part blank: just a blank value
+    assert "required value is blank" in blank.problem
