@@ -43,6 +43,17 @@ AMOUNT_RANGE = (0.0, 10_000_000.0)
 DURATION_RANGE = (0.0, 86_400.0)
 
 
+# What trimming an agent id removes: every character Python's str.strip() removes, as pandas
+# trims the roster's ids and the grouped result's. Spelled out so every engine trims the same
+# (DuckDB's trim() drops Unicode spaces but not tabs, Spark's only ASCII spaces): an id of
+# whitespace alone is no agent, not an id that vanishes from the accounting.
+ID_SPACE = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())
+
+
+def blank_id_to_null(expr: str) -> str:
+    return f"nullif(trim({expr}, {mapping_sql.literal(ID_SPACE)}), '')"
+
+
 def ts_literal(stamp) -> str:
     return f"TIMESTAMP '{pd.Timestamp(stamp):%Y-%m-%d %H:%M:%S}'"
 
@@ -160,7 +171,7 @@ def typed_scan(src, kinds: dict[str, str], relation: str) -> str:
              ("agent_id", "start_time", "connected", "success", "amount", "duration_s", "end_time")}
     null = "CAST(NULL AS {})".format
     agent_raw, _ = typed["agent_id"]
-    agent = mapping_sql.blank_to_null(agent_raw)
+    agent = blank_id_to_null(agent_raw)
     ts, ts_raw = typed["start_time"]
     conn, conn_raw = typed["connected"]
     succ, succ_raw = typed["success"]
@@ -227,7 +238,7 @@ def by_agent_sql(scan: str, start, end, has_success: bool, *, by_day: bool = Fal
     checks = (f"ts IS NULL AS no_ts, is_connected IS NULL AS no_connected, "
               f"{'is_success IS NULL' if has_success else 'false'} AS no_success, ({outside}) AS outside")
     per_raw = f"SELECT agent_raw, {checks}{day}, {SUMS_SQL} FROM ({scan}) GROUP BY ALL"
-    agent = mapping_sql.blank_to_null("agent_raw")
+    agent = blank_id_to_null("agent_raw")
     status = status_sql(has_success, "outside", no_ts="no_ts", no_agent=f"{agent} IS NULL",
                         no_connected="no_connected", no_success="no_success")
     return (f"SELECT {agent} AS agent_id, {status} AS status{', day' if by_day else ''}, {RESUM_SQL} "

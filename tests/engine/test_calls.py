@@ -149,3 +149,33 @@ def test_not_a_call_log(tmp_path):
         call_metrics(path, START, END, KNOWN)
     with pytest.raises(InputError, match="file not found"):
         call_metrics(tmp_path / "nope.csv", START, END, KNOWN)
+
+
+def test_whitespace_only_agent_ids_reached_no_agent(tmp_path):
+    """An agent cell of a tab, a no-break or an ideographic space (U+3000) is a call that
+    reached no agent, like a blank one — not a call counted in rows read and reported nowhere;
+    an id padded with them is the roster's agent, in the per-agent and the per-shift counts."""
+    from cctool.engine.calls import daily_call_metrics, shift_call_counts
+
+    rows = [(1, "\t", "2026-08-03 10:00:00", 30, "是", "否", ""),
+            (2, "\u3000", "2026-08-03 10:01:00", 30, "是", "否", ""),
+            (3, "\u00a0 ", "2026-08-03 10:02:00", 30, "否", "否", ""),
+            (4, "", "2026-08-03 10:03:00", 30, "是", "否", ""),
+            (5, "E1\u3000", "2026-08-03 10:04:00", 30, "是", "是", "12"),
+            (6, "\tE1", "2026-08-03 10:05:00", 30, "是", "否", ""),
+            (7, "E1", "2026-08-03 10:06:00", 30, "是", "否", "")]
+    path = tmp_path / "calls.csv"
+    pd.DataFrame(rows, columns=["call_id", "agent_id", "start_time", "duration_s", "connected", "success",
+                                "amount"]).to_csv(path, index=False, encoding="gb18030")
+    per_agent, issues = call_metrics(path, START, END, KNOWN)
+    assert per_agent.attrs["no_agent_calls"] == 4 and per_agent.attrs["rows_read"] == 7
+    assert per_agent[["agent_id", "calls", "successes", "amount"]].values.tolist() == [["E1", 3, 1, 12.0]]
+    assert issues == []
+    daily, _ = daily_call_metrics(path, START, END, KNOWN)
+    assert daily.attrs["no_agent_calls"] == {"2026-08-03": 4} and daily["calls"].tolist() == [3]
+    shift = pd.Timestamp("2026-08-03")
+    shifts = pd.DataFrame({"agent_id": ["E1"], "date": [shift], "sign_in": [shift + pd.Timedelta(hours=9)],
+                           "sign_out": [shift + pd.Timedelta(hours=18)], "shift_start_at": [shift + pd.Timedelta(hours=9)],
+                           "shift_end_at": [shift + pd.Timedelta(hours=18)]})
+    per_shift, _ = shift_call_counts(path, shifts)
+    assert per_shift["calls"].tolist() == [3]
