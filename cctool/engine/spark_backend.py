@@ -81,10 +81,33 @@ def session(engine: Engine):
                 .config("spark.ui.showConsoleProgress", "false")
     else:
         builder = builder.remote(remote)
-    with _without_remote(master is not None and remote is not None):
-        spark = builder.config("spark.sql.session.timeZone", "UTC").getOrCreate()
-    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    try:
+        with _without_remote(master is not None and remote is not None):
+            spark = builder.config("spark.sql.session.timeZone", "UTC").getOrCreate()
+        spark.conf.set("spark.sql.session.timeZone", "UTC")
+    except Exception as exc:
+        raise _cannot_start(exc, master, remote) from None
     return spark
+
+
+def _where(master: str | None, remote: str | None) -> str:
+    """The master, or the Spark Connect host (never the parameters after `/;`: a token may be there)."""
+    return master if master else f"SPARK_REMOTE={(remote or '').split('/;', 1)[0]}"
+
+
+def _cannot_start(exc: Exception, master: str | None, remote: str | None) -> Exception:
+    """Spark could not start: the missing piece named (exit 2), not a traceback; anything not
+    from pyspark is a bug and stays one."""
+    if isinstance(exc, ImportError):  # pyspark's PySparkImportError: Spark Connect's packages
+        return SparkMissing(f"--engine spark with {_where(master, remote)} needs Spark Connect's packages: "
+                            f'pip install "pyspark[connect]" ({str(exc).strip().splitlines()[0][:200]})')
+    if not type(exc).__module__.startswith(("pyspark", "py4j")):
+        return exc
+    text = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+    if "JAVA_GATEWAY_EXITED" in text:
+        return SparkMissing(f"--engine spark could not start a local Spark ({_where(master, remote)}): Java 17 or "
+                            "newer must be installed, on PATH or in JAVA_HOME")
+    return SparkMissing(f"--engine spark could not start Spark at {_where(master, remote)}: {text}")
 
 
 @contextlib.contextmanager
@@ -183,12 +206,20 @@ def _read(spark, location: str, src: SparkSource, files: list[Path]):
     from pyspark.sql.types import StringType, StructField, StructType
 
     names, src.delim, src.encoding, src.sample = _csv_header(location, files)
+    if _spark_charset(src.encoding).upper() not in _SPARK_OWN_CHARSETS:
+        # Spark 4 reads only UTF/ASCII/Latin-1 CSVs unless told to use the JDK's charsets; a
+        # Chinese export is often GB18030 (a runtime SQL conf, so an existing session or Spark
+        # Connect takes it too; Spark 3.5 reads any JDK charset and ignores the key).
+        spark.conf.set("spark.sql.legacy.javaCharsets", "true")
     reader = spark.read.options(**options).option("header", True).option("sep", src.delim).option("quote", '"') \
         .option("escape", '"').option("mode", "PERMISSIVE").option("encoding", _spark_charset(src.encoding))
     if not names:  # a remote CSV: its own header names the columns
         names = _unique([c.strip() for c in reader.csv(location).columns])
     frame = reader.schema(StructType([StructField(n, StringType()) for n in names])).csv(location)
     return frame
+
+
+_SPARK_OWN_CHARSETS = {"UTF-8", "US-ASCII", "ISO-8859-1", "UTF-16", "UTF-16BE", "UTF-16LE", "UTF-32"}
 
 
 def _spark_charset(encoding: str | None) -> str:
