@@ -37,11 +37,25 @@ def open_calls(calls, engine: Engine | None, aliases, field_map, optional: froze
     else:
         from cctool.engine import duckdb_backend
 
+        _one_file(calls)
         opened = duckdb_backend.open_calls(calls, aliases, field_map, optional, limits=limits)
     with opened as scan:
         scan.src.amount_range = limits.amount.bounds if limits else agg.AMOUNT_RANGE
         scan.src.duration_range = limits.duration_s.bounds if limits else agg.DURATION_RANGE
         yield scan
+
+
+def _one_file(calls) -> None:
+    """DuckDB reads one call-log file: a folder, a glob or a URL is for the Spark engine, said
+    as such (not "file not found" for a data lake's address)."""
+    from cctool.engine.spark_backend import is_glob, is_remote
+    from cctool.errors import InputError
+
+    text = str(calls)
+    local = Path(text.split("#", 1)[0])
+    if is_remote(text) or (is_glob(text) and not local.exists()) or local.is_dir():
+        raise InputError(f"{text}: the DuckDB engine reads one call-log file (CSV, Parquet or .xlsx); a folder, a glob "
+                         'or a URL is read by --engine spark (pip install "cctool[spark]")')
 
 
 def _optional(success_optional: bool) -> frozenset:

@@ -143,6 +143,10 @@ def is_remote(location: str) -> bool:
     return bool(_URL.match(location)) and not location.startswith("file://")
 
 
+def is_glob(location: str) -> bool:
+    return bool(_GLOB.search(location))
+
+
 def local_files(location: str) -> list[Path]:
     """The data files a local location names (a file, a folder walked, or a glob), sorted."""
     path = location[len("file://"):] if location.startswith("file://") else location

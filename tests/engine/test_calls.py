@@ -179,3 +179,21 @@ def test_whitespace_only_agent_ids_reached_no_agent(tmp_path):
                            "shift_end_at": [shift + pd.Timedelta(hours=18)]})
     per_shift, _ = shift_call_counts(path, shifts)
     assert per_shift["calls"].tolist() == [3]
+
+
+@pytest.mark.parametrize("where", ["folder", "glob", "s3a://lake/calls/date=2026-08-*/"])
+def test_duckdb_engine_names_spark_for_a_folder_glob_or_url(tmp_path, where):
+    from typer.testing import CliRunner
+
+    from cctool.cli.main import app
+
+    lake = tmp_path / "calls" / "date=2026-08-03"
+    lake.mkdir(parents=True)
+    frame().to_parquet(lake / "part-0.parquet", index=False)
+    location = {"folder": str(tmp_path / "calls"), "glob": f"{tmp_path}/calls/date=2026-08-*/"}.get(where, where)
+    with pytest.raises(InputError, match=r"--engine spark"):
+        call_metrics(location, START, END, KNOWN)
+    r = CliRunner().invoke(app, ["call-metrics", "--month", "2026-08", "--calls", location,
+                                 "--out", str(tmp_path / "m.parquet")])
+    assert r.exit_code == 3 and "--engine spark" in r.output and location.rstrip("/") in r.output
+    assert not (tmp_path / "m.parquet").exists()
