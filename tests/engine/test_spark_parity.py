@@ -144,3 +144,54 @@ def test_day_partitioned_folder_glob_and_pruning(spark, centre_files, tmp_path):
     assert outside == [f"{int(margin.sum())} call record(s) of roster agents outside the period "
                        "2026-08-01..2026-08-31; not counted"]
     assert not [i for i in glob_issues if "outside the period" in i.problem]
+
+
+def test_hand_made_gb18030_log_same_accounting(spark, centre_files, tmp_path):
+    """A GB18030 call log (a Chinese export; Spark 4 reads it only with the JDK's charsets) whose
+    cells each engine's own functions read differently: ids of whitespace alone or padded with
+    U+3000 / no-break spaces / tabs, 是 padded with U+3000, numbers in DuckDB's spelling only
+    (1_000) or Java's only (12d, 1.5f), 24:00:00, a zone offset. Identical metrics, issues and
+    per-shift counts: the accounting is the same whatever engine reads the log."""
+    from cctool.io.inputs import InputSet
+    from cctool.policy.attendance import audit_month
+    from cctool.rules import load_rules
+
+    _, paths = centre_files
+    rules = load_rules().rules
+    inputs_ = InputSet(rules)
+    roster, schedule = inputs_.load("roster", paths["roster"]), inputs_.load("schedule", paths["schedule"])
+    known = set(roster["agent_id"])
+    shifts = audit_month("2026-08", roster, schedule, inputs_.load("punches", paths["punches"]), rules).shifts
+    worked = shifts[shifts["sign_in"].notna()].iloc[0]
+    a, day = worked["agent_id"], pd.Timestamp(worked["sign_in"]) + pd.Timedelta(minutes=5)
+    t = lambda minutes: f"{day + pd.Timedelta(minutes=minutes):%Y-%m-%d %H:%M:%S}"  # noqa: E731
+    rows = [(a, t(0), "是", "否", "1_000", "60"), (a, t(1), "是\u3000", "是", "12d", "1.5f"),
+            (f"{a}\u3000", t(2), "是", "否", "", "60"), (f"\u00a0{a}", t(3), "否", "否", "", ""),
+            (f"\t{a}", t(4), "是", "否", "", "60"), ("\u3000", t(5), "是", "否", "", ""), ("\t", t(6), "否", "否", "", ""),
+            (a, f"{day:%Y-%m-%d} 24:00:00", "是", "否", "", "60"), (a, f"{t(7)}+08:00", "是", "否", "", "60"),
+            ("KF-不在", t(8), "是", "否", "", "60"), (a, "2026-07-31 23:00:00", "是", "否", "", "60")]
+    path = tmp_path / "通话记录.csv"
+    log = pd.DataFrame(rows, columns=["座席号", "start_time", "connected", "success", "amount", "duration_s"])
+    log.insert(0, "call_id", range(1, len(log) + 1))
+    log.to_csv(path, index=False, encoding="gb18030")
+    lo, hi = pd.Timestamp("2026-08-01"), pd.Timestamp("2026-09-01")
+    cols = dict(aliases=rules.columns.aliases.get("calls"), field_map=rules.columns.mapping("calls"))
+    duck, duck_issues = call_metrics(path, lo, hi, known, **cols)
+    spk, spk_issues = call_metrics(path, lo, hi, known, engine=SPARK, **cols)
+    pd.testing.assert_frame_equal(duck, spk)
+    assert messages(duck_issues) == messages(spk_issues)
+    for key in ("rows_read", "rows_unreadable", "no_agent_calls", "encoding"):
+        assert duck.attrs[key] == spk.attrs[key], key
+    assert duck.attrs["no_agent_calls"] == 2 and duck.attrs["encoding"] == "gb18030"
+    assert duck.loc[0, "calls"] == 7 and duck.loc[0, "amount"] == 1000.0  # 24:00:00 counts on the next day
+    text = " | ".join(messages(spk_issues))
+    assert "KF-不在" in text and "1 call record(s) of roster agents outside the period" in text
+    assert "1 call record(s) with an unreadable amount" in text and "1 call record(s) with an unreadable duration" in text
+    d_daily, _ = daily_call_metrics(path, lo, hi, known, **cols)
+    s_daily, _ = daily_call_metrics(path, lo, hi, known, engine=SPARK, **cols)
+    pd.testing.assert_frame_equal(d_daily, s_daily)
+    assert d_daily.attrs["no_agent_calls"] == s_daily.attrs["no_agent_calls"]
+    d_shift, _ = shift_call_counts(path, shifts, rules, **cols)
+    s_shift, _ = shift_call_counts(path, shifts, rules, engine=SPARK, **cols)
+    pd.testing.assert_frame_equal(d_shift, s_shift)
+    assert d_shift["calls"].sum() >= 5  # the padded ids are the agent's, in the per-shift join too
