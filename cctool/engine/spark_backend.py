@@ -63,23 +63,26 @@ def _spark_session_class():
 def session(engine: Engine):
     """The process's Spark session (one JVM per process: starting it takes tens of seconds).
 
-    `--spark-master` wins; else SPARK_REMOTE (sc://host:15002) means Spark Connect; else local
-    mode on every core. Times are read and compared in UTC, so a time without a zone is the
-    same wall-clock time in both engines."""
+    `--spark-master` wins; else SPARK_REMOTE (sc://host:15002) means Spark Connect; else, run
+    by spark-submit, its --master; else local mode on every core. Times are read and compared
+    in UTC, so a time without a zone is the same wall-clock time in both engines."""
     SparkSession = _spark_session_class()
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
     builder = SparkSession.builder.appName("cctool")
     remote = os.environ.get("SPARK_REMOTE")
-    master = engine.spark_master or (None if remote else "local[*]")
+    # spark-submit starts the JVM and hands its gateway over: its --master and --conf stand (a
+    # master set here would override them, and `spark-submit --master yarn` would run locally)
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+    master = engine.spark_master or (None if remote or submitted else "local[*]")
     if master:
         builder = builder.master(master)
         if master.startswith("local"):
             # two cores and a few MB of grouped rows: Spark's default 200 shuffle partitions only cost
             builder = builder.config("spark.sql.shuffle.partitions", "4").config("spark.ui.enabled", "false") \
                 .config("spark.ui.showConsoleProgress", "false")
-    else:
+    elif remote:
         builder = builder.remote(remote)
     try:
         with _without_remote(master is not None and remote is not None):
@@ -92,7 +95,9 @@ def session(engine: Engine):
 
 def _where(master: str | None, remote: str | None) -> str:
     """The master, or the Spark Connect host (never the parameters after `/;`: a token may be there)."""
-    return master if master else f"SPARK_REMOTE={(remote or '').split('/;', 1)[0]}"
+    if master:
+        return master
+    return f"SPARK_REMOTE={remote.split('/;', 1)[0]}" if remote else "spark-submit's --master"
 
 
 def _cannot_start(exc: Exception, master: str | None, remote: str | None) -> Exception:
