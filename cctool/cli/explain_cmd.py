@@ -8,7 +8,8 @@ import typer
 
 from cctool.cli.common import (ALLOW_PARTIAL_OPTION, AS_OF_OPTION, PUNCHES_FORMAT_OPTION, RULES_OPTION, PunchesFormat,
                                punches_format, start, write_outputs)
-from cctool.cli.conventions import NO_FINDINGS, BriefFormat, Lang, command_app, epilog
+from cctool.cli.calls_input import ENGINE_OPTION, METRICS_OPTION, SPARK_MASTER_OPTION, fill_location
+from cctool.cli.conventions import NO_FINDINGS, BriefFormat, Engine, Lang, command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import escape, info, out_console
 from cctool.errors import CctoolError, InputError
@@ -46,7 +47,12 @@ def explain(
     leave: Optional[Path] = typer.Option(None, "--leave", help="Leave requests (请假单)."),
     excusals: Optional[Path] = typer.Option(None, "--excusals", help="Excusals (免责)."),
     swaps: Optional[Path] = typer.Option(None, "--swaps", help="Shift swaps (调班)."),
-    calls: Optional[Path] = typer.Option(None, "--calls", help="Call log: with --month, adds the pay lines."),
+    calls: Optional[str] = typer.Option(None, "--calls", help="Call log: with --month, adds the pay lines; "
+                                                              "with --quarter, the grading's calls. With --engine "
+                                                              "spark: also a folder, a glob or a URL."),
+    metrics: Optional[Path] = METRICS_OPTION,
+    engine: Engine = ENGINE_OPTION,
+    spark_master: Optional[str] = SPARK_MASTER_OPTION,
     kpi: Optional[Path] = typer.Option(None, "--kpi", help="KPI scores: with --month, adds the pay lines."),
     rules: Optional[Path] = RULES_OPTION,
     allow_partial: bool = ALLOW_PARTIAL_OPTION,
@@ -59,6 +65,7 @@ def explain(
     """Explain one person: each shift with its punches, each finding with reason and rule ID, each leave
     request with the chain required and given, the month's consequences, and the pay lines when pay inputs
     (--calls/--kpi) are given. With --quarter, the grade and why."""
+    from cctool.engine.inputs import CallsInput
     from cctool.periods import parse_as_of, parse_month, parse_quarter
     from cctool.pipelines import (audit_inputs, pay_coverage, pay_from_audit, read_attendance_inputs,
                                    read_pay_inputs, run_grading)
@@ -72,11 +79,13 @@ def explain(
         if quarter is not None:
             period = rec.period = parse_quarter(quarter)
             f = dict(quarter=period)
-            if calls is None or kpi is None:
-                raise CctoolError("--quarter needs --calls and --kpi (the grading inputs)")
+            if (calls is None and metrics is None) or kpi is None:
+                raise CctoolError("--quarter needs --calls (or --metrics) and --kpi (the grading inputs)")
             with step("Grading the quarter…"):
                 loaded, inputs = start(fill(rules, **f), period)
-                grades, _ = run_grading(period, loaded.rules, inputs, roster=fill(roster, **f), calls=fill(calls, **f),
+                source = CallsInput.of(fill_location(calls, **f), fill(metrics, **f), engine.value, spark_master,
+                                       loaded.rules)
+                grades, _ = run_grading(period, loaded.rules, inputs, roster=fill(roster, **f), calls=source,
                                         kpi=fill(kpi, **f), punches=fill(punches, **f), schedule=fill(schedule, **f),
                                         allow_partial=allow_partial, punches_format=punches_format(punches_fmt))
                 person = _person(inputs.roster, agent, fill(roster, **f))
@@ -96,10 +105,12 @@ def explain(
                 person = _person(tables.roster, agent, fill(roster, **f))
                 att = audit_inputs(period, loaded.rules, inputs, tables, as_of=parse_as_of(as_of),
                                    allow_partial=allow_partial)
-                with_pay = calls is not None or kpi is not None
+                source = CallsInput.of(fill_location(calls, **f), fill(metrics, **f), engine.value, spark_master,
+                                       loaded.rules, required=False)
+                with_pay = source.given or kpi is not None
                 payroll = None
                 if with_pay:
-                    pay = read_pay_inputs(period, loaded.rules, inputs, kpi=fill(kpi, **f), calls=fill(calls, **f))
+                    pay = read_pay_inputs(period, loaded.rules, inputs, kpi=fill(kpi, **f), calls=source)
                     pay_coverage(att, pay, loaded.rules, inputs, allow_partial)
                     payroll = pay_from_audit(period, loaded.rules, inputs, att, pay)
             doc = explain_month(agent, person, att, payroll)

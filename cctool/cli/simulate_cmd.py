@@ -8,7 +8,8 @@ import typer
 
 from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION, ROSTER_OPTION, check_out, \
     report_issues, run_info, start, write_outputs, PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
-from cctool.cli.conventions import NO_FINDINGS, Lang, command_app, epilog
+from cctool.cli.calls_input import ENGINE_OPTION, METRICS_OPTION, SPARK_MASTER_OPTION, fill_location
+from cctool.cli.conventions import NO_FINDINGS, Engine, Lang, command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import escape, info
 from cctool.periods import parse_as_of, parse_month, period_start
@@ -33,7 +34,11 @@ def simulate(
     leave: Optional[Path] = typer.Option(None, "--leave", help="Leave requests (请假单)."),
     excusals: Optional[Path] = typer.Option(None, "--excusals", help="Excusals (免责)."),
     swaps: Optional[Path] = typer.Option(None, "--swaps", help="Shift swaps (调班)."),
-    calls: Optional[Path] = typer.Option(None, "--calls", help="Call log: with it (or --kpi) pay is compared too."),
+    calls: Optional[str] = typer.Option(None, "--calls", help="Call log: with it (or --kpi) pay is compared too. "
+                                                              "With --engine spark: also a folder, a glob or a URL."),
+    metrics: Optional[Path] = METRICS_OPTION,
+    engine: Engine = ENGINE_OPTION,
+    spark_master: Optional[str] = SPARK_MASTER_OPTION,
     kpi: Optional[Path] = typer.Option(None, "--kpi", help="Monthly KPI scores: with it (or --calls) pay is compared too."),
     allow_partial: bool = ALLOW_PARTIAL_OPTION,
     as_of: Optional[str] = AS_OF_OPTION,
@@ -43,8 +48,9 @@ def simulate(
 ) -> None:
     """Replay a month under a proposed rules file and list only what changes, person by person.
 
-    The inputs are read once and judged under both rules files. With --calls or --kpi the payroll
-    is compared too; the outputs are then owner-only and no pay figure is printed."""
+    The inputs are read once and judged under both rules files. With --calls (or --metrics) or
+    --kpi the payroll is compared too; the outputs are then owner-only and no pay figure is printed."""
+    from cctool.engine.inputs import CallsInput
     from cctool.pipelines import read_attendance_inputs, read_pay_inputs
     from cctool.report.whatif import whatif_json, whatif_sheets
     from cctool.report.writer import json_output, json_payload, workbook_output
@@ -65,8 +71,10 @@ def simulate(
                                             punches=fill(punches, **f), leave=fill(leave, **f),
                                             excusals=fill(excusals, **f), swaps=fill(swaps, **f),
                                             punches_format=punches_format(punches_fmt))
-            with_pay = calls is not None or kpi is not None
-            pay = read_pay_inputs(period, base.rules, inputs, kpi=fill(kpi, **f), calls=fill(calls, **f)) \
+            source = CallsInput.of(fill_location(calls, **f), fill(metrics, **f), engine.value, spark_master,
+                                   base.rules, required=False)
+            with_pay = source.given or kpi is not None
+            pay = read_pay_inputs(period, base.rules, inputs, kpi=fill(kpi, **f), calls=source) \
                 if with_pay else None
             sim = simulate_month(period, base.rules, loaded.rules, inputs, tables, pay, as_of=parse_as_of(as_of),
                                  allow_partial=allow_partial)

@@ -83,6 +83,32 @@ def test_daily_brief_and_payroll_same_records(metrics, centre_files, tmp_path):
     same_results(pa, pb)
 
 
+def test_simulate_and_explain_take_metrics_too(metrics, centre_files, tmp_path):
+    # Every command that reads calls takes --metrics: the what-if's pay and one person's pay lines and
+    # grade are the same from the metrics file as from the call log.
+    _, paths = centre_files
+    proposed = tmp_path / "proposed.yaml"
+    proposed.write_text(default_rules_path().read_text(encoding="utf-8").replace(
+        "kind: absent_half_day, above_minutes: 15", "kind: absent_half_day, above_minutes: 10"), encoding="utf-8")
+    month = ["--month", "2026-09", "--leave", paths["leave"], "--excusals", paths["excusals"], "--kpi", paths["kpi"]]
+    for route, extra in (("a", inputs(paths)), ("b", inputs(paths, metrics=metrics))):
+        r = invoke("simulate", "--rules", proposed, *month, *extra, "--out", tmp_path / f"w{route}.xlsx",
+                   "--json", tmp_path / f"w{route}.json")
+        assert r.exit_code == 0, r.output
+        r = invoke("explain", "--agent", "E0003", *month, *extra, "--format", "json", "--out", tmp_path / f"e{route}.json")
+        assert r.exit_code == 0, r.output
+        r = invoke("explain", "--agent", "E0003", "--quarter", "2026Q3", "--kpi", paths["kpi"], *extra,
+                   "--format", "json", "--out", tmp_path / f"g{route}.json")
+        assert r.exit_code == 0, r.output
+    wa, wb = json_of(tmp_path / "wa.json"), json_of(tmp_path / "wb.json")
+    assert wa["records"] == wb["records"] and wa["totals"] == wb["totals"]
+    assert any("net_delta" in r for r in wa["records"]) or wa["totals"].get("pay")
+    for name in ("e", "g"):
+        a, b = json_of(tmp_path / f"{name}a.json"), json_of(tmp_path / f"{name}b.json")
+        assert {k: v for k, v in a.items() if k != "inputs"} == {k: v for k, v in b.items() if k != "inputs"}
+    assert json_of(tmp_path / "ea.json").get("pay")
+
+
 def test_refusals(metrics, centre_files, tmp_path):
     folder, paths = centre_files
     # the period is not covered (the schedule does not cover it either: the coverage check says so first)
