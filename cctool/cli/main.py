@@ -86,7 +86,7 @@ def run() -> None:
     except SystemExit:
         raise
     except Exception as exc:  # a bug, not a user mistake
-        if os.environ.get("CCTOOL_DEBUG"):
+        if os.environ.get("CCTOOL_DEBUG", "").strip().lower() not in ("", "0", "false", "no", "off"):
             raise
         err_console.print(f"[bold red]Internal error:[/bold red] {type(exc).__name__} "
                           "(details hidden: they may hold confidential data; rerun with CCTOOL_DEBUG=1 to see them). "

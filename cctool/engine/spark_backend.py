@@ -88,6 +88,10 @@ def session(engine: Engine):
         with _without_remote(master is not None and remote is not None):
             spark = builder.config("spark.sql.session.timeZone", "UTC").getOrCreate()
         spark.conf.set("spark.sql.session.timeZone", "UTC")
+        if master and master.startswith("local"):
+            # A local run is a terminal job: Spark's WARNs (a 90-line stack trace for every glob it
+            # reads through FileStreamSink) bury cctool's own lines. Errors still show.
+            spark.sparkContext.setLogLevel("ERROR")
     except Exception as exc:
         raise _cannot_start(exc, master, remote) from None
     return spark

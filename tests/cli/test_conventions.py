@@ -313,3 +313,24 @@ def test_a_run_at_a_terminal_draws_progress_and_writes_the_report(tmp_path):
     text = seen.decode(errors="replace")
     assert "Internal error" not in text and "Wrote" in text and out.exists()
     assert "Applying the attendance rules" in text  # the progress display was drawn
+
+
+@pytest.mark.parametrize("value, shown", [("", False), ("0", False), ("false", False), ("1", True), ("yes", True)])
+def test_cctool_debug_0_keeps_details_hidden(monkeypatch, capsys, value, shown):
+    # A bug's message may hold pay data: only a debug value that means "on" shows it.
+    from cctool.cli import main
+
+    def broken():
+        raise ValueError("net 12,345.67 for E0001")
+
+    monkeypatch.setattr(main, "app", broken)
+    monkeypatch.setenv("CCTOOL_DEBUG", value)
+    if shown:
+        with pytest.raises(ValueError):
+            main.run()
+        return
+    with pytest.raises(SystemExit) as exit_:
+        main.run()
+    assert exit_.value.code == 1
+    err = capsys.readouterr().err
+    assert "Internal error" in err and "ValueError" in err and "12,345.67" not in err
