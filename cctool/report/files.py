@@ -100,7 +100,21 @@ def check_target(path: Path) -> None:
     should be, a name too long for the file system once the temporary and lock suffixes are added,
     or a folder that exists but cannot be written to."""
     path = Path(path)
-    folder = _folder(path)
+    try:
+        _check_target(path, _folder(path))
+    except OSError as exc:
+        # stat() itself can fail: a name (of the file or of a folder on the way) over the file
+        # system's limit is ENAMETOOLONG before anything is written
+        raise OutputError(f"{path}: cannot write the report: {reason(exc, path)}") from None
+
+
+def _check_target(path: Path, folder: Path) -> None:
+    # the name is checked first: a name too long cannot even be looked at (stat fails)
+    limit = _name_max(folder)
+    if len(os.fsencode(path.name)) + _NAME_RESERVE > limit:
+        raise OutputError(f"{path}: cannot write the report: the file name is too long "
+                          f"({len(os.fsencode(path.name))} bytes; at most {limit - _NAME_RESERVE} here, "
+                          "leaving room for cctool's temporary and lock files)")
     if path.is_dir():
         raise OutputError(f"{path}: cannot write the report: {path} is a folder")
     if path.exists() and not path.is_file():
@@ -108,11 +122,6 @@ def check_target(path: Path) -> None:
     blocking = _blocking_file(folder)
     if blocking is not None:
         raise OutputError(f"{path}: cannot write the report: a file stands where a folder should be ({blocking})")
-    limit = _name_max(folder)
-    if len(os.fsencode(path.name)) + _NAME_RESERVE > limit:
-        raise OutputError(f"{path}: cannot write the report: the file name is too long "
-                          f"({len(os.fsencode(path.name))} bytes; at most {limit - _NAME_RESERVE} here, "
-                          "leaving room for cctool's temporary and lock files)")
     if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
         raise OutputError(f"{path}: cannot write the report: the folder {folder} is not writable")
 

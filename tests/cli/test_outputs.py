@@ -94,6 +94,23 @@ def test_name_too_long(tmp_path):
     assert result.exit_code == 5 and "too long" in result.output and listing(tmp_path) == []
 
 
+@pytest.mark.parametrize("where", ["out", "json", "folder"])
+def test_a_name_over_the_file_system_limit_is_exit_5_not_a_crash(tmp_path, where):
+    # over NAME_MAX (255) itself, not only once the temporary suffix is added: stat() of such a
+    # path raises ENAMETOOLONG, which was an Internal error (exit 1)
+    long = "n" * 300
+    out, json = tmp_path / "r.xlsx", tmp_path / "r.json"
+    if where == "out":
+        out = tmp_path / f"{long}.xlsx"
+    elif where == "json":
+        json = tmp_path / f"{long}.json"
+    else:
+        out = tmp_path / long / "r.xlsx"
+    result = invoke([*COMMANDS["headcount"], "--out", str(out), "--json", str(json)])
+    assert result.exit_code == 5 and "too long" in result.output, result.output
+    assert listing(tmp_path) == []
+
+
 def test_a_failed_run_leaves_no_folder_it_made(tmp_path):
     out = tmp_path / "reports" / "2026-07" / "r.xlsx"
     result = invoke(["headcount", "--month", "2026-07", "--roster", str(tmp_path / "missing.xlsx"), "--out", str(out),
