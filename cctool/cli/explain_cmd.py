@@ -11,7 +11,7 @@ from cctool.cli.common import (ALLOW_PARTIAL_OPTION, AS_OF_OPTION, PUNCHES_FORMA
 from cctool.cli.calls_input import ENGINE_OPTION, METRICS_OPTION, SPARK_MASTER_OPTION, fill_location
 from cctool.cli.conventions import NO_FINDINGS, BriefFormat, Engine, Lang, command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
-from cctool.cli.terminal import escape, info, out_console
+from cctool.cli.terminal import escape, info, out_console, strip_controls
 from cctool.errors import CctoolError, InputError
 
 
@@ -121,5 +121,6 @@ def explain(
             write_outputs(rec, [text_output(fill(out, **f), text, confidential=with_pay)])
             info(f"[green]Wrote[/green] {escape(str(fill(out, **f)))}{' (owner-only)' if with_pay else ''}")
         else:
-            # Printed without markup: names, reasons and leave notes are the user's text.
-            out_console.print(text, markup=False, highlight=False, end="")
+            # Printed without markup: names, reasons and leave notes are the user's text, and
+            # without the terminal control sequences (ESC, OSC) a hostile cell could carry.
+            out_console.print(strip_controls(text, keep_lines=True), markup=False, highlight=False, end="")

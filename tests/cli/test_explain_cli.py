@@ -70,6 +70,23 @@ def test_markdown_and_user_text_is_not_markup(tmp_path):
     assert "Pay" not in result.output  # no pay inputs, no pay
 
 
+def test_control_sequences_in_user_text_do_not_reach_the_terminal(tmp_path):
+    # issue 9 §1: a name carrying a colour code and an OSC window title is printed as text
+    args = _centre(tmp_path)
+    roster = tmp_path / "roster.csv"
+    roster.write_text(roster.read_text(encoding="utf-8").replace(
+        "[bold red]Bob[/bold red]", "Bob\x1b[31m\x1b]0;pwned\x07 Lee"), encoding="utf-8")
+    for fmt in ("text", "markdown", "json"):
+        result = runner.invoke(app, ["explain", "--agent", "A2", "--month", "2026-10", *args, "--format", fmt],
+                               catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output
+        if fmt == "json":  # JSON keeps the value as read, its controls written as \u escapes
+            assert json.loads(result.output)["person"]["name"] == "Bob\x1b[31m\x1b]0;pwned\x07 Lee"
+        else:
+            assert "Bob Lee" in result.output and "pwned" not in result.output
+
+
 def test_unknown_agent_exit_3(tmp_path):
     args = _centre(tmp_path)
     result = runner.invoke(app, ["explain", "--agent", "ZZ9", "--month", "2026-10", *args])
