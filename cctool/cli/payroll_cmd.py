@@ -144,8 +144,13 @@ def monthly_payroll(
             for col in ("agent_id", "name", "team", "gross", "withheld", "deductions", "net"):
                 table.add_column(col, justify="right" if col in ("gross", "withheld", "deductions", "net") else "left")
             for r in result.payroll.itertuples(index=False):
-                table.add_row(user(r.agent_id), user(r.name), user(r.team), f"{r.gross:,.2f}",
+                table.add_row(user(r.agent_id), _text(r.name), _text(r.team), f"{r.gross:,.2f}",
                               f"{r.withheld:,.2f}", f"{r.deductions:,.2f}", f"{r.net:,.2f}")
             out_console.print(table)
         if fail_on and (no_wage or any(i.severity == "error" for i in issues) or cov.partial):
             raise typer.Exit(ExitCode.FINDINGS)
+
+
+def _text(value) -> str:
+    """A roster cell for --show: a blank one (a director's team) is blank, not "nan"."""
+    return user(value) if isinstance(value, str) else ""

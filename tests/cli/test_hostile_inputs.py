@@ -99,6 +99,7 @@ def test_payroll_pays_staff_without_a_team_and_splits_them_into_their_own_file(t
     result = runner.invoke(app, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "pwned" not in result.output
+    assert "nan" not in result.output  # --show: a blank team is blank
     parts = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in tmp_path.glob("pay-*.json")}
     paid = {r["agent_id"] for doc in parts.values() for r in doc["records"]}
     assert paid == {"D1", "M1", "S1", "Q1", "T1", "E1", "E2"}
