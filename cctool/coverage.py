@@ -151,7 +151,25 @@ class CoverageCheck:
         return self
 
     def calls(self, file: str, seen: pd.DataFrame, in_period: int | None = None) -> "CoverageCheck":
-        self.add(calls_coverage(file, seen, in_period), required=True)
+        item = calls_coverage(file, seen, in_period)
+        self.add(item, required=True)
+        return self.call_gap(item)
+
+    def call_gap(self, item: InputCoverage) -> "CoverageCheck":
+        """The call log is the figures themselves: calls on both sides of a period with none in it
+        do not cover it (a week the export missed ranked teams on zero calls and named a top
+        team). A period without a call is believed only where a schedule read for the run has
+        no shift in it (a weekend: nobody was due to call)."""
+        if item.in_period or not item.covers(self.cov.start, self.cov.end):
+            return self  # calls in the period, or no call on one side: add() has said so
+        schedule = next((i for i in self.cov.inputs if i.name == "schedule"), None)
+        if schedule is not None and not schedule.in_period:
+            return self
+        if schedule is not None:
+            why = f"although the schedule has shifts in it ({item.span()}): a gap in the call-log export?"
+        else:
+            why = f"({item.span()}); pass --schedule if nobody was due to work then"
+        self.cov.gaps.append(f"{item.file} has no call in {self.cov.period} {why}")
         return self
 
     def add(self, item: InputCoverage, *, required: bool) -> None:

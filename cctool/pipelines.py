@@ -39,6 +39,7 @@ def report_coverage(label: str, lo, hi, rules: Rules, inputs: InputSet, *, calls
     check = CoverageCheck(label, lo, hi, rules).tables(inputs, required=("schedule", "punches"))
     calls = calls_coverage(str(calls_file), calls_seen, in_period=calls_in_period)
     check.add(calls, required=True)
+    check.call_gap(calls)  # a period with no call at all is covered only where nobody was due to work
     check.edges(calls, until=as_of)  # the call log reaches both ends of the period
     check.months("kpi", inputs)
     if schedule is not None and punches is not None:

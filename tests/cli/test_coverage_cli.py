@@ -345,3 +345,52 @@ def test_a_quarter_whose_call_log_holds_one_month_is_not_graded_as_complete(tmp_
     assert "the end of the period is not covered" in stopped.output
     assert "coverage.max_edge_gap_days" in stopped.output
     assert not (tmp_path / "g.xlsx").exists()
+
+
+def _brief(folder: Path, day: str, *extra):
+    return invoke("daily-brief", "--date", day, "--roster", roster(folder), "--calls", calls(folder, days=DAYS[::2]),
+                  "--format", "json", "--out", folder / "brief.json", *extra)
+
+
+def test_a_worked_day_missing_from_the_call_log_is_not_a_day_of_zero_calls(tmp_path):
+    """Calls on 1 and 5 October, none on Friday 2 although the three agents were scheduled and
+    signed in: calls on both sides of the day do not cover it (the brief said "calls 0", kpi-report
+    ranked teams on CPH 0.00 and named a top team)."""
+    attendance = ["--schedule", schedule(tmp_path), "--punches", punches(tmp_path)]
+    stopped = _brief(tmp_path, "2026-10-02", *attendance)
+    assert stopped.exit_code == 3, stopped.output
+    assert "calls.csv has no call in 2026-10-02 although the schedule has shifts in it" in stopped.output
+    assert not (tmp_path / "brief.json").exists()
+    kpi_args = ["kpi-report", "--period", "day", "--date", "2026-10-02", "--roster", roster(tmp_path),
+                "--calls", tmp_path / "calls.csv", *attendance, "--out", tmp_path / "k.xlsx", "--json", tmp_path / "k.json"]
+    stopped = invoke(*kpi_args)
+    assert stopped.exit_code == 3 and "a gap in the call-log export?" in stopped.output, stopped.output
+    assert not (tmp_path / "k.xlsx").exists()
+    allowed = invoke(*kpi_args, "--allow-partial")
+    assert allowed.exit_code == 0, allowed.output
+    assert read_json(tmp_path / "k.json")["coverage"]["partial"] is True
+    assert first_cell(tmp_path / "k.xlsx").startswith("PARTIAL REPORT")
+
+
+def test_a_day_without_calls_is_believed_where_the_schedule_has_no_shift(tmp_path):
+    """Saturday 3 October: no shift in the schedule, no call: a day of rest, reported (exit 0).
+    Without a schedule nothing shows that nobody was due to work: refused, saying how to show it."""
+    rested = _brief(tmp_path, "2026-10-03", "--schedule", schedule(tmp_path), "--punches", punches(tmp_path))
+    assert rested.exit_code == 0, rested.output
+    assert read_json(tmp_path / "brief.json")["coverage"]["partial"] is False
+    (tmp_path / "brief.json").unlink()
+    unknown = _brief(tmp_path, "2026-10-03")
+    assert unknown.exit_code == 3 and "pass --schedule if nobody was due to work then" in unknown.output
+    assert not (tmp_path / "brief.json").exists()
+
+
+def test_payroll_with_a_call_log_missing_the_month_stops(tmp_path):
+    """Commission is paid from the calls: a log whose calls lie on both sides of the month, none in
+    it, would pay every agent 0.00 commission with exit 0."""
+    c = write(tmp_path, "calls.csv", "call_id,agent_id,start_time,duration_s,connected,success,amount",
+              ["C1,A1,2026-09-30 10:00:00,60,true,true,100", "C2,A2,2026-11-02 10:00:00,60,true,true,100"])
+    args = ["monthly-payroll", "--month", "2026-10", "--roster", roster(tmp_path), "--schedule", schedule(tmp_path),
+            "--punches", punches(tmp_path), "--calls", c, "--as-of", "2026-11-01", "--out", tmp_path / "p.xlsx"]
+    stopped = invoke(*args)
+    assert stopped.exit_code == 3 and "calls.csv has no call in 2026-10" in stopped.output, stopped.output
+    assert not (tmp_path / "p.xlsx").exists()
