@@ -181,6 +181,25 @@ class CoverageCheck:
             noun = NOUNS.get(item.name, "row")
             self.cov.gaps.append(f"{item.file} has no {noun} in {self.cov.period} ({item.span()})")
 
+    def calls_after_as_of(self, file: str, daily: pd.DataFrame, as_of: pd.Timestamp | None) -> "CoverageCheck":
+        """Calls of the period on days after the as-of time (by default the latest punch): the
+        shifts of those days are pending, not judged, and add no hours, while their calls would
+        count (a punch export ending on the 13th doubled every CPH of the month)."""
+        if as_of is None or "date" not in daily or "calls" not in daily or daily.empty:
+            return self
+        days = pd.to_datetime(daily["date"])
+        later = (days >= self.cov.start) & (days < self.cov.end) & (days > pd.Timestamp(as_of).normalize()) \
+            & (daily["calls"] > 0)
+        if not later.any():
+            return self
+        first, last = days[later].min(), days[later].max()
+        when = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} … {last:%Y-%m-%d}"
+        self.cov.gaps.append(f"{Path(file).name} has calls on {when}, after the as-of "
+                             f"time {pd.Timestamp(as_of):%Y-%m-%d %H:%M} (the latest punch unless --as-of is given): "
+                             "those days' shifts are not judged and add no hours while their calls would count; "
+                             "give punches that reach them")
+        return self
+
     def edges(self, item: InputCoverage, until: pd.Timestamp | None = None) -> "CoverageCheck":
         """A dated input must reach both ends of the period: more than
         `coverage.max_edge_gap_days` without a row at its start or its end (up to `until`, the

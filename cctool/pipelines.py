@@ -41,6 +41,8 @@ def report_coverage(label: str, lo, hi, rules: Rules, inputs: InputSet, *, calls
     check.add(calls, required=True)
     check.call_gap(calls)  # a period with no call at all is covered only where nobody was due to work
     check.edges(calls, until=as_of)  # the call log reaches both ends of the period
+    if punches is not None:  # no call counted on days whose shifts are still pending
+        check.calls_after_as_of(str(calls_file), calls_seen, as_of)
     check.months("kpi", inputs)
     if schedule is not None and punches is not None:
         check.feed_gaps(inputs.roster, schedule, punches, as_of)

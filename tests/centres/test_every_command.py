@@ -348,7 +348,18 @@ def _uncovered_calls(centre: Centre, period: str, day: dt.date, with_attendance:
             why.append(f"no shift in {lo}..{hi}")
         if not any(lo <= d < hi for d in centre.punch_days()):
             why.append(f"no punch in {lo}..{hi}")
+        last_punch = _latest_punch_day(centre)
+        if last_punch is not None and any(lo <= t < hi and t > last_punch for t in times):
+            # the as-of time is the latest punch: calls on later days would count while their
+            # shifts are pending (issue 9 §3/§4)
+            why.append(f"calls in {lo}..{hi} after the latest punch ({last_punch})")
     return why
+
+
+def _latest_punch_day(centre: Centre) -> dt.date | None:
+    stamps = [str(v)[:10] for col in ("sign_in", "sign_out", "time") if col in centre.punches
+              for v in centre.punches[col] if str(v or "").strip()[:4].isdigit()]
+    return dt.date.fromisoformat(max(stamps)) if stamps else None
 
 
 @given(written_centres(), st.integers(0, 30), st.booleans())

@@ -394,3 +394,23 @@ def test_payroll_with_a_call_log_missing_the_month_stops(tmp_path):
     stopped = invoke(*args)
     assert stopped.exit_code == 3 and "calls.csv has no call in 2026-10" in stopped.output, stopped.output
     assert not (tmp_path / "p.xlsx").exists()
+
+
+def test_calls_after_the_latest_punch_do_not_count_against_hours_that_stop_there(tmp_path):
+    """A time-clock export ending on Friday 2 October, a call log reaching Monday 5: the default
+    as-of (the latest punch) leaves Monday's shifts pending (no hours) while its calls would
+    count, a CPH half again too high. Refused, saying which days; with punches reaching Monday,
+    or --allow-partial, reported."""
+    kpi_args = ["kpi-report", "--period", "week", "--date", "2026-10-05", "--roster", roster(tmp_path),
+                "--calls", calls(tmp_path), "--schedule", schedule(tmp_path), "--out", tmp_path / "k.xlsx",
+                "--json", tmp_path / "k.json"]
+    short = punches(tmp_path, days=DAYS[:2])
+    stopped = invoke(*kpi_args, "--punches", short)
+    assert stopped.exit_code == 3, stopped.output
+    assert "calls.csv has calls on 2026-10-05, after the as-of time 2026-10-02 18:02" in stopped.output
+    assert not (tmp_path / "k.xlsx").exists()
+    partial = invoke(*kpi_args, "--punches", short, "--allow-partial")
+    assert partial.exit_code == 0 and read_json(tmp_path / "k.json")["coverage"]["partial"] is True
+    full = invoke(*kpi_args, "--punches", punches(tmp_path))
+    assert full.exit_code == 0, full.output
+    assert read_json(tmp_path / "k.json")["coverage"]["partial"] is False
