@@ -46,6 +46,9 @@ def report_coverage(label: str, lo, hi, rules: Rules, inputs: InputSet, *, calls
     check.months("kpi", inputs)
     if schedule is not None and punches is not None:
         check.feed_gaps(inputs.roster, schedule, punches, as_of)
+    if need_hours:  # hours that stop early with calls to the end would inflate every CPH
+        for item in [i for i in check.cov.inputs if i.name in ("punches", "schedule")]:
+            check.edges(item)
     if need_hours and schedule is None and punches is None:
         check.missing("no hours source: without --punches or --schedule there are no hours, so no CPH and "
                       "nobody can be graded")

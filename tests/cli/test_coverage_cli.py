@@ -414,3 +414,19 @@ def test_calls_after_the_latest_punch_do_not_count_against_hours_that_stop_there
     full = invoke(*kpi_args, "--punches", punches(tmp_path))
     assert full.exit_code == 0, full.output
     assert read_json(tmp_path / "k.json")["coverage"]["partial"] is False
+
+
+def test_grading_hours_must_reach_both_ends_of_the_quarter(tmp_path):
+    """Calls and KPI for the whole of 2026Q4, punches for 1 October only: the hours stop where the
+    calls go on, so every CPH would be too high. Refused naming the uncovered end; punches
+    reaching both ends are graded."""
+    quarter = ("2026-10-01", "2026-11-16", "2026-12-30")
+    args = ["grade-agents", "--quarter", "2026Q4", "--roster", roster(tmp_path), "--calls", calls(tmp_path, days=quarter),
+            "--kpi", kpi(tmp_path), "--out", tmp_path / "g.xlsx", "--json", tmp_path / "g.json"]
+    stopped = invoke(*args, "--punches", punches(tmp_path, days=quarter[:1]))
+    assert stopped.exit_code == 3, stopped.output
+    assert "punches.csv has no punch after 2026-10-01" in stopped.output and "end of the period" in stopped.output
+    assert not (tmp_path / "g.xlsx").exists()
+    graded = invoke(*args, "--punches", punches(tmp_path, days=quarter))
+    assert graded.exit_code == 0, graded.output
+    assert read_json(tmp_path / "g.json")["coverage"]["partial"] is False
