@@ -168,7 +168,7 @@ class CoverageCheck:
         if schedule is not None:
             why = f"although the schedule has shifts in it ({item.span()}): a gap in the call-log export?"
         else:
-            why = f"({item.span()}); pass --schedule if nobody was due to work then"
+            why = f"({item.span()}): pass --schedule if nobody was due to work then"
         self.cov.gaps.append(f"{item.file} has no call in {self.cov.period} {why}")
         return self
 
@@ -196,7 +196,7 @@ class CoverageCheck:
         when = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} … {last:%Y-%m-%d}"
         self.cov.gaps.append(f"{Path(file).name} has calls on {when}, after the as-of "
                              f"time {pd.Timestamp(as_of):%Y-%m-%d %H:%M} (the latest punch unless --as-of is given): "
-                             "those days' shifts are not judged and add no hours while their calls would count; "
+                             "those days' shifts are not judged and add no hours while their calls would count, "
                              "give punches that reach them")
         return self
 

@@ -345,6 +345,14 @@ PHRASES: list[tuple[str, str]] = [
     (r"(?P<v_k>[a-z_]+) \((?P<rule>[A-Z][A-Z0-9-]+)\)", "{v_k}（{rule}）"),
     # --- partial runs and time-clock feed gaps (cctool.coverage, policy.attendance)
     (r"PARTIAL REPORT \(--allow-partial\): (?P<t_gaps>.+)", "部分报告（--allow-partial）：{t_gaps}"),
+    (r"(?P<f>\S+) has no call in (?P<p>.+?) although the schedule has shifts in it \((?P<span>.+)\): a gap in the "
+     r"call-log export\?", "{f} 在 {p} 内没有通话，但排班表在此期间有班次（{span}）：通话记录导出缺失？"),
+    (r"(?P<f>\S+) has no call in (?P<p>.+?) \((?P<span>.+)\): pass --schedule if nobody was due to work then",
+     "{f} 在 {p} 内没有通话（{span}）：如当时无人排班，请提供 --schedule"),
+    (r"(?P<f>\S+) has calls on (?P<d>.+?), after the as-of time (?P<t>[\d: -]+) \(the latest punch unless --as-of is "
+     r"given\): those days' shifts are not judged and add no hours while their calls would count, give punches that "
+     r"reach them", "{f} 在 {d} 有通话，晚于截止时间 {t}（未指定 --as-of 时为最后一次打卡）：这些日期的班次不作判定、不计工时，"
+     "其通话却会计入，请提供覆盖这些日期的打卡记录"),
     (r"(?P<f>\S+) has no (?P<t_noun>[\w ]+) in (?P<p>.+?) \((?P<span>.+)\)", "{f} 在 {p} 内没有{t_noun}（{span}）"),
     (r"(?P<f>\S+): (?P<a>\d+) of (?P<b>\d+) rows unreadable \((?P<p>\d+%), more than (?P<l>\d+%)\): not trusted",
      "{f}：{b}行中{a}行无法读取（{p}，超过{l}）：不可信"),

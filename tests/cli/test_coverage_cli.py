@@ -370,6 +370,9 @@ def test_a_worked_day_missing_from_the_call_log_is_not_a_day_of_zero_calls(tmp_p
     assert allowed.exit_code == 0, allowed.output
     assert read_json(tmp_path / "k.json")["coverage"]["partial"] is True
     assert first_cell(tmp_path / "k.xlsx").startswith("PARTIAL REPORT")
+    zh = invoke(*kpi_args, "--allow-partial", "--lang", "zh")
+    assert zh.exit_code == 0, zh.output
+    assert "内没有通话，但排班表在此期间有班次" in first_cell(tmp_path / "k.xlsx")
 
 
 def test_a_day_without_calls_is_believed_where_the_schedule_has_no_shift(tmp_path):
