@@ -18,6 +18,7 @@ from cctool.errors import Issue
 from cctool.policy.kpi import (ATTENDANCE_COLUMNS, COUNT_COLUMNS, CPH_BASIS_COLUMNS, OFFERED_COLUMNS, TALK,
                                add_offered, add_rates, agent_day_frame, attendance_days, daily_hours,
                                no_agent_calls, period_agents, success_known)
+from cctool.policy.grading import inactive_ids
 from cctool.rules.model import Rules
 
 CENTRE = "centre"
@@ -59,7 +60,8 @@ def build_brief(date, roster: pd.DataFrame, daily_calls: pd.DataFrame | None, ru
     if schedule is not None and punches is not None:
         attendance, issues = attendance_days(roster, schedule, punches, rules, start, end, leave=leave,
                                              excusals=excusals, files=files, as_of=as_of)
-    hours = daily_hours(agents["agent_id"], start, end, g.metrics.hours_basis, punches, schedule, reconcile=False)
+    hours = daily_hours(agents["agent_id"], start, end, g.metrics.hours_basis, punches, schedule, reconcile=False,
+                        inactive=inactive_ids(roster))
     rows = agent_day_frame(agents, daily_calls, hours, attendance)
     rows = rows[rows["date"].isin([day, prev_day, prev_week])]
     teams = sorted(agents["team"].unique())

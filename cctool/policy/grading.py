@@ -165,15 +165,27 @@ def _set_hours(out: pd.DataFrame, hours: pd.Series, basis: str) -> None:
     out["cph_basis"] = np.where(known, basis, out["cph_basis"].astype(object).to_numpy())
 
 
+def inactive_ids(roster: pd.DataFrame) -> set:
+    """Ids of the people nobody expects at work (attendance.inactive_people)."""
+    from cctool.policy.attendance import inactive_people
+
+    return set(roster.loc[inactive_people(roster).to_numpy(), "agent_id"])
+
+
 def agent_hours(ids: pd.Series, start: pd.Timestamp, end: pd.Timestamp, basis: str,
-                punches: pd.DataFrame | None, schedule: pd.DataFrame | None) -> pd.DataFrame:
+                punches: pd.DataFrame | None, schedule: pd.DataFrame | None,
+                inactive: set | None = None) -> pd.DataFrame:
     """hours and cph_basis per agent. signed_in: the sum over shifts of last sign-out − first
     sign-in; a shift with a missing punch counts at its scheduled length where the schedule has
-    it (noted), else not at all (noted). Agents without punches fall back to scheduled hours."""
+    it (noted), else not at all (noted). Agents without punches fall back to scheduled hours —
+    except `inactive` ones (standby, or left without an exit date: nobody expects them at work),
+    whose schedule is not taken for hours worked: only their punches count."""
     out = pd.DataFrame({"agent_id": ids.to_numpy()})
     out["hours"] = np.nan
     out["cph_basis"] = "none"
     out["hours_note"] = ""
+    if inactive and schedule is not None:
+        schedule = schedule[~schedule["agent_id"].isin(inactive)]
     sched = None
     if schedule is not None and not schedule.empty:
         s = schedule[(schedule["date"] >= start) & (schedule["date"] < end)]
@@ -199,16 +211,19 @@ def agent_hours(ids: pd.Series, start: pd.Timestamp, end: pd.Timestamp, basis: s
         g = p.groupby("agent_id")
         signed = pd.DataFrame({"h": g["h"].sum(), "filled": g["filled"].sum(), "lost": g["lost"].sum()})
         _set_hours(out, out["agent_id"].map(signed["h"]), "signed_in")
-        notes = []
-        for agent_id in out["agent_id"]:
-            if agent_id not in signed.index:
-                notes.append("")
-                continue
-            f, lost = int(signed.at[agent_id, "filled"]), int(signed.at[agent_id, "lost"])
-            parts = ([f"{f} shift(s) with a missing punch counted at scheduled length"] if f else []) + \
-                    ([f"{lost} shift(s) with a missing punch and no schedule not counted"] if lost else [])
-            notes.append("; ".join(parts))
-        out["hours_note"] = notes
+        # One note per agent, put together column-wise (agents without punches keep "").
+        filled = out["agent_id"].map(signed["filled"]).fillna(0).astype("int64")
+        lost = out["agent_id"].map(signed["lost"]).fillna(0).astype("int64")
+        said_filled = np.where(filled > 0, filled.astype(str) + " shift(s) with a missing punch counted at "
+                                                                "scheduled length", "")
+        said_lost = np.where(lost > 0, lost.astype(str) + " shift(s) with a missing punch and no schedule "
+                                                          "not counted", "")
+        both = (filled > 0) & (lost > 0)
+        out["hours_note"] = np.where(both, pd.Series(said_filled) + "; " + pd.Series(said_lost),
+                                     pd.Series(said_filled) + pd.Series(said_lost))
+    if inactive:
+        idle = out["agent_id"].isin(inactive).to_numpy() & out["cph_basis"].eq("none").to_numpy()
+        out.loc[idle, "hours_note"] = "standby or left without an exit date: scheduled hours not counted as worked"
     out.loc[out["hours"] <= 0, "hours"] = np.nan
     return out
 
@@ -284,7 +299,7 @@ def _metric_frame(agents: pd.DataFrame, calls: pd.DataFrame | None, kpi: pd.Data
             m[c] = 0
     for c in cols:
         m[c] = m[c].fillna(0).astype("int64")
-    h = agent_hours(m["agent_id"], start, end, g.metrics.hours_basis, punches, schedule)
+    h = agent_hours(m["agent_id"], start, end, g.metrics.hours_basis, punches, schedule, inactive_ids(m))
     m = m.merge(h, on="agent_id", how="left")
     numerator = m["calls"] if g.metrics.cph_calls == "all" else m["connected"]
     denominator = m["connected"] if g.metrics.success_denominator == "connected" else m["calls"]

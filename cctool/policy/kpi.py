@@ -33,7 +33,7 @@ import pandas as pd
 from cctool.errors import Issue
 from cctool.frames import team_or_none
 from cctool.policy.attendance import audit_month, build_shifts
-from cctool.policy.grading import agent_hours, criterion_holds
+from cctool.policy.grading import agent_hours, criterion_holds, inactive_ids
 from cctool.rules.model import Criterion, Grading, Rules
 
 TARGET_METRICS = ("cph", "success_rate", "kpi_mean")
@@ -145,7 +145,7 @@ def attendance_days(roster: pd.DataFrame, schedule: pd.DataFrame, punches: pd.Da
 # ----------------------------------------------------------------------------- hours per day
 
 def daily_hours(ids: pd.Series, start: pd.Timestamp, end: pd.Timestamp, basis: str, punches: pd.DataFrame | None,
-                schedule: pd.DataFrame | None, *, reconcile: bool) -> pd.DataFrame:
+                schedule: pd.DataFrame | None, *, reconcile: bool, inactive: set | None = None) -> pd.DataFrame:
     """Hours per agent and day by `grading.agent_hours`, each day taken as a period of its own
     (one call per day, at most 31). With `reconcile`, each agent keeps the basis of the whole
     period: a signed-in agent has 0 hours on a day without punches, so the days add up to the
@@ -154,11 +154,11 @@ def daily_hours(ids: pd.Series, start: pd.Timestamp, end: pd.Timestamp, basis: s
         from cctool.policy.grading import pair_punch_events
 
         punches = pair_punch_events(punches)  # once, not once per day
-    frames = [agent_hours(ids, day, day + pd.Timedelta(days=1), basis, punches, schedule).assign(date=day)
+    frames = [agent_hours(ids, day, day + pd.Timedelta(days=1), basis, punches, schedule, inactive).assign(date=day)
               for day in _days(start, end)]
     daily = pd.concat(frames, ignore_index=True)
     if reconcile:
-        whole = agent_hours(ids, start, end, basis, punches, schedule).set_index("agent_id")["cph_basis"]
+        whole = agent_hours(ids, start, end, basis, punches, schedule, inactive).set_index("agent_id")["cph_basis"]
         signed = daily["agent_id"].map(whole).eq("signed_in")
         daily.loc[signed & daily["cph_basis"].ne("signed_in"), "hours"] = 0.0
     daily["hours"] = daily["hours"].fillna(0.0)
@@ -343,11 +343,12 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
         notes.append("Attendance (late, early leave, absent) needs both --schedule and --punches: not shown.")
     if punches is None and schedule is None:
         notes.append("No punches or schedule: no hours, so no CPH.")
-    hours = daily_hours(ids, start, end, g.metrics.hours_basis, punches, schedule, reconcile=True)
+    idle = inactive_ids(roster)
+    hours = daily_hours(ids, start, end, g.metrics.hours_basis, punches, schedule, reconcile=True, inactive=idle)
     day_rows = agent_day_frame(agents, daily_calls, hours, attendance)
 
     # Per agent: the period's own hours and basis (grading.agent_hours over the whole period).
-    period_hours = agent_hours(ids, start, end, g.metrics.hours_basis, punches, schedule)
+    period_hours = agent_hours(ids, start, end, g.metrics.hours_basis, punches, schedule, idle)
     per_agent = _sum_by(day_rows, ["agent_id"]).drop(columns=["hours", *CPH_BASIS_COLUMNS])
     a = agents.merge(per_agent, on="agent_id", how="left").merge(period_hours, on="agent_id", how="left")
     for col in COUNT_COLUMNS:

@@ -242,3 +242,29 @@ def test_headcount_against_another_centres_roster_counts_no_transfers_and_says_s
     assert "不计为调动" in to_zh(flagged["E1"]["problem"])
     for t in doc["records"]:
         assert t["start"] + t["joiners"] - t["leavers"] + t["transfers_in"] - t["transfers_out"] == t["end"], t
+
+
+def test_standby_agents_schedule_is_not_hours_worked_in_kpi_report(tmp_path):
+    # E2 is on standby (待岗): still on the schedule, never punched. Their scheduled hours are not
+    # hours worked: no CPH of 0.00, no missed target, and the team's CPH counts E1 and T1 only.
+    files = centre(tmp_path, ROSTER.replace("E2,Zhao Zi,TSR [/bold] 1,agent,TSR,operations,C,T1,2021-01-01,active",
+                                            "E2,Zhao Zi,TSR [/bold] 1,agent,TSR,operations,C,T1,2021-01-01,standby"))
+    punches = files["punches"].read_text(encoding="utf-8")
+    files["punches"].write_text("".join(line for line in punches.splitlines(keepends=True)
+                                        if not line.startswith("E2,")), encoding="utf-8")
+    calls = files["dir"] / "calls.csv"
+    calls.write_text("call_id,agent_id,start_time,connected,success\n" + "".join(
+        f"{i},E1,{day} 10:{i % 60:02d}:00,yes,{'yes' if i % 2 else 'no'}\n"
+        for i, day in enumerate(DAYS * 12)), encoding="utf-8")
+    result = runner.invoke(app, ["kpi-report", "--period", "week", "--date", "2026-10-07", "--roster",
+                                 str(files["roster"]), "--calls", str(calls), "--schedule", str(files["schedule"]),
+                                 "--punches", str(files["punches"]), "--out", str(tmp_path / "k.xlsx"),
+                                 "--json", str(tmp_path / "k.json"), "--allow-partial"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "k.json").read_text(encoding="utf-8"))
+    e2 = next(r for r in doc["records"] if r["agent_id"] == "E2")
+    assert e2["hours"] is None and e2["cph"] is None and e2["cph_met"] is None
+    assert e2["cph_basis"] == "none"
+    e1 = next(r for r in doc["records"] if r["agent_id"] == "E1")
+    [team] = doc["teams"]
+    assert team["cph_hours"] == pytest.approx(e1["hours"], abs=0.01)  # E2's scheduled 45 h left out
