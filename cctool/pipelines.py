@@ -176,12 +176,30 @@ def pay_coverage(att: AttendanceResult, pay: PayInputs, rules: Rules, inputs: In
         if not allow_partial:
             raise InputError(f"{cov.gaps[-1]}; paying a month that is not over is guessing, no payroll was written. "
                              "Run it once the month's punches are in, or pass --allow-partial.")
+    left = left_without_exit_date(inputs.roster, att.month)
+    if left:
+        shown = ", ".join(left[:10]) + (f" and {len(left) - 10} more" if len(left) > 10 else "")
+        cov.gaps.append(f"{len(left)} people have status left without an exit date ({shown}): the days to pay "
+                        "are unknown, their pay is held")
+        if not allow_partial:
+            raise InputError(f"{cov.gaps[-1].replace(', their pay is held', '')}. Add their exit_date to the roster, "
+                             "or pass --allow-partial to hold their pay (a withheld line each); no payroll was written.")
     check = CoverageCheck.extend(cov, rules)
     if pay.kpi is not None:
         check.table("kpi", inputs)
     if pay.calls is not None:
         check.calls(pay.calls.label, pay.calls_by_agent)
     cov.require(allow_partial)
+
+
+def left_without_exit_date(roster: pd.DataFrame, month: str) -> list[str]:
+    """Ids of the people employed in `month` whose status is left but who have no exit date."""
+    if "status" not in roster:
+        return []
+    lo, hi = month_bounds(month)
+    exit_ = roster["exit_date"] if "exit_date" in roster else pd.Series(pd.NaT, index=roster.index)
+    hit = roster["status"].astype("string").eq("left").fillna(False) & exit_.isna() & (roster["hire_date"] < hi)
+    return sorted(roster.loc[hit.to_numpy(), "agent_id"].astype(str))
 
 
 def pay_from_audit(period: str, rules: Rules, inputs: InputSet, att: AttendanceResult,

@@ -271,6 +271,17 @@ def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rul
             taken = []
             base, bonus, commission, overtime_pay = money(ZERO), money(ZERO), money(ZERO), money(ZERO)
 
+        # Left without an exit date: the days to pay are unknown, so the month's pay is held, one
+        # withheld line, until the roster gives the date (the run only goes on with --allow-partial).
+        if getattr(p, "status", None) == "left" and pd.isna(getattr(p, "exit_date", None)) and base + bonus \
+                + commission + overtime_pay > 0:
+            unpaid_days = sum((ln["amount"] for ln in taken), ZERO)
+            stop("wage", base - unpaid_days + bonus + commission + overtime_pay, pay.base_pay.rule_id,
+                 "status left without an exit date: the days to pay are unknown, the month's pay is held until "
+                 "the roster gives the exit date")
+            taken = []
+            base, bonus, commission, overtime_pay = money(ZERO), money(ZERO), money(ZERO), money(ZERO)
+
         gross = base + bonus + commission + overtime_pay
         total_deductions = money(sum((ln["amount"] for ln in taken), ZERO))
         withheld = money(sum((ln["amount"] for ln in stopped), ZERO))

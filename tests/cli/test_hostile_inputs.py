@@ -268,3 +268,28 @@ def test_standby_agents_schedule_is_not_hours_worked_in_kpi_report(tmp_path):
     e1 = next(r for r in doc["records"] if r["agent_id"] == "E1")
     [team] = doc["teams"]
     assert team["cph_hours"] == pytest.approx(e1["hours"], abs=0.01)  # E2's scheduled 45 h left out
+
+
+def test_payroll_refuses_to_pay_someone_left_without_an_exit_date_or_holds_it_when_asked(tmp_path):
+    # E2 is marked left with no exit date: paying the full base (as before) or nothing would both be
+    # guesses. The payroll stops naming E2; with --allow-partial E2's pay is one withheld line.
+    files = centre(tmp_path, ROSTER.replace("E2,Zhao Zi,TSR [/bold] 1,agent,TSR,operations,C,T1,2021-01-01,active",
+                                            "E2,Zhao Zi,TSR [/bold] 1,agent,TSR,operations,C,T1,2021-01-01,left"))
+    args = ["monthly-payroll", "--month", "2026-10", "--roster", str(files["roster"]), "--schedule",
+            str(files["schedule"]), "--punches", str(files["punches"]), "--leave", str(files["leave"]),
+            "--as-of", "2026-11-01", "--out", str(tmp_path / "p.xlsx"), "--json", str(tmp_path / "p.json")]
+    refused = runner.invoke(app, args, catch_exceptions=False)
+    assert refused.exit_code == 3, refused.output
+    said = " ".join(refused.output.split())
+    assert "status left without an exit date (E2)" in said and "exit_date" in said
+    assert not (tmp_path / "p.xlsx").exists()
+    held = runner.invoke(app, [*args, "--allow-partial"], catch_exceptions=False)
+    assert held.exit_code == 0, held.output
+    doc = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
+    e2 = next(r for r in doc["records"] if r["agent_id"] == "E2")
+    assert e2["net"] == "0.00" or float(e2["net"]) == 0
+    [line] = e2["withheld_lines"]
+    assert "left without an exit date" in line["reason"] and float(line["amount"]) > 0
+    assert doc["coverage"]["partial"] is True
+    e1 = next(r for r in doc["records"] if r["agent_id"] == "E1")
+    assert float(e1["net"]) > 0
