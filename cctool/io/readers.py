@@ -580,9 +580,13 @@ def read_frame(raw: pd.DataFrame, path: Path, sheet: str | None, encoding: str |
                 first_row.setdefault(key, int(rows[idx]))
             for idx in dup[dup].index:
                 key = tuple(key_frame.loc[idx])
-                issues.append(Issue(fname, sheet, int(rows[idx]), headers[spec_t.key[0]], " / ".join(map(_show, key)),
+                shown = " / ".join(map(_show, cells.loc[idx, list(spec_t.key)]))  # as typed, not 28800.0 seconds
+                issues.append(Issue(fname, sheet, int(rows[idx]), headers[spec_t.key[0]], shown,
                                     f"duplicate {'+'.join(spec_t.key)} (first at row {first_row[key]}); row excluded"))
             excluded.loc[dup[dup].index] = True
+
+    if table == "schedule":
+        excluded |= overlapping_shifts(out, excluded, rows, cells, headers, issues, fname, sheet)
 
     if known_agents is not None and spec_t.agent_column:
         ids = out[spec_t.agent_column]
@@ -692,6 +696,35 @@ def _combine_punch_times(out: pd.DataFrame) -> pd.DataFrame:
     overnight = bare["sign_out"] & (out["sign_out"] < out["sign_in"])
     out.loc[overnight, "sign_out"] = out.loc[overnight, "sign_out"] + pd.Timedelta(days=1)
     return out
+
+
+def overlapping_shifts(out: pd.DataFrame, excluded: pd.Series, rows: pd.Series, cells: pd.DataFrame,
+                       headers: dict[str, str], issues: list[Issue], fname: str, sheet: str | None) -> pd.Series:
+    """Schedule rows whose shift starts before an earlier shift of the same person has ended
+    (a split day 08:00-11:20 + 13:50-16:40 is fine; 08:00-12:00 + 11:00-15:00 is not, nor a night
+    shift to 06:00 and a next-day shift from 05:00). Which punches belong to which of two
+    overlapping shifts cannot be told: the shift that starts later is an error, row excluded."""
+    kept = out.loc[~excluded, ["agent_id", "date", "shift_start", "shift_end"]]
+    if kept.empty:
+        return pd.Series(False, index=out.index)
+    start = kept["date"] + pd.to_timedelta(kept["shift_start"].astype("float64"), unit="s")
+    end = kept["date"] + pd.to_timedelta(kept["shift_end"].astype("float64"), unit="s") \
+        + pd.to_timedelta((kept["shift_end"] <= kept["shift_start"]).astype("int64"), unit="D")
+    order = pd.DataFrame({"agent_id": kept["agent_id"].astype(object), "start": start, "end": end,
+                          "row": rows[kept.index]}).sort_values(["agent_id", "start"], kind="stable")
+    by_agent = order.groupby("agent_id", sort=False)
+    latest_end = by_agent["end"].cummax()
+    # the row of the shift holding the latest end so far: the one a later start overlaps
+    holder = order["row"].where(order["end"].eq(latest_end)).groupby(order["agent_id"], sort=False).ffill()
+    before_end = latest_end.groupby(order["agent_id"], sort=False).shift(1)
+    before_row = holder.groupby(order["agent_id"], sort=False).shift(1)
+    bad = (order["start"] < before_end).fillna(False).astype(bool)
+    for idx in bad[bad].index:
+        issues.append(Issue(fname, sheet, int(rows[idx]), headers["shift_start"],
+                            f"{_show(cells.at[idx, 'shift_start'])}-{_show(cells.at[idx, 'shift_end'])}",
+                            f"shift overlaps the same person's shift at row {int(before_row[idx])}; "
+                            "row excluded"))
+    return bad.reindex(out.index, fill_value=False)
 
 
 def _show(value: object) -> str:

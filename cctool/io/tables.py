@@ -90,7 +90,8 @@ TABLES: dict[str, Table] = {
         C("shift_end", "time", aliases=("下班时间", "班次结束", "end")),
         C("overtime", "bool", required=False, aliases=("加班",)),
         C("overtime_arranged", "bool", required=False, aliases=("安排加班", "加班已安排")),
-    ), key=("agent_id", "date")),
+    # A day may hold several shifts (a split day 08:00-11:20 and 13:50-16:40): one row each.
+    ), key=("agent_id", "date", "shift_start")),
     "punches": Table("punches", "punches (签到记录)", (
         C("agent_id", "text", aliases=("工号", "员工编号", "employee_id")),
         C("date", "date", aliases=("日期", "考勤日期")),
