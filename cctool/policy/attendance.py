@@ -224,17 +224,72 @@ def attach_punches(shifts: pd.DataFrame, punches: pd.DataFrame, rules: Rules, is
         key = shifts["shift_start_at"].astype("datetime64[ns]")
         return shifts.assign(_start=key).merge(paired.rename(columns={"shift_start_at": "_start"}),
                                                on=["agent_id", "date", "_start"], how="left").drop(columns="_start")
-    else:
-        paired = punches[["agent_id", "date", "sign_in", "sign_out", "_row"]]
-        lo, hi = period if period else (shifts["date"].min(), shifts["date"].max() + pd.Timedelta(days=1))
-        keyed = paired.merge(context[["agent_id", "date"]], on=["agent_id", "date"], how="left", indicator=True)
-        stray = keyed[(keyed["_merge"] == "left_only") & (keyed["date"] >= lo) & (keyed["date"] < hi)]
-        for rec in rows(stray):
-            issues.append(Issue(punches_file, None, int(rec._row), "date", rec.date.strftime("%Y-%m-%d"),
-                                f"{rec.agent_id}: unmatched punch, on a day with no scheduled shift "
-                                "(unscheduled work?)", "warning"))
-        paired = paired.drop(columns="_row")
-    return shifts.merge(paired, on=["agent_id", "date"], how="left")
+    paired = punches[["agent_id", "date", "sign_in", "sign_out", "_row"]]
+    lo, hi = period if period else (shifts["date"].min(), shifts["date"].max() + pd.Timedelta(days=1))
+    days = context[["agent_id", "date"]].drop_duplicates()
+    keyed = paired.merge(days, on=["agent_id", "date"], how="left", indicator=True)
+    stray = keyed[(keyed["_merge"] == "left_only") & (keyed["date"] >= lo) & (keyed["date"] < hi)]
+    for rec in rows(stray):
+        issues.append(Issue(punches_file, None, int(rec._row), "date", rec.date.strftime("%Y-%m-%d"),
+                            f"{rec.agent_id}: unmatched punch, on a day with no scheduled shift "
+                            "(unscheduled work?)", "warning"))
+    split = split_days(context)
+    on_split = _on_days(paired, split)
+    one_shift = paired[~on_split].drop(columns="_row")
+    out = shifts.merge(one_shift, on=["agent_id", "date"], how="left")
+    if not on_split.any():
+        return out
+    return _attach_split_day_pairs(out, paired[on_split], context[_on_days(context, split)], rules, issues,
+                                   punches_file, period)
+
+
+def split_days(shifts: pd.DataFrame) -> pd.DataFrame:
+    """The person-days holding more than one shift (a split day), as agent_id + date."""
+    n = shifts.groupby(["agent_id", "date"], sort=False).size()
+    return n[n > 1].index.to_frame(index=False)
+
+
+def _on_days(frame: pd.DataFrame, days: pd.DataFrame) -> pd.Series:
+    """Which rows of `frame` fall on one of `days` (agent_id + date)."""
+    if days.empty:
+        return pd.Series(False, index=frame.index)
+    keys = pd.MultiIndex.from_arrays([frame["agent_id"].astype(object), frame["date"]])
+    return pd.Series(keys.isin(pd.MultiIndex.from_frame(days.astype({"agent_id": object}))), index=frame.index)
+
+
+def _attach_split_day_pairs(shifts: pd.DataFrame, pairs: pd.DataFrame, split_shifts: pd.DataFrame, rules: Rules,
+                            issues: list[Issue], punches_file: str, period) -> pd.DataFrame:
+    """A paired row (one sign-in, one sign-out per person-day) on a day of several shifts cannot
+    say which shift it belongs to: it is read as two events, in at the sign-in and out at the
+    sign-out, and paired with that day's shifts like raw events (nearest start / end). On time
+    for the morning and the afternoon, the morning keeps the sign-in and the afternoon the
+    sign-out: each shift then lacks one punch, a review item (ATT-MISSING-PUNCH), never the same
+    pair joined to both shifts and never a silent pass."""
+    events = pd.concat([
+        pairs[["agent_id", "sign_in", "_row"]].rename(columns={"sign_in": "time"}).assign(direction="in"),
+        pairs[["agent_id", "sign_out", "_row"]].rename(columns={"sign_out": "time"}).assign(direction="out"),
+    ], ignore_index=True)
+    events = events[events["time"].notna()].astype({"time": "datetime64[ns]", "direction": "string"})
+    per_shift = pair_punch_events(events.reset_index(drop=True), split_shifts, rules, issues, punches_file, period)
+    if period:
+        pairs = pairs[(pairs["date"] >= period[0]) & (pairs["date"] < period[1])]
+    if pairs.empty:  # only a neighbouring month's days: said when that month is audited
+        return _with_split_day_punches(shifts, per_shift)
+    first = int(pairs["_row"].min())
+    issues.append(Issue(punches_file, None, first, "sign_in", None,
+                        f"{len(pairs)} person-day(s) with one sign-in/sign-out pair on a day of several shifts "
+                        f"(first at row {first}): each punch goes to the shift whose start (sign-in) or end "
+                        "(sign-out) is nearest; a shift left without one is a missing punch to review. Export "
+                        "each shift's punches (raw events) to judge every shift", "warning"))
+    return _with_split_day_punches(shifts, per_shift)
+
+
+def _with_split_day_punches(shifts: pd.DataFrame, per_shift: pd.DataFrame) -> pd.DataFrame:
+    key = shifts["shift_start_at"].astype("datetime64[ns]")
+    found = shifts[["agent_id", "date"]].assign(_start=key).merge(
+        per_shift.rename(columns={"shift_start_at": "_start"}), on=["agent_id", "date", "_start"], how="left")
+    return shifts.assign(sign_in=shifts["sign_in"].fillna(found["sign_in"].set_axis(shifts.index)),
+                         sign_out=shifts["sign_out"].fillna(found["sign_out"].set_axis(shifts.index)))
 
 
 def latest_punch(punches: pd.DataFrame | None) -> pd.Timestamp | None:

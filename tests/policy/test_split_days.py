@@ -1,0 +1,108 @@
+"""A split day (two shifts of one person on one date: 08:00-11:20 and 13:50-16:40) in the
+canonical schedule, audited with raw punch events and with paired punches."""
+from __future__ import annotations
+
+import pandas as pd
+
+from builders import punches, schedule
+
+from cctool.policy.attendance import audit_month
+
+SPLIT = [("E1", "2026-10-05", "08:00", "11:20"), ("E1", "2026-10-05", "13:50", "16:40")]
+
+
+def raw(rows):
+    """rows: (agent, 'YYYY-MM-DD HH:MM:SS', 'in' | 'out')"""
+    frame = pd.DataFrame([{"agent_id": a, "time": pd.Timestamp(t), "direction": d} for a, t, d in rows])
+    frame["direction"] = frame["direction"].astype("string")
+    frame["_row"] = range(2, len(frame) + 2)
+    return frame
+
+
+def per_shift(result):
+    s = result.shifts.sort_values(["agent_id", "shift_start_at"])
+    return [(r.agent_id, r.shift_start_at.strftime("%m-%d %H:%M"), r.sign_in, r.sign_out, r.absence, r.worked)
+            for r in s.itertuples()]
+
+
+def finds(result):
+    e = result.events
+    return sorted(zip(e["agent_id"], e["date"].dt.strftime("%m-%d"), e["shift_start"], e["kind"]))
+
+
+def test_raw_on_time_for_both_periods(org_roster, rules):
+    p = raw([("E1", "2026-10-05 07:58:00", "in"), ("E1", "2026-10-05 11:21:00", "out"),
+             ("E1", "2026-10-05 13:45:00", "in"), ("E1", "2026-10-05 16:41:00", "out")])
+    r = audit_month("2026-10", org_roster, schedule(SPLIT), p, rules)
+    assert r.events.empty and r.issues == []
+    [(_, _, in1, out1, a1, w1), (_, _, in2, out2, a2, w2)] = per_shift(r)
+    assert (in1, out1) == (pd.Timestamp("2026-10-05 07:58"), pd.Timestamp("2026-10-05 11:21"))
+    assert (in2, out2) == (pd.Timestamp("2026-10-05 13:45"), pd.Timestamp("2026-10-05 16:41"))
+    assert (a1, a2, w1, w2) == (0, 0, 1, 1)
+    row = r.summary.set_index("agent_id").loc["E1"]
+    assert (row["scheduled_days"], row["worked_days"], row["absent_days"]) == (2, 2, 0)
+
+
+def test_raw_skips_the_afternoon(org_roster, rules):
+    p = raw([("E1", "2026-10-05 07:58:00", "in"), ("E1", "2026-10-05 11:21:00", "out")])
+    r = audit_month("2026-10", org_roster, schedule(SPLIT), p, rules)
+    assert finds(r) == [("E1", "10-05", "13:50", "absent_full_day")]
+    assert r.events["rule_id"].tolist() == ["ATT-NO-SHOW"]
+    row = r.summary.set_index("agent_id").loc["E1"]
+    assert (row["scheduled_days"], row["worked_days"], row["absent_days"]) == (2, 1, 1)
+
+
+def test_paired_on_time_for_both_periods_is_two_review_items(org_roster, rules):
+    """One sign-in/sign-out pair for the day: the morning gets the sign-in, the afternoon the
+    sign-out; neither shift passes silently and the pair is not joined to both shifts."""
+    p = punches([("E1", "2026-10-05", "2026-10-05 07:58:00", "2026-10-05 16:41:00")])
+    r = audit_month("2026-10", org_roster, schedule(SPLIT), p, rules)
+    assert finds(r) == [("E1", "10-05", "08:00", "missing_punch"), ("E1", "10-05", "13:50", "missing_punch")]
+    [(_, _, in1, out1, _, w1), (_, _, in2, out2, _, w2)] = per_shift(r)
+    assert in1 == pd.Timestamp("2026-10-05 07:58") and pd.isna(out1)
+    assert pd.isna(in2) and out2 == pd.Timestamp("2026-10-05 16:41")
+    assert (w1, w2) == (1, 1)  # a missing punch counts as worked, a review item
+    assert r.summary.set_index("agent_id").loc["E1", "missing_punch_count"] == 2
+    [issue] = [i for i in r.issues if "several shifts" in i.problem]
+    assert issue.severity == "warning" and issue.row == 2
+
+
+def test_paired_skips_the_afternoon(org_roster, rules):
+    p = punches([("E1", "2026-10-05", "2026-10-05 07:58:00", "2026-10-05 11:21:00")])
+    r = audit_month("2026-10", org_roster, schedule(SPLIT), p, rules)
+    assert finds(r) == [("E1", "10-05", "13:50", "absent_full_day")]
+    [(_, _, in1, out1, a1, w1), (_, _, in2, out2, a2, w2)] = per_shift(r)
+    assert (in1, out1) == (pd.Timestamp("2026-10-05 07:58"), pd.Timestamp("2026-10-05 11:21"))
+    assert pd.isna(in2) and pd.isna(out2) and (a1, a2, w1, w2) == (0, 1, 1, 0)
+
+
+def test_paired_one_shift_days_keep_their_pair(org_roster, rules):
+    """Beside a split day, a one-shift day is read as before: the pair is its shift's."""
+    sched = schedule(SPLIT + [("E1", "2026-10-06", "09:00", "18:00")])
+    p = punches([("E1", "2026-10-05", "2026-10-05 07:58:00", "2026-10-05 16:41:00"),
+                 ("E1", "2026-10-06", "2026-10-06 09:20:00", "2026-10-06 18:00:00")])
+    r = audit_month("2026-10", org_roster, sched, p, rules)
+    assert finds(r) == [("E1", "10-05", "08:00", "missing_punch"), ("E1", "10-05", "13:50", "missing_punch"),
+                        ("E1", "10-06", "09:00", "absent_half_day")]
+
+
+def test_night_shift_then_next_morning(org_roster, rules):
+    """A night shift 22:00-06:00 and the next day's two shifts 08:00-11:20 and 13:50-16:40: the
+    night's sign-out at 06:02 stays the night's, not the morning's sign-in."""
+    sched = schedule([("E1", "2026-10-04", "22:00", "06:00")] + SPLIT)
+    p = raw([("E1", "2026-10-04 21:55:00", "in"), ("E1", "2026-10-05 06:02:00", "out"),
+             ("E1", "2026-10-05 08:20:00", "in"), ("E1", "2026-10-05 11:20:00", "out"),
+             ("E1", "2026-10-05 13:50:00", "in"), ("E1", "2026-10-05 16:40:00", "out")])
+    r = audit_month("2026-10", org_roster, sched, p, rules)
+    assert finds(r) == [("E1", "10-05", "08:00", "absent_half_day")]  # 20 min late for the morning
+    got = [(t, i.strftime("%H:%M"), o.strftime("%H:%M")) for _, t, i, o, _, _ in per_shift(r)]
+    assert got == [("10-04 22:00", "21:55", "06:02"), ("10-05 08:00", "08:20", "11:20"),
+                   ("10-05 13:50", "13:50", "16:40")]
+    # paired: the night's row and the split day's row
+    p = punches([("E1", "2026-10-04", "2026-10-04 21:55:00", "2026-10-05 06:02:00"),
+                 ("E1", "2026-10-05", "2026-10-05 08:20:00", "2026-10-05 16:40:00")])
+    r = audit_month("2026-10", org_roster, sched, p, rules)
+    assert finds(r) == [("E1", "10-05", "08:00", "absent_half_day"), ("E1", "10-05", "08:00", "missing_punch"),
+                        ("E1", "10-05", "13:50", "missing_punch")]
+    got = [(t, i, o) for _, t, i, o, _, _ in per_shift(r)]
+    assert got[0] == ("10-04 22:00", pd.Timestamp("2026-10-04 21:55"), pd.Timestamp("2026-10-05 06:02"))
