@@ -282,7 +282,7 @@ def by_agent_day_sql(dated: str, start, end, has_success: bool) -> str:
 def per_shift_sql(scan: str) -> str:
     """Calls starting inside each worked shift window (a relation `shift_windows`: agent_id,
     date, win_start, win_end), both ends included, so night shifts keep their calls after midnight."""
-    return (f"SELECT w.agent_id, w.date, count(*) AS calls FROM ({scan}) c "
+    return (f"SELECT w.agent_id, w.date, w.win_start, count(*) AS calls FROM ({scan}) c "
             "JOIN shift_windows w ON trim(c.agent_id) = w.agent_id "
             "AND c.ts >= CAST(w.win_start AS TIMESTAMP) AND c.ts <= CAST(w.win_end AS TIMESTAMP) GROUP BY ALL")
 

@@ -137,11 +137,13 @@ def call_metrics(calls_path: str | Path, period_start, period_end, known_agents,
 
 def shift_windows(shifts: pd.DataFrame) -> pd.DataFrame:
     """The window of each worked shift: sign-in to sign-out, the scheduled times where a punch
-    is missing; and its signed-in hours."""
+    is missing; and its signed-in hours. `shift_start_at` names the shift: a day may hold several
+    (a split day, a day shift and an evening overtime shift)."""
     worked = shifts[shifts["sign_in"].notna() | shifts["sign_out"].notna()]
     windows = pd.DataFrame({
         "agent_id": worked["agent_id"].astype(str).values,
         "date": worked["date"].values,
+        "shift_start_at": worked["shift_start_at"].astype("datetime64[ns]").values,
         "win_start": worked["sign_in"].fillna(worked["shift_start_at"]).values,
         "win_end": worked["sign_out"].fillna(worked["shift_end_at"]).values,
     })
@@ -156,12 +158,15 @@ def shift_counts(scan, windows: pd.DataFrame) -> pd.DataFrame:
         "win_start": pd.to_datetime(windows["win_start"]).astype("datetime64[us]").to_numpy(),
         "win_end": pd.to_datetime(windows["win_end"]).astype("datetime64[us]").to_numpy()}))
     counts = scan.query(agg.per_shift_sql(scan.scan_sql(careful=True)))
+    # Counted per window (its start), not per day: two shifts of one day keep their own calls.
     counts = counts.assign(agent_id=counts["agent_id"].astype(str), date=pd.to_datetime(counts["date"]),
+                           win_start=pd.to_datetime(counts["win_start"]).astype("datetime64[us]"),
                            calls=pd.to_numeric(counts["calls"]).astype("int64"))
-    per_shift = windows.assign(date=pd.to_datetime(windows["date"])).merge(counts, on=["agent_id", "date"],
-                                                                           how="left")
+    keyed = windows.assign(date=pd.to_datetime(windows["date"]),
+                           win_start=pd.to_datetime(windows["win_start"]).astype("datetime64[us]"))
+    per_shift = keyed.merge(counts, on=["agent_id", "date", "win_start"], how="left")
     per_shift["calls"] = per_shift["calls"].fillna(0).astype("int64")
-    return per_shift[["agent_id", "date", "calls", "hours"]]
+    return per_shift[["agent_id", "date", "shift_start_at", "calls", "hours"]]
 
 
 def centre_cph(per_shift: pd.DataFrame) -> float | None:
@@ -184,7 +189,7 @@ def shift_call_counts(calls_path: str | Path, shifts: pd.DataFrame, rules=None, 
     """
     windows = shift_windows(shifts)
     if windows.empty:
-        return pd.DataFrame(columns=["agent_id", "date", "calls", "hours"]), None
+        return pd.DataFrame(columns=["agent_id", "date", "shift_start_at", "calls", "hours"]), None
     period = (windows["win_start"].min().normalize(), windows["win_end"].max().normalize() + pd.Timedelta(days=1))
     with open_calls(calls_path, engine, aliases, field_map, _optional(success_optional), period=period,
                     limits=rules.limits if rules is not None else None) as scan:

@@ -152,6 +152,6 @@ class CallsInput:
 
         windows = engine_calls.shift_windows(shifts)
         if windows.empty:
-            return windows.reindex(columns=["agent_id", "date", "calls", "hours"]), None
+            return windows.reindex(columns=["agent_id", "date", "shift_start_at", "calls", "hours"]), None
         per_shift = metrics_file.shift_counts(self._metrics(), windows)
         return per_shift, engine_calls.centre_cph(per_shift)

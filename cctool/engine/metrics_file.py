@@ -243,4 +243,5 @@ def shift_counts(m: CallMetrics, windows: pd.DataFrame) -> pd.DataFrame:
                          "the same --roster, --schedule and --punches")
     merged["calls"] = merged["calls"].astype("int64")
     merged["date"] = pd.to_datetime(windows["date"]).to_numpy()
-    return merged[["agent_id", "date", "calls", "hours"]]
+    merged["shift_start_at"] = windows["shift_start_at"].to_numpy()  # left merge: in the windows' order
+    return merged[["agent_id", "date", "shift_start_at", "calls", "hours"]]

@@ -99,7 +99,14 @@ def overtime_verdicts(att: AttendanceResult, shift_calls: pd.DataFrame | None, c
     signed = (ot["sign_out"] - ot["sign_in"]).dt.total_seconds() / 3600
     ot["hours"] = signed.where(signed.notna(), 0.0).round(2)
     if shift_calls is not None and not shift_calls.empty:
-        ot = ot.merge(shift_calls[["agent_id", "date", "calls"]], on=["agent_id", "date"], how="left")
+        # Per shift (its start), not per day: a day shift and an evening overtime shift of one
+        # date each keep their own calls. Counts given per day only name the day's one shift.
+        key = ["agent_id", "date", "shift_start_at"] if "shift_start_at" in shift_calls else ["agent_id", "date"]
+        calls = shift_calls[key + ["calls"]]
+        if "shift_start_at" in key:
+            calls = calls.astype({"shift_start_at": "datetime64[ns]"})
+            ot = ot.astype({"shift_start_at": "datetime64[ns]"})
+        ot = ot.merge(calls, on=key, how="left")
     else:
         ot["calls"] = np.nan
     ot["calls"] = ot["calls"].fillna(0)
