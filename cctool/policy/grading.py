@@ -158,6 +158,54 @@ def schedule_lengths(schedule: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"agent_id": schedule["agent_id"], "date": schedule["date"], "scheduled_h": secs / 3600.0})
 
 
+def split_day_rows(paired: pd.DataFrame, schedule: pd.DataFrame) -> pd.Series:
+    """Which signed-in rows fall on a day the schedule gives the person several shifts (a split
+    day 08:00-11:20 and 13:50-16:40): those are matched to the day's shifts one by one."""
+    n = schedule.groupby(["agent_id", "date"]).size()
+    days = n[n > 1].index
+    if days.empty:
+        return pd.Series(False, index=paired.index)
+    keys = pd.MultiIndex.from_arrays([paired["agent_id"].astype(object), paired["date"]])
+    days = pd.MultiIndex.from_arrays([days.get_level_values(0).astype(object), days.get_level_values(1)])
+    return pd.Series(keys.isin(days), index=paired.index)
+
+
+def split_day_hours(paired: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
+    """Signed-in hours of the shifts of split days (agent_id, h, filled, lost per shift). Each
+    sign-in goes to the day's shift whose start is nearest, each sign-out to the one whose end
+    is nearest, as the attendance audit pairs them: one sign-in/sign-out pair for a whole split
+    day leaves the first shift without its sign-out and the last without its sign-in, so each
+    counts at its scheduled length (the day = the sum of its shifts, not the break between);
+    a shift with both punches counts last sign-out − first sign-in."""
+    start_s = schedule["shift_start"].astype("float64")
+    end_s = schedule["shift_end"].astype("float64")
+    shifts = pd.DataFrame({
+        "agent_id": schedule["agent_id"].astype(object).to_numpy(), "date": schedule["date"].to_numpy(),
+        "start_at": (schedule["date"] + pd.to_timedelta(start_s, unit="s")).to_numpy(),
+        "end_at": (schedule["date"] + pd.to_timedelta(end_s + np.where(end_s <= start_s, 86400.0, 0.0),
+                                                      unit="s")).to_numpy()})
+    shifts["shift"] = np.arange(len(shifts))
+    base = paired.assign(agent_id=paired["agent_id"].astype(object))
+    events = pd.concat([
+        base[["agent_id", "date", "sign_in"]].rename(columns={"sign_in": "time"}).assign(side="in"),
+        base[["agent_id", "date", "sign_out"]].rename(columns={"sign_out": "time"}).assign(side="out")],
+        ignore_index=True)
+    events = events[events["time"].notna()].reset_index(names="event")
+    cand = events.merge(shifts, on=["agent_id", "date"])  # a handful of shifts per split day
+    anchor = cand["start_at"].where(cand["side"] == "in", cand["end_at"])
+    cand["dist"] = (cand["time"] - anchor).abs()
+    best = cand.sort_values(["event", "dist", "shift"], kind="stable").drop_duplicates("event")
+    ins = best[best["side"] == "in"].groupby("shift")["time"].min()
+    outs = best[best["side"] == "out"].groupby("shift")["time"].max()
+    used = shifts.set_index("shift").loc[sorted(set(ins.index) | set(outs.index))]
+    span = (outs.reindex(used.index) - ins.reindex(used.index)).dt.total_seconds() / 3600.0
+    complete = (span > 0).to_numpy()
+    scheduled = (used["end_at"] - used["start_at"]).dt.total_seconds() / 3600.0
+    return pd.DataFrame({"agent_id": used["agent_id"].to_numpy(),
+                         "h": np.where(complete, span.to_numpy(), scheduled.to_numpy()),
+                         "filled": ~complete, "lost": np.zeros(len(used), dtype=bool)})
+
+
 def _set_hours(out: pd.DataFrame, hours: pd.Series, basis: str) -> None:
     """Hours and basis where `hours` is known; the others keep what they had."""
     known = hours.notna().to_numpy()
@@ -198,6 +246,12 @@ def agent_hours(ids: pd.Series, start: pd.Timestamp, end: pd.Timestamp, basis: s
         paired = pair_punch_events(punches) if "direction" in punches.columns else \
             punches[["agent_id", "date", "sign_in", "sign_out"]]
         p = paired[(paired["date"] >= start) & (paired["date"] < end) & paired["agent_id"].isin(ids)].copy()
+        split = None
+        if sched is not None:
+            split = split_day_rows(p, s)
+            if split.any():
+                split_hours = split_day_hours(p[split], s)
+                p = p[~split]
         span = (p["sign_out"] - p["sign_in"]).dt.total_seconds() / 3600.0
         complete = span > 0
         p["signed_h"] = span.where(complete)
@@ -208,6 +262,8 @@ def agent_hours(ids: pd.Series, start: pd.Timestamp, end: pd.Timestamp, basis: s
         p["filled"] = ~complete.to_numpy() & p["scheduled_h"].notna()
         p["lost"] = ~complete.to_numpy() & p["scheduled_h"].isna()
         p["h"] = p["signed_h"].fillna(p["scheduled_h"].where(p["filled"])).fillna(0.0)
+        if split is not None and split.any():
+            p = pd.concat([p[["agent_id", "h", "filled", "lost"]], split_hours], ignore_index=True)
         g = p.groupby("agent_id")
         signed = pd.DataFrame({"h": g["h"].sum(), "filled": g["filled"].sum(), "lost": g["lost"].sum()})
         _set_hours(out, out["agent_id"].map(signed["h"]), "signed_in")
