@@ -69,13 +69,18 @@ def simulate_month(period: str, baseline: Rules, proposed: Rules, inputs: InputS
 
 # ----------------------------------------------------------------------------- person by person
 
+# A finding is known by its shift (the date and, on a day of several shifts, its start), kind and rule.
+EVENT_KEYS = ["agent_id", "date", "shift_start", "kind", "rule_id"]
+
+
 def _event_keys(events: pd.DataFrame) -> pd.DataFrame:
-    return events[["agent_id", "date", "kind", "rule_id"]].astype({"date": "datetime64[ns]"}).drop_duplicates()
+    return events.reindex(columns=EVENT_KEYS).astype({"date": "datetime64[ns]", "shift_start": "string"}) \
+        .drop_duplicates()
 
 
 def changed_event_rules(before: AttendanceResult, after: AttendanceResult) -> dict[str, str]:
     """Per person, the rule IDs of findings made under one rules file and not the other."""
-    keys = ["agent_id", "date", "kind", "rule_id"]
+    keys = EVENT_KEYS
     both = _event_keys(before.events).merge(_event_keys(after.events), on=keys, how="outer", indicator=True)
     differing = both[both["_merge"] != "both"]
     return differing.groupby("agent_id")["rule_id"].agg(lambda s: ", ".join(sorted(set(s)))).to_dict()

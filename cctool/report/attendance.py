@@ -55,7 +55,8 @@ def clock_sheets(result: AttendanceResult) -> list[Sheet]:
 
 
 def attendance_json(result: AttendanceResult) -> dict:
-    ev = result.events[["agent_id", "date", "kind", "minutes", "rule_id", "reason"]]
+    # shift_start (HH:MM) names the shift on a day of several; blank for findings of no one shift
+    ev = result.events[["agent_id", "date", "shift_start", "kind", "minutes", "rule_id", "reason"]]
     return {
         "records": records(result.summary[RECORD_COLUMNS]),
         "events": records(ev),

@@ -69,11 +69,20 @@ def _shifts(att: AttendanceResult, agent: str) -> list[dict]:
     return out
 
 
+def _which_shift(finding: dict, shifts: list[dict]) -> str:
+    """' 13:50' after a finding's date when that day holds several shifts (a split day), so
+    the finding names its shift; nothing on a day of one shift."""
+    start = finding.get("shift_start")
+    if not start or sum(s["date"] == _fmt(finding["date"]) for s in shifts) < 2:
+        return ""
+    return f" {start}"
+
+
 def explain_month(agent: str, person: dict, att: AttendanceResult, pay: PayrollResult | None) -> dict:
     """Everything about one person's month, JSON-ready."""
     doc: dict = {"agent_id": agent, "person": person, "month": att.month, "shifts": _shifts(att, agent)}
     ev = att.events[att.events["agent_id"] == agent]
-    doc["findings"] = records(ev[["date", "kind", "minutes", "rule_id", "reason"]])
+    doc["findings"] = records(ev.reindex(columns=["date", "shift_start", "kind", "minutes", "rule_id", "reason"]))
     lv = att.leave[att.leave["agent_id"] == agent] if not att.leave.empty else att.leave
     doc["leave"] = records(lv.reindex(columns=LEAVE_FIELDS)) if len(lv) else []
     row = att.summary[att.summary["agent_id"] == agent]
@@ -196,8 +205,8 @@ def render(doc: dict, markdown: bool, lang: str = "en") -> str:
             lines.append(f"{item}{s['date']} {s['scheduled']}{colon}{w('in')} {s['sign_in'] or '—'}{comma}{w('out')} "
                          f"{s['sign_out'] or '—'} → {z(s['outcome'])}")
         lines += ["", h(n_of("findings", len(doc["findings"])))]
-        lines += [f"{item}{_fmt(e['date'])} [{e['rule_id']}] {z(e['kind'])}{colon}{z(e['reason'])}"
-                  for e in doc["findings"]] or [f"{item}{w('none')}"]
+        lines += [f"{item}{_fmt(e['date'])}{_which_shift(e, doc['shifts'])} [{e['rule_id']}] {z(e['kind'])}"
+                  f"{colon}{z(e['reason'])}" for e in doc["findings"]] or [f"{item}{w('none')}"]
         lines += ["", h(n_of("leave", len(doc["leave"])))]
         for lv in doc["leave"]:
             lines.append(f"{item}{lv['request_id']} {z(lv['leave_type'])} {_fmt(lv['start'])} – {_fmt(lv['end'])} "
