@@ -430,6 +430,13 @@ PHRASES: list[tuple[str, str]] = [
      "{a}：未匹配的打卡，当日无排班（计划外工作？）"),
     (r"(?P<a>\S+): unmatched punch, no scheduled shift's window holds it \(unscheduled work\?\)",
      "{a}：未匹配的打卡，不在任何排班的时间窗口内（计划外工作？）"),
+    # a split day (two shifts of one person on one date): io.readers, policy.attendance
+    (r"shift overlaps the same person's shift at row (?P<n>\d+)", "与同一人第{n}行的班次时间重叠"),
+    (r"(?P<n>\d+) person-day\(s\) with one sign-in/sign-out pair on a day of several shifts \(first at row "
+     r"(?P<r>\d+)\): each punch goes to the shift whose start \(sign-in\) or end \(sign-out\) is nearest",
+     "{n}个人日当天有多个班次却只有一对签入/签出（首次出现在第{r}行）：每次打卡归入开始（签入）或结束（签出）时间最近的班次"),
+    (r"a shift left without one is a missing punch to review\. Export each shift's punches \(raw events\) to "
+     r"judge every shift", "缺少签入或签出的班次为缺卡，待核查。请导出每个班次的打卡（原始记录）以逐班判定"),
     (r"(?P<a>\S+) is standby: (?P<n>\d+) scheduled shift\(s\) without a punch in (?P<m>[\d-]+) not audited as "
      r"no-shows", "{a} 为待岗：{m} 有{n}个无打卡的排班，不按旷工审计"),
     (r"(?P<a>\S+) is left, without an exit date: (?P<n>\d+) scheduled shift\(s\) without a punch in (?P<m>[\d-]+) "

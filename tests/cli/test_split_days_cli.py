@@ -202,3 +202,23 @@ def test_simulate_a_stricter_late_band_on_a_split_day(centre):
     changes = {c["field"]: (c["baseline"], c["proposed"]) for c in person["changes"]}
     assert person["agent_id"] == "A1"
     assert changes["absent_days"] == (0.0, 0.5) and changes["late_count"] == (1, 0)
+
+
+def test_overlap_and_split_day_pair_on_a_zh_errors_sheet(centre, tmp_path):
+    """An overlapping shift is an error naming the other row; a pair on a split day a warning;
+    both read in Chinese in a zh workbook."""
+    sched = (centre / "schedule.csv").read_text("utf-8") + "A1,2026-10-05,11:00,12:00,,\n"  # 11:00 < 11:20
+    (tmp_path / "schedule.csv").write_text(sched, encoding="utf-8")
+    out = tmp_path / "z.xlsx"
+    run(tmp_path, "attendance-audit", "--month", "2026-10", "--roster", str(centre / "roster.csv"),
+        "--schedule", str(tmp_path / "schedule.csv"), "--punches", str(centre / "pairs.csv"), "--out", str(out),
+        "--json", str(tmp_path / "z.json"), "--lang", "zh")
+    issues = json.loads((tmp_path / "z.json").read_text("utf-8"))["issues"]
+    overlap = [i for i in issues if "overlaps" in i["problem"]]
+    assert [(i["row"], i["value"], i["severity"]) for i in overlap] == [(19, "11:00-12:00", "error")]
+    assert "shift overlaps the same person's shift at row 3; row excluded" in overlap[0]["problem"]
+    errors = openpyxl.load_workbook(out)["错误"]
+    header = [c.value for c in errors[1]]
+    problems = [row[header.index("问题")] for row in errors.iter_rows(min_row=2, values_only=True)]
+    assert "与同一人第3行的班次时间重叠；该行不计入" in problems
+    assert any(p.startswith("8个人日当天有多个班次却只有一对签入/签出（首次出现在第") for p in problems)
