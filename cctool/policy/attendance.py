@@ -389,6 +389,7 @@ def classify(shifts: pd.DataFrame, leave_by_day: pd.DataFrame, excused: pd.Serie
     by_day = leave_by_day.astype({"agent_id": shifts["agent_id"].dtype})
     s = shifts.merge(by_day, on=["agent_id", "date"], how="left")
     s["leave_fraction"] = s["leave_fraction"].fillna(0.0)
+    _part_day_leave_per_shift(s)
     s["leave_valid"] = s["leave_valid"].astype("boolean").fillna(False).astype(bool)
     s["pending"] = (s["shift_end_at"] > as_of) if as_of is not None else False
     s["pending"] = s["pending"].astype(bool)
@@ -455,6 +456,25 @@ def classify(shifts: pd.DataFrame, leave_by_day: pd.DataFrame, excused: pd.Serie
     s["shift_hours"] = (s["shift_end_at"] - s["shift_start_at"]).dt.total_seconds() / 3600
     s["full_day_absent"] = s["absence"] >= 1.0
     return s
+
+
+def _part_day_leave_per_shift(s: pd.DataFrame) -> None:
+    """On a day of several shifts a part-day leave (08:00-12:00) is the leave of the shifts it
+    touches: a shift it covers whole is on leave for the whole shift (1), a shift it does not
+    touch has no leave, one it covers in part keeps the half-day reading. A day of one shift,
+    and a full-day leave, are read as before. In place, on `leave_fraction`."""
+    part = (s["leave_fraction"] > 0) & (s["leave_fraction"] < 1)
+    if not part.any():
+        return
+    n = s.groupby(["agent_id", "date"], sort=False)["shift_start_at"].transform("size")
+    split = part & (n > 1)
+    if not split.any():
+        return
+    start, end = s["shift_start_at"], s["shift_end_at"]
+    whole = split & (s["leave_start"] <= start) & (s["leave_end"] >= end)
+    apart = split & ((s["leave_end"] <= start) | (s["leave_start"] >= end))
+    s.loc[whole, "leave_fraction"] = 1.0
+    s.loc[apart, "leave_fraction"] = 0.0
 
 
 def judge_worked_hours(s: pd.DataFrame, judged: pd.Series, rules: Rules) -> None:

@@ -106,3 +106,35 @@ def test_night_shift_then_next_morning(org_roster, rules):
                         ("E1", "10-05", "13:50", "missing_punch")]
     got = [(t, i, o) for _, t, i, o, _, _ in per_shift(r)]
     assert got[0] == ("10-04 22:00", pd.Timestamp("2026-10-04 21:55"), pd.Timestamp("2026-10-05 06:02"))
+
+
+def _half_day(start: str, end: str) -> pd.DataFrame:
+    frame = pd.DataFrame([{"request_id": "L1", "agent_id": "E1", "leave_type": "annual", "channel": "form",
+                           "documents_complete": True, "reason_false": False, "approvals": "T1",
+                           "start": pd.Timestamp(start), "end": pd.Timestamp(end)}])
+    frame["_row"] = [2]
+    return frame
+
+
+def test_morning_leave_covers_the_morning_shift_only(org_roster, rules):
+    """A half-day leave 08:00-12:00 on a split day is the morning shift's whole leave: the
+    afternoon is worked as scheduled, no one is absent for a shift the leave covers."""
+    p = raw([("E1", "2026-10-05 13:50:00", "in"), ("E1", "2026-10-05 16:40:00", "out")])
+    r = audit_month("2026-10", org_roster, schedule(SPLIT), p, rules,
+                    leave=_half_day("2026-10-05 08:00", "2026-10-05 12:00"))
+    assert r.events.empty
+    got = [(t, a, w) for _, t, _, _, a, w in per_shift(r)]
+    assert got == [("10-05 08:00", 0, 0), ("10-05 13:50", 0, 1)]
+    row = r.summary.set_index("agent_id").loc["E1"]
+    assert (row["scheduled_days"], row["worked_days"], row["leave_days"], row["absent_days"]) == (2, 1, 1, 0)
+
+
+def test_leave_across_the_break_moves_both_ends(org_roster, rules):
+    """A half-day leave 11:00-14:30 covers the end of the morning and the start of the afternoon:
+    the morning is expected until 11:00, the afternoon from 14:30 (a sign-in at 14:35 is 5 min
+    late), as on a day of one shift."""
+    p = raw([("E1", "2026-10-05 07:58:00", "in"), ("E1", "2026-10-05 11:00:00", "out"),
+             ("E1", "2026-10-05 14:35:00", "in"), ("E1", "2026-10-05 16:40:00", "out")])
+    r = audit_month("2026-10", org_roster, schedule(SPLIT), p, rules,
+                    leave=_half_day("2026-10-05 11:00", "2026-10-05 14:30"))
+    assert finds(r) == [("E1", "10-05", "13:50", "late")] and r.events["minutes"].tolist() == [5]
