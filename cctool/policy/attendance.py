@@ -639,9 +639,14 @@ def _say_missing_punches(summary: pd.DataFrame, rule_id: str) -> pd.DataFrame:
 
 
 def consecutive_full_absence(s: pd.DataFrame) -> pd.DataFrame:
-    """Longest run of consecutive scheduled shifts with full-day absence, per person."""
+    """Longest run of consecutive scheduled days with full-day absence, per person. A day of
+    several shifts (a split day) is one scheduled day, absent in full only when every shift of
+    it is: missing an afternoon and the next day is not 3 days absent (ATT-QUIT-3)."""
     # the three columns, then sorted: sorting the whole shifts frame copied every column of it
     ordered = s[["agent_id", "date", "full_day_absent"]].sort_values(["agent_id", "date"])
+    same_day = (ordered["agent_id"].eq(ordered["agent_id"].shift()) & ordered["date"].eq(ordered["date"].shift()))
+    if same_day.fillna(False).any():
+        ordered = ordered.groupby(["agent_id", "date"], as_index=False, sort=True)["full_day_absent"].all()
     breaks = (~ordered["full_day_absent"]).groupby(ordered["agent_id"]).cumsum()
     run = ordered.groupby([ordered["agent_id"], breaks])["full_day_absent"].cumsum()
     ordered = ordered.assign(run=run)

@@ -138,3 +138,25 @@ def test_leave_across_the_break_moves_both_ends(org_roster, rules):
     r = audit_month("2026-10", org_roster, schedule(SPLIT), p, rules,
                     leave=_half_day("2026-10-05 11:00", "2026-10-05 14:30"))
     assert finds(r) == [("E1", "10-05", "13:50", "late")] and r.events["minutes"].tolist() == [5]
+
+
+def test_consecutive_absence_counts_days_not_shifts(org_roster, rules):
+    """ATT-QUIT-3 is 3 consecutive scheduled days of full-day absence: a split day is one day,
+    absent in full only when both its shifts are. Missing the afternoon of 10-05 and all of
+    10-06 is 3 shifts but not 3 days; missing 10-05, 10-06 and 10-07 in full is."""
+    days = ("2026-10-05", "2026-10-06", "2026-10-07", "2026-10-08")
+    # E2 works every day: a day nobody punches would be a feed gap, not judged
+    sched = schedule([("E1", d, s, e) for d in days for s, e in (("08:00", "11:20"), ("13:50", "16:40"))]
+                     + [("E2", d, "09:00", "18:00") for d in days])
+    on_time = lambda d: [("E1", f"{d} 08:00:00", "in"), ("E1", f"{d} 11:20:00", "out"),  # noqa: E731
+                         ("E1", f"{d} 13:50:00", "in"), ("E1", f"{d} 16:40:00", "out")]
+    e2 = [("E2", f"{d} {t}:00", w) for d in days for t, w in (("09:00", "in"), ("18:00", "out"))]
+    p = raw(on_time("2026-10-05")[:2] + on_time("2026-10-07") + on_time("2026-10-08") + e2)
+    r = audit_month("2026-10", org_roster, sched, p, rules)
+    row = r.summary.set_index("agent_id").loc["E1"]
+    assert (row["absent_days"], bool(row["deemed_resigned"])) == (3, False)
+    p = raw(on_time("2026-10-08") + e2)
+    r = audit_month("2026-10", org_roster, sched, p, rules)
+    row = r.summary.set_index("agent_id").loc["E1"]
+    assert (row["absent_days"], bool(row["deemed_resigned"])) == (6, True)
+    assert "3 consecutive scheduled days absent" in row["explanation"]
