@@ -58,7 +58,7 @@ def shift_outcome(r) -> str:
 
 
 def _shifts(att: AttendanceResult, agent: str) -> list[dict]:
-    s = att.shifts[att.shifts["agent_id"] == agent].sort_values("date")
+    s = att.shifts[att.shifts["agent_id"] == agent].sort_values(["date", "shift_start_at"])  # a split day in order
     out = []
     for r in s.to_dict(orient="records"):
         out.append({"date": pd.Timestamp(r["date"]).strftime("%Y-%m-%d"),
