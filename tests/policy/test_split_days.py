@@ -3,6 +3,8 @@ canonical schedule, audited with raw punch events and with paired punches."""
 from __future__ import annotations
 
 import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from builders import punches, schedule
 
@@ -160,3 +162,44 @@ def test_consecutive_absence_counts_days_not_shifts(org_roster, rules):
     row = r.summary.set_index("agent_id").loc["E1"]
     assert (row["absent_days"], bool(row["deemed_resigned"])) == (6, True)
     assert "3 consecutive scheduled days absent" in row["explanation"]
+
+
+@st.composite
+def split_day(draw):
+    """2-3 shifts of E1 on 2026-10-05 that do not overlap, and one paired row with any sign-in
+    and sign-out (either may be missing) between 05:00 and 23:59."""
+    n = draw(st.integers(2, 3))
+    cuts = sorted(draw(st.lists(st.integers(6 * 60, 23 * 60), min_size=2 * n, max_size=2 * n, unique=True)))
+    shifts = [(f"{a // 60:02d}:{a % 60:02d}", f"{b // 60:02d}:{b % 60:02d}") for a, b in zip(cuts[::2], cuts[1::2])]
+    stamp = st.one_of(st.none(), st.integers(5 * 60, 23 * 60 + 59).map(
+        lambda m: f"2026-10-05 {m // 60:02d}:{m % 60:02d}:00"))
+    return shifts, draw(stamp), draw(stamp)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=split_day())
+def test_any_pair_on_a_split_day_is_used_once_at_most(org_roster, rules, case):
+    """Whatever the pair, its sign-in lands on one shift at most and its sign-out on one shift at
+    most; every shift is scheduled and judged; a shift without punches is a no-show, one with a
+    single punch a missing punch."""
+    shifts, sign_in, sign_out = case
+    if sign_in is None and sign_out is None:
+        return  # not a punch row (the reader excludes it)
+    sched = schedule([("E1", "2026-10-05", a, b) for a, b in shifts]
+                     + [("E2", "2026-10-05", "09:00", "18:00")])  # E2 punches: the day is no feed gap
+    p = punches([("E1", "2026-10-05", sign_in, sign_out),
+                 ("E2", "2026-10-05", "2026-10-05 09:00:00", "2026-10-05 18:00:00")])
+    r = audit_month("2026-10", org_roster, sched, p, rules)
+    s = r.shifts[r.shifts["agent_id"] == "E1"]
+    assert len(s) == len(shifts)
+    assert s["sign_in"].notna().sum() <= 1 and s["sign_out"].notna().sum() <= 1
+    if sign_in is not None:
+        assert set(s["sign_in"].dropna()) <= {pd.Timestamp(sign_in)}
+    if sign_out is not None:
+        assert set(s["sign_out"].dropna()) <= {pd.Timestamp(sign_out)}
+    row = r.summary.set_index("agent_id").loc["E1"]
+    assert row["scheduled_days"] == len(shifts)
+    punched = s["sign_in"].notna() | s["sign_out"].notna()
+    assert int(s["no_show"].sum()) == int((~punched).sum())
+    both = s["sign_in"].notna() & s["sign_out"].notna()
+    assert int(s["missing_punch"].sum()) == int((punched & ~both).sum()) + int(s["punch_reversed"].sum())
