@@ -22,7 +22,8 @@ from cctool.policy.grading import inactive_ids
 from cctool.rules.model import Rules
 
 CENTRE = "centre"
-FIGURES = ["calls", "connected", "successes", "success_rate", "cph", "hours", "cph_hours", *ATTENDANCE_COLUMNS,
+FIGURES = ["calls", "connected", "successes", "success_rate", "cph", "hours", "cph_calls", "cph_hours",
+           *ATTENDANCE_COLUMNS,
            *OFFERED_COLUMNS, "talk_s", "aht_s"]
 COMPARED = ("prev_day", "prev_week")
 FORMATS = ("text", "markdown", "json")
@@ -62,7 +63,7 @@ def build_brief(date, roster: pd.DataFrame, daily_calls: pd.DataFrame | None, ru
                                              excusals=excusals, files=files, as_of=as_of)
     hours = daily_hours(agents["agent_id"], start, end, g.metrics.hours_basis, punches, schedule, reconcile=False,
                         inactive=inactive_ids(roster))
-    rows = agent_day_frame(agents, daily_calls, hours, attendance)
+    rows = agent_day_frame(agents, daily_calls, hours, attendance, g.metrics.cph_calls)
     rows = rows[rows["date"].isin([day, prev_day, prev_week])]
     teams = sorted(agents["team"].unique())
     per_team = _sums(rows, "team", teams, [day, prev_day, prev_week])
@@ -97,7 +98,7 @@ def _sums(rows: pd.DataFrame, by: str, keys: list[str], days: list[pd.Timestamp]
     full = pd.MultiIndex.from_product([keys, days], names=[by, "date"])
     out = sums.reindex(full).reset_index()
     out[summed] = out[summed].fillna(0)
-    out[COUNT_COLUMNS] = out[COUNT_COLUMNS].astype("int64")
+    out[[*COUNT_COLUMNS, "cph_calls"]] = out[[*COUNT_COLUMNS, "cph_calls"]].astype("int64")
     if rows[ATTENDANCE_COLUMNS].notna().any().any():
         out[ATTENDANCE_COLUMNS] = out[ATTENDANCE_COLUMNS].fillna(0)
     return out

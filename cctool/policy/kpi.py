@@ -44,19 +44,23 @@ TALK = "talk_s"
 # that reached no agent; answered = connected; abandoned = offered − answered.
 OFFERED_COLUMNS = ["offered", "answered", "abandoned", "abandon_rate"]
 ATTENDANCE_COLUMNS = ["scheduled", "present", "late", "early_leave", "absent_days"]
-# What CPH is computed on: the telesales (TSR) agents' calls, connected calls and hours. CPH is an
-# outbound measure (GRD metrics); customer-service agents' calls and hours would dilute it, so a
-# team's and the centre's CPH count their TSR agents only, and CPH is n/a (missing) with no TSR hours.
-CPH_BASIS_COLUMNS = ["tsr_calls", "tsr_connected", "cph_hours"]
+# What CPH is computed on: the calls (or connected calls, `grading.metrics.cph_calls`) and hours of
+# the telesales (TSR) agents who have hours. CPH is an outbound measure (GRD metrics): customer-
+# service agents' calls and hours would dilute it, and calls of an agent without hours (standby, no
+# punches or schedule) have nothing to be divided by. So a team's, a day's and the centre's CPH is
+# cph_calls / cph_hours of their rows, n/a (missing) without such hours; both columns are shown.
+CPH_BASIS_COLUMNS = ["cph_calls", "cph_hours"]
 AGENT_COLUMNS = ["agent_id", "name", "team", "line", "grade", "period", "calls", "connected", "successes", "hours",
                  "cph_basis", "cph", "success_rate", "talk_s", "talk_calls", "aht_s", *ATTENDANCE_COLUMNS, "kpi_score",
                  "target_rule",
                  "cph_target", "cph_met", "cph_gap", "success_target", "success_met", "success_gap", "kpi_target",
                  "kpi_met", "kpi_gap", "targets_met", "rule_ids", "note"]
-TEAM_COLUMNS = ["rank", "team", "agents", "calls", "connected", "successes", "hours", "cph_hours", "cph", "success_rate",
+TEAM_COLUMNS = ["rank", "team", "agents", "calls", "connected", "successes", "hours", "cph_calls", "cph_hours", "cph",
+                "success_rate",
                 "talk_s", "aht_s", *OFFERED_COLUMNS, *ATTENDANCE_COLUMNS, "with_targets", "cph_met_count", "success_met_count", "targets_met_count",
                 "targets_met_share", "rule_ids"]
-TREND_COLUMNS = ["team", "date", "calls", "connected", "successes", "hours", "cph_hours", "cph", "success_rate", "talk_s",
+TREND_COLUMNS = ["team", "date", "calls", "connected", "successes", "hours", "cph_calls", "cph_hours", "cph",
+                 "success_rate", "talk_s",
                  "aht_s",
                  *ATTENDANCE_COLUMNS]
 
@@ -182,10 +186,9 @@ def add_rates(frame: pd.DataFrame, g: Grading, *, with_success: bool = True) -> 
     """cph and success_rate from summed counts and hours (GRD metric definitions): CPH over the TSR
     agents' calls and hours (CPH_BASIS_COLUMNS), missing where there are no TSR hours. Without
     success (`success_known`), successes and success_rate are missing, not 0."""
-    numerator = frame["tsr_calls"] if g.metrics.cph_calls == "all" else frame["tsr_connected"]
     denominator = frame["connected"] if g.metrics.success_denominator == "connected" else frame["calls"]
     hours = frame["cph_hours"].astype("float64")
-    frame["cph"] = (numerator / hours.where(hours > 0)).astype("float64")
+    frame["cph"] = (frame["cph_calls"] / hours.where(hours > 0)).astype("float64")
     frame["success_rate"] = (frame["successes"] / denominator.where(denominator > 0)).astype("float64")
     if not with_success:
         frame["successes"] = pd.array([pd.NA] * len(frame), dtype="Int64")
@@ -197,13 +200,15 @@ def add_rates(frame: pd.DataFrame, g: Grading, *, with_success: bool = True) -> 
     return frame
 
 
-def add_cph_basis(frame: pd.DataFrame, is_tsr: pd.Series) -> pd.DataFrame:
-    """The rows' share of what CPH is computed on (CPH_BASIS_COLUMNS): their calls, connected calls
-    and hours when the row is a TSR agent's, else 0, so sums per team, day or centre stay TSR only."""
-    tsr = is_tsr.fillna(False).to_numpy(dtype=bool)
-    frame["tsr_calls"] = frame["calls"].where(tsr, 0).astype("int64")
-    frame["tsr_connected"] = frame["connected"].where(tsr, 0).astype("int64")
-    frame["cph_hours"] = frame["hours"].astype("float64").fillna(0.0).where(tsr, 0.0)
+def add_cph_basis(frame: pd.DataFrame, is_tsr: pd.Series, cph_calls: str) -> pd.DataFrame:
+    """The rows' share of what CPH is computed on (CPH_BASIS_COLUMNS): calls (`cph_calls` "all") or
+    connected calls, and hours, of a TSR agent's row with hours; else 0, so the sums per team, day
+    or centre hold exactly what their CPH divides."""
+    hours = frame["hours"].astype("float64").fillna(0.0)
+    counted = is_tsr.fillna(False).to_numpy(dtype=bool) & (hours > 0).to_numpy()
+    calls = frame["calls"] if cph_calls == "all" else frame["connected"]
+    frame["cph_calls"] = calls.where(counted, 0).astype("int64")
+    frame["cph_hours"] = hours.where(counted, 0.0)
     return frame
 
 
@@ -227,7 +232,7 @@ def no_agent_calls(daily_calls: pd.DataFrame | None, start: pd.Timestamp, end: p
 
 
 def agent_day_frame(agents: pd.DataFrame, daily_calls: pd.DataFrame | None, hours: pd.DataFrame | None,
-                    attendance: pd.DataFrame | None) -> pd.DataFrame:
+                    attendance: pd.DataFrame | None, cph_calls: str = "all") -> pd.DataFrame:
     """One row per agent and day with anything to report: counts, hours, attendance; team attached."""
     keys = ["agent_id", "date"]
     parts = [f for f in (daily_calls, hours, attendance) if f is not None and not f.empty]
@@ -252,7 +257,7 @@ def agent_day_frame(agents: pd.DataFrame, daily_calls: pd.DataFrame | None, hour
             frame[col] = pd.Series(pd.NA, index=frame.index, dtype="Float64" if col == "absent_days" else "Int64")
     by_id = agents.set_index("agent_id")
     frame["team"] = frame["agent_id"].map(by_id["team"])
-    add_cph_basis(frame, frame["agent_id"].map(by_id["line"]).eq("TSR"))
+    add_cph_basis(frame, frame["agent_id"].map(by_id["line"]).eq("TSR"), cph_calls)
     return frame.reset_index(drop=True)
 
 
@@ -345,7 +350,7 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
         notes.append("No punches or schedule: no hours, so no CPH.")
     idle = inactive_ids(roster)
     hours = daily_hours(ids, start, end, g.metrics.hours_basis, punches, schedule, reconcile=True, inactive=idle)
-    day_rows = agent_day_frame(agents, daily_calls, hours, attendance)
+    day_rows = agent_day_frame(agents, daily_calls, hours, attendance, g.metrics.cph_calls)
 
     # Per agent: the period's own hours and basis (grading.agent_hours over the whole period).
     period_hours = agent_hours(ids, start, end, g.metrics.hours_basis, punches, schedule, idle)
@@ -357,7 +362,12 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
     with_success = success_known(daily_calls)
     if not with_success:
         notes.append(NO_SUCCESS_NOTE)
-    a = add_rates(add_cph_basis(a, a["line"].eq("TSR")), g, with_success=with_success)
+    a = add_rates(add_cph_basis(a, a["line"].eq("TSR"), g.metrics.cph_calls), g, with_success=with_success)
+    no_hours = a[a["line"].eq("TSR").fillna(False) & a["calls"].gt(0) & ~a["hours"].astype("float64").gt(0)]
+    if len(no_hours):
+        shown = ", ".join(no_hours["agent_id"].astype(str).head(5)) + (", …" if len(no_hours) > 5 else "")
+        notes.append(f"Team and centre CPH leave out {int(no_hours['calls'].sum())} call(s) of {len(no_hours)} TSR "
+                     f"agent(s) without hours ({shown}).")
     a["period"] = label
     a["kpi_score"] = np.nan
     if kpi is not None and period == "month":
@@ -386,6 +396,7 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
         trend[TALK] = trend[TALK].fillna(0.0)
         trend["hours"] = trend["hours"].fillna(0.0).round(2)
         trend["cph_hours"] = trend["cph_hours"].fillna(0.0).round(2)
+        trend["cph_calls"] = trend["cph_calls"].fillna(0).astype("int64")
         trend = trend[TREND_COLUMNS]
     if attendance is not None:
         notes.append("Late, early leave and absent days follow the attendance rules (ATT-*); half days count 0.5.")
@@ -393,7 +404,7 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
 
 
 def _team_frame(a: pd.DataFrame, g: Grading, rule_id: str, with_success: bool = True) -> pd.DataFrame:
-    a = add_cph_basis(a.copy(), a["line"].eq("TSR"))
+    a = add_cph_basis(a.copy(), a["line"].eq("TSR"), g.metrics.cph_calls)
     grouped = a.groupby("team")
     t = pd.DataFrame({"agents": grouped.size()})
     sums = grouped[[*COUNT_COLUMNS, "hours", TALK, *CPH_BASIS_COLUMNS]].sum()
@@ -412,6 +423,7 @@ def _team_frame(a: pd.DataFrame, g: Grading, rule_id: str, with_success: bool = 
         t["success_met_count"] = pd.array([pd.NA] * len(t), dtype="Int64")
     t["hours"] = t["hours"].round(2)
     t["cph_hours"] = t["cph_hours"].round(2)
+    t["cph_calls"] = t["cph_calls"].astype("int64")
     t["rule_ids"] = rule_id
     return t
 

@@ -60,7 +60,8 @@ def kpi_sheets(result: KpiResult, lang: str) -> list[Sheet]:
         Sheet("Teams", teams, percent=PERCENT, not_applicable=CPH,
               note="Teams ranked by the share of agents meeting every grade target, then success rate, then CPH; "
                    "teams whose share is unknown (no calls or hours) are not ranked; the last row is the centre. "
-                   "CPH counts the telesales (TSR) agents' calls over their hours (CPH hours); n/a without them."),
+                   "CPH = CPH calls ÷ CPH hours: the calls and hours of the telesales (TSR) agents with hours; n/a "
+                   "without them."),
     ]
     if result.period != "day" and not result.trend.empty:
         wide = trend_wide(result, lang)

@@ -100,6 +100,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "connected": ("Connected", "接通数"),
     "successes": ("Successes", "成功数"),
     "hours": ("Hours", "小时"),
+    "cph_calls": ("CPH calls (TSR)", "CPH呼叫数(电销)"),
     "cph_hours": ("CPH hours (TSR)", "CPH工时(电销)"),
     "tenure_months": ("Tenure (months)", "司龄(月)"),
     "required_approvals": ("Required approvals", "所需审批"),

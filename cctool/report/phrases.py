@@ -333,10 +333,12 @@ PHRASES: list[tuple[str, str]] = [
     (r"Teams ranked by the share of agents meeting every grade target, then success rate, then CPH; the last row is "
      r"the centre\.", "班组按全部达标坐席占比排名，其次按成功率，再按CPH；最后一行为全中心。"),
     (r"Teams ranked by the share of agents meeting every grade target, then success rate, then CPH; teams whose "
-     r"share is unknown \(no calls or hours\) are not ranked; the last row is the centre\. CPH counts the telesales "
-     r"\(TSR\) agents' calls over their hours \(CPH hours\); n/a without them\.",
+     r"share is unknown \(no calls or hours\) are not ranked; the last row is the centre\. CPH = CPH calls ÷ CPH "
+     r"hours: the calls and hours of the telesales \(TSR\) agents with hours; n/a without them\.",
      "班组按全部达标坐席占比排名，其次按成功率，再按CPH；占比未知（无通话或工时）的班组不排名；最后一行为全中心。"
-     "CPH = 电销（TSR）坐席的呼叫数 ÷ 其工时（CPH工时）；没有电销工时则不适用。"),
+     "CPH = CPH呼叫数 ÷ CPH工时：有工时的电销（TSR）坐席的呼叫数和工时；没有则不适用。"),
+    (r"Team and centre CPH leave out (?P<n>\d+) call\(s\) of (?P<m>\d+) TSR agent\(s\) without hours "
+     r"\((?P<ids>[^)]*)\)\.", "班组和全中心的CPH不计{m}名无工时电销坐席（{ids}）的{n}个呼叫。"),
     (r"Payroll (?P<m>[\d-]+) — CONFIDENTIAL \((?P<rule>[A-Z0-9-]+)\)\. Each earning is the amount paid; withheld = "
      r"earnings stopped by a rule \(not paid, not in gross\); gross = base \+ bonus \+ commission \+ overtime; "
      r"net = gross − deductions\.", "工资表 {m} — 保密（{rule}）。各项收入均为实发金额；停发 = 被规则停发的收入（不发放，"

@@ -253,8 +253,10 @@ def test_standby_agents_schedule_is_not_hours_worked_in_kpi_report(tmp_path):
     files["punches"].write_text("".join(line for line in punches.splitlines(keepends=True)
                                         if not line.startswith("E2,")), encoding="utf-8")
     calls = files["dir"] / "calls.csv"
+    # E2 still makes calls (a standby agent helping out, or a data slip): with no hours, they are left
+    # out of the team's CPH, and the report says so, rather than inflating it.
     calls.write_text("call_id,agent_id,start_time,connected,success\n" + "".join(
-        f"{i},E1,{day} 10:{i % 60:02d}:00,yes,{'yes' if i % 2 else 'no'}\n"
+        f"{i},{'E1' if i % 3 else 'E2'},{day} 10:{i % 60:02d}:00,yes,{'yes' if i % 2 else 'no'}\n"
         for i, day in enumerate(DAYS * 12)), encoding="utf-8")
     result = runner.invoke(app, ["kpi-report", "--period", "week", "--date", "2026-10-07", "--roster",
                                  str(files["roster"]), "--calls", str(calls), "--schedule", str(files["schedule"]),
@@ -268,6 +270,9 @@ def test_standby_agents_schedule_is_not_hours_worked_in_kpi_report(tmp_path):
     e1 = next(r for r in doc["records"] if r["agent_id"] == "E1")
     [team] = doc["teams"]
     assert team["cph_hours"] == pytest.approx(e1["hours"], abs=0.01)  # E2's scheduled 45 h left out
+    assert team["cph_calls"] == e1["calls"] < team["calls"]  # and E2's calls with them
+    assert team["cph"] == pytest.approx(team["cph_calls"] / team["cph_hours"], abs=0.01)
+    assert any("leave out" in n and "E2" in n for n in doc["notes"])
 
 
 def test_payroll_refuses_to_pay_someone_left_without_an_exit_date_or_holds_it_when_asked(tmp_path):

@@ -113,6 +113,10 @@ def test_cph_is_na_for_csr_and_one_centre_cph(tmp_path):
     assert kpi_centre["hours"] == pytest.approx(sum(t["hours"] for t in report["teams"]), abs=0.05)
     assert kpi_centre["hours"] > kpi_centre["cph_hours"]  # the sample centre has CSR agents with hours
     assert kpi_centre["cph"] == pytest.approx(tsr_calls / kpi_centre["cph_hours"], abs=0.01)
+    # ... and from the row alone: cph = cph_calls / cph_hours, for the centre and every team
+    for row in [kpi_centre, *report["teams"]]:
+        if row["cph"] is not None:
+            assert row["cph"] == pytest.approx(row["cph_calls"] / row["cph_hours"], abs=0.01), row["team"]
     invoke("daily-brief", "--date", "2026-07-15", *inputs, "--format", "json", "--out", str(tmp_path / "b.json"))
     brief = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
     [centre] = [r for r in brief["records"] if r["scope"] == "centre"]
@@ -120,6 +124,9 @@ def test_cph_is_na_for_csr_and_one_centre_cph(tmp_path):
     assert (centre["hours"], centre["cph_hours"]) == pytest.approx((kpi_centre["hours"], kpi_centre["cph_hours"]),
                                                                    abs=0.01)
     assert {r["cph"] for r in brief["records"] if r["scope"].startswith("CSR")} == {None}
+    for row in brief["records"]:
+        if row["cph"] is not None:
+            assert row["cph"] == pytest.approx(row["cph_calls"] / row["cph_hours"], abs=0.01), row["scope"]
 
 
 def test_trend_chart_on_a_date_axis(tmp_path):

@@ -109,7 +109,7 @@ def test_a_target_is_met_only_when_its_value_is_known(rules):
 def test_teams_ranked_by_share_meeting_targets_then_success_rate():
     t = pd.DataFrame({"team": ["A", "B", "C", "CSR"], "agents": 3, "targets_met_share": [0.5, 0.5, 0.9, float("nan")],
                       "success_rate": [0.60, 0.62, 0.50, 0.9], "cph": [10.0, 9.0, 8.0, 20.0]})
-    for col in ("calls", "connected", "successes", "hours", "cph_hours", "talk_s", "aht_s", "offered", "answered", "abandoned",
+    for col in ("calls", "connected", "successes", "hours", "cph_calls", "cph_hours", "talk_s", "aht_s", "offered", "answered", "abandoned",
                 "abandon_rate", "scheduled", "present", "late", "early_leave", "absent_days", "with_targets", "cph_met_count", "success_met_count", "targets_met_count", "rule_ids"):
         t[col] = 0
     ranked = rank_teams(t, None)
@@ -120,7 +120,7 @@ def test_teams_ranked_by_share_meeting_targets_then_success_rate():
 def test_a_period_without_calls_ranks_no_team():
     t = pd.DataFrame({"team": ["A", "B"], "agents": 3, "targets_met_share": [float("nan")] * 2,
                       "success_rate": [float("nan")] * 2, "cph": [float("nan")] * 2})
-    for col in ("calls", "connected", "successes", "hours", "cph_hours", "scheduled", "present", "late", "early_leave",
+    for col in ("calls", "connected", "successes", "hours", "cph_calls", "cph_hours", "scheduled", "present", "late", "early_leave",
                 "absent_days", "with_targets", "cph_met_count", "success_met_count", "targets_met_count", "rule_ids",
                 "talk_s", "offered", "answered", "abandoned"):
         t[col] = 0
