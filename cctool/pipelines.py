@@ -166,7 +166,8 @@ def read_pay_inputs(period: str, rules: Rules, inputs: InputSet, *, kpi: Path | 
 
 
 def pay_coverage(att: AttendanceResult, pay: PayInputs, rules: Rules, inputs: InputSet,
-                 allow_partial: bool) -> None:
+                 allow_partial: bool, *, people: set[str] | None = None, what: str = "no payroll was written",
+                 check_left: bool = True) -> None:
     """Pay needs the month over and its pay inputs covering it: a month with shifts not yet over
     (after the as-of time) stops the run, paying it would be guessing."""
     cov = att.coverage
@@ -176,14 +177,18 @@ def pay_coverage(att: AttendanceResult, pay: PayInputs, rules: Rules, inputs: In
         if not allow_partial:
             raise InputError(f"{cov.gaps[-1]}; paying a month that is not over is guessing, no payroll was written. "
                              "Run it once the month's punches are in, or pass --allow-partial.")
-    left = left_without_exit_date(inputs.roster, att.month)
+    # `people`: only these are paid here (explain's one person); `check_left` off where holding their
+    # pay under both rules is the answer (simulate compares rules, not whom to pay).
+    left = [a for a in left_without_exit_date(inputs.roster, att.month) if people is None or a in people] \
+        if check_left else []
     if left:
         shown = ", ".join(left[:10]) + (f" and {len(left) - 10} more" if len(left) > 10 else "")
-        cov.gaps.append(f"{len(left)} people have status left without an exit date ({shown}): the days to pay "
-                        "are unknown, their pay is held")
+        who = "1 person has" if len(left) == 1 else f"{len(left)} people have"
+        cov.gaps.append(f"{who} status left without an exit date ({shown}): the days to pay are unknown, "
+                        "their pay is held")
         if not allow_partial:
             raise InputError(f"{cov.gaps[-1].replace(', their pay is held', '')}. Add their exit_date to the roster, "
-                             "or pass --allow-partial to hold their pay (a withheld line each); no payroll was written.")
+                             f"or pass --allow-partial to hold their pay (a withheld line each); {what}.")
     check = CoverageCheck.extend(cov, rules)
     if pay.kpi is not None:
         check.table("kpi", inputs)

@@ -54,7 +54,7 @@ def judge(period: str, rules: Rules, inputs: InputSet, tables: AttendanceInputs,
     att = audit_inputs(period, rules, inputs, tables, as_of=as_of, allow_partial=allow_partial)
     if pay is None:
         return Outcome(att)
-    pay_coverage(att, pay, rules, inputs, allow_partial)
+    pay_coverage(att, pay, rules, inputs, allow_partial, check_left=False)
     return Outcome(att, pay_from_audit(period, rules, inputs, att, pay))
 
 

@@ -111,7 +111,8 @@ def explain(
                 payroll = None
                 if with_pay:
                     pay = read_pay_inputs(period, loaded.rules, inputs, kpi=fill(kpi, **f), calls=source)
-                    pay_coverage(att, pay, loaded.rules, inputs, allow_partial)
+                    pay_coverage(att, pay, loaded.rules, inputs, allow_partial, people={agent},
+                                 what="nothing was explained")
                     payroll = pay_from_audit(period, loaded.rules, inputs, att, pay)
             doc = explain_month(agent, person, att, payroll)
         doc["rules_file"], doc["rules_sha256"] = str(loaded.path), loaded.sha256

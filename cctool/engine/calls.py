@@ -151,6 +151,13 @@ def shift_windows(shifts: pd.DataFrame) -> pd.DataFrame:
     return windows
 
 
+def _wall_time(values) -> pd.Series:
+    """Time stamps as the wall-clock times they were registered as: Spark (session time zone UTC)
+    hands them back tz-aware in UTC, DuckDB naive."""
+    stamps = pd.to_datetime(values)
+    return stamps.dt.tz_convert("UTC").dt.tz_localize(None) if stamps.dt.tz is not None else stamps
+
+
 def shift_counts(scan, windows: pd.DataFrame) -> pd.DataFrame:
     """Calls per worked shift window: one range join on the engine."""
     scan.register("shift_windows", pd.DataFrame({
@@ -160,7 +167,7 @@ def shift_counts(scan, windows: pd.DataFrame) -> pd.DataFrame:
     counts = scan.query(agg.per_shift_sql(scan.scan_sql(careful=True)))
     # Counted per window (its start), not per day: two shifts of one day keep their own calls.
     counts = counts.assign(agent_id=counts["agent_id"].astype(str), date=pd.to_datetime(counts["date"]),
-                           win_start=pd.to_datetime(counts["win_start"]).astype("datetime64[us]"),
+                           win_start=_wall_time(counts["win_start"]).astype("datetime64[us]"),
                            calls=pd.to_numeric(counts["calls"]).astype("int64"))
     keyed = windows.assign(date=pd.to_datetime(windows["date"]),
                            win_start=pd.to_datetime(windows["win_start"]).astype("datetime64[us]"))

@@ -225,8 +225,8 @@ PHRASES: list[tuple[str, str]] = [
     (r"standby or left without an exit date: scheduled hours not counted as worked", "待岗或已离职但无离职日期：排班工时不计为工作时长"),
     (r"status left without an exit date: the days to pay are unknown, the month's pay is held until the roster "
      r"gives the exit date", "状态为已离职但无离职日期：应付天数未知，本月工资暂缓发放，待花名册补充离职日期"),
-    (r"(?P<n>\d+) people have status left without an exit date \((?P<ids>[^)]*)\): the days to pay are unknown, "
-     r"their pay is held", "{n}人状态为已离职但无离职日期（{ids}）：应付天数未知，其工资暂缓发放"),
+    (r"(?:(?P<n>\d+) people have|1 person has) status left without an exit date \((?P<ids>[^)]*)\): the days to pay "
+     r"are unknown, their pay is held", "状态为已离职但无离职日期（{ids}）：应付天数未知，其工资暂缓发放"),
     (r"(?P<n>\d+) shift\(s\) with a missing punch and no schedule not counted", "{n}个漏打卡且无排班的班次不计"),
     (r"(?P<n>\d+) CSR agent\(s\) not graded: grade-agents grades telesales reps \(TSR\) only\.",
      "{n}名CSR坐席不评级：评级只针对电销坐席（TSR）。"),

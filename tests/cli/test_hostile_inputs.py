@@ -286,7 +286,7 @@ def test_payroll_refuses_to_pay_someone_left_without_an_exit_date_or_holds_it_wh
     refused = runner.invoke(app, args, catch_exceptions=False)
     assert refused.exit_code == 3, refused.output
     said = " ".join(refused.output.split())
-    assert "status left without an exit date (E2)" in said and "exit_date" in said
+    assert "1 person has status left without an exit date (E2)" in said and "exit_date" in said
     assert not (tmp_path / "p.xlsx").exists()
     held = runner.invoke(app, [*args, "--allow-partial"], catch_exceptions=False)
     assert held.exit_code == 0, held.output
@@ -298,3 +298,19 @@ def test_payroll_refuses_to_pay_someone_left_without_an_exit_date_or_holds_it_wh
     assert doc["coverage"]["partial"] is True
     e1 = next(r for r in doc["records"] if r["agent_id"] == "E1")
     assert float(e1["net"]) > 0
+
+
+def test_explain_of_someone_else_is_not_stopped_by_a_leaver_without_exit_date(tmp_path):
+    # E2 left without an exit date; explaining E1's pay is about E1 only. Explaining E2 stops.
+    files = centre(tmp_path, ROSTER.replace("E2,Zhao Zi,TSR [/bold] 1,agent,TSR,operations,C,T1,2021-01-01,active",
+                                            "E2,Zhao Zi,TSR [/bold] 1,agent,TSR,operations,C,T1,2021-01-01,left"))
+    kpi = files["dir"] / "kpi.csv"
+    kpi.write_text("agent_id,month,kpi_score\nE1,2026-10,91\nE2,2026-10,88\n", encoding="utf-8")
+    base = ["explain", "--month", "2026-10", "--roster", str(files["roster"]), "--schedule", str(files["schedule"]),
+            "--punches", str(files["punches"]), "--leave", str(files["leave"]), "--kpi", str(kpi),
+            "--as-of", "2026-11-01", "--format", "json"]
+    ok = runner.invoke(app, [*base, "--agent", "E1"], catch_exceptions=False)
+    assert ok.exit_code == 0, ok.output
+    stopped = runner.invoke(app, [*base, "--agent", "E2"], catch_exceptions=False)
+    assert stopped.exit_code == 3
+    assert "nothing was explained" in " ".join(stopped.output.split())
