@@ -239,10 +239,13 @@ PUNCH_FORMS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 def detect_punch_table(headers: list[str], extra_aliases: dict | None, field_map: dict | None = None,
                        where: str = "punches") -> str:
     """Punches come paired (sign_in/sign_out per day) or as raw events (in/out, or without a
-    direction). A rules-file mapping of `time` or `direction` says raw events. A file of no
+    direction). A rules-file mapping of `time` or `direction` says raw events, of `sign_in` or
+    `sign_out` paired punches. A file of no
     form stops the run with what each form needs (exit 3), never a KeyError later."""
     if field_map and {"time", "direction"} & set(field_map):
         return "punch_events"
+    if field_map and {"sign_in", "sign_out"} & set(field_map):  # e.g. sign_in: {join: [Day, In]}
+        return "punches"
     folded = {fold_header(h) for h in headers}
 
     def present(table: str, column: str) -> bool:

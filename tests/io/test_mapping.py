@@ -315,3 +315,18 @@ def test_a_join_with_a_blank_part_is_incomplete_never_midnight(tmp_path):
                                "incomplete; row excluded")
     [blank] = [i for i in loaded.issues if i.row == 4]  # every part blank: just a blank value
     assert "required value is blank" in blank.problem
+
+
+def test_paired_punches_by_mapping_joined_from_day_and_clock(tmp_path):
+    # The mapping alone says the file is paired punches (its headers Day/In/Out name no punch field),
+    # and a blank clock part is an incomplete time, reported, never midnight.
+    path = write(tmp_path, "No,Day,In,Out\nE1,2026-07-01,08:58,18:02\nE2,2026-07-01,,18:00\n")
+    m = fmap("punches", agent_id="No", date="Day", sign_in={"join": ["Day", "In"]},
+             sign_out={"join": ["Day", "Out"]})
+    loaded = read_table(path, "punches", field_map=m)
+    assert loaded.table == "punches"
+    f = loaded.frame.set_index("agent_id")
+    assert f.loc["E1", "sign_in"] == pd.Timestamp("2026-07-01 08:58")
+    assert pd.isna(f.loc["E2", "sign_in"]) and f.loc["E2", "sign_out"] == pd.Timestamp("2026-07-01 18:00")
+    [partial] = [i for i in loaded.issues if i.row == 3]
+    assert "a part of Day + In is blank" in partial.problem and partial.problem.endswith("value ignored")
