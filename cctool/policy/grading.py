@@ -371,9 +371,12 @@ def _metric_frame(agents: pd.DataFrame, calls: pd.DataFrame | None, kpi: pd.Data
 def _missing_data(m: pd.DataFrame) -> pd.Series:
     """Why an agent cannot be graded (empty string: it can)."""
     why = pd.Series("", index=m.index, dtype=object)
+    idle = m["hours_note"].fillna("").astype(str).str.startswith("standby") if "hours_note" in m \
+        else pd.Series(False, index=m.index)
     parts = [(m["calls"] == 0, "no call records in the quarter"),
              (m["kpi_months"] == 0, "no KPI score in the quarter"),
-             (m["hours"].isna(), "no hours (no punches or schedule in the quarter)")]
+             (m["hours"].isna() & ~idle, "no hours (no punches or schedule in the quarter)"),
+             (m["hours"].isna() & idle, "no hours (standby or left without an exit date, and no punches)")]
     for mask, text in parts:
         why = why.where(~mask, why.where(why == "", why + "; ") + text)
     return why

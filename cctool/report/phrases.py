@@ -218,6 +218,8 @@ PHRASES: list[tuple[str, str]] = [
     (r"no call records in the quarter", "本季度无通话记录"),
     (r"no KPI score in the quarter", "本季度无KPI得分"),
     (r"no hours in the quarter", "本季度无工时"),
+    (r"no hours \(no punches or schedule in the quarter\)", "无工时（本季度无打卡和排班）"),
+    (r"no hours \(standby or left without an exit date, and no punches\)", "无工时（待岗或已离职但无离职日期，且无打卡）"),
     (r"→ (?P<d_d>.+)", "→ {d_d}"),
     (r"needs approval: (?P<r_chain>.+)", "需审批：{r_chain}"),
     (r"B to A with management ability: may be considered for a management post", "B升A且具备管理能力：可考虑管理岗位"),
