@@ -36,8 +36,11 @@ def _problem(src, code: int) -> str:
     s = src.fields.get(name)
     if s is not None and s.values:
         return f"blank {name}, or a value {mapping.outside_map_problem(s)}"
+    joined = f", or a part of {s.label} blank" if s is not None and s.joined and code == BAD_TIME else ""
     if s is not None and s.format:
-        return f"blank or unreadable {name} (expected the format {s.format!r} of {s.yaml_path}.format)"
+        return f"blank or unreadable {name}{joined} (expected the format {s.format!r} of {s.yaml_path}.format)"
+    if joined:
+        return f"blank or unreadable {name}{joined} (expected a date and time such as 2026-07-01 09:00:00)"
     return BAD_PROBLEM[code]
 
 

@@ -363,6 +363,14 @@ PHRASES: list[tuple[str, str]] = [
      r"reach them", "{f} 在 {d} 有通话，晚于截止时间 {t}（未指定 --as-of 时为最后一次打卡）：这些日期的班次不作判定、不计工时，"
      "其通话却会计入，请提供覆盖这些日期的打卡记录"),
     (r"(?P<f>\S+) has no (?P<t_noun>[\w ]+) in (?P<p>.+?) \((?P<span>.+)\)", "{f} 在 {p} 内没有{t_noun}（{span}）"),
+    (r"(?P<f>\S+) has no (?P<t_noun>[\w ]+) before (?P<d>[\d-]+), (?P<n>\d+) days into (?P<p>\S+) \(more than "
+     r"coverage\.max_edge_gap_days = (?P<l>\d+)\): the start of the period is not covered",
+     "{f} 在 {d} 之前没有{t_noun}，已进入 {p} {n}天（超过 coverage.max_edge_gap_days = {l}）：期间开头未覆盖"),
+    (r"(?P<f>\S+) has no (?P<t_noun>[\w ]+) after (?P<d>[\d-]+), (?P<n>\d+) days before the end of (?P<p>\S+) "
+     r"\(more than coverage\.max_edge_gap_days = (?P<l>\d+)\): the end of the period is not covered",
+     "{f} 在 {d} 之后没有{t_noun}，距 {p} 结束还有{n}天（超过 coverage.max_edge_gap_days = {l}）：期间末尾未覆盖"),
+    (r"(?P<f>\S+) has no (?P<t_noun>[\w ]+) for (?P<ms>[\d, -]+) \((?:a whole month|whole months) of (?P<p>\S+)\)",
+     "{f} 没有 {ms} 的{t_noun}（{p} 的整月）"),
     (r"(?P<f>\S+): (?P<a>\d+) of (?P<b>\d+) rows unreadable \((?P<p>\d+%), more than (?P<l>\d+%)\): not trusted",
      "{f}：{b}行中{a}行无法读取（{p}，超过{l}）：不可信"),
     (r"(?P<p>\S+) is not over: (?P<n>\d+) shift\(s\) end after the as-of time (?P<t>[\d: -]+) \(the latest punch "
@@ -456,6 +464,8 @@ PHRASES: list[tuple[str, str]] = [
     (r"malformed line \((?P<x>.+)\)", "格式错误的行（{x}）"),
     (r"(?P<n>\d+) more malformed line\(s\)", "另有{n}行格式错误"),
     (r"call records? excluded", "通话记录不计入"),
+    (r"(?P<n>\d+) call record\(s\) with blank or unreadable (?P<f>\w+), or a part of (?P<j>.+?) blank "
+     r"\((?P<t_why>.+)\)", "{n}条通话记录的 {f} 为空、无法读取或 {j} 的一部分为空（{t_why}）"),
     (r"(?P<n>\d+) call record\(s\) with blank or unreadable (?P<f>\w+) \((?P<t_why>.+)\)",
      "{n}条通话记录的 {f} 为空或无法读取（{t_why}）"),
     (r"(?P<n>\d+) call record\(s\) with blank (?P<f>\w+), or a value not in the value map (?P<y>\S+) \((?P<listed>.*)\)",
