@@ -113,6 +113,9 @@ def _cannot_start(exc: Exception, master: str | None, remote: str | None) -> Exc
     if not type(exc).__module__.startswith(("pyspark", "py4j")):
         return exc
     text = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+    if remote and "/;" in remote:  # the parameters after `/;` may hold a token: never shown
+        text = text.replace(remote, _where(None, remote).removeprefix("SPARK_REMOTE="))
+    text = re.sub(r"(;\s*token=)[^;\s'\"]*", r"\1…", text, flags=re.IGNORECASE)
     if "JAVA_GATEWAY_EXITED" in text:
         return SparkMissing(f"--engine spark could not start a local Spark ({_where(master, remote)}): Java 17 or "
                             "newer must be installed, on PATH or in JAVA_HOME")
