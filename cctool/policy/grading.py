@@ -232,8 +232,6 @@ def agent_hours(ids: pd.Series, start: pd.Timestamp, end: pd.Timestamp, basis: s
     out["hours"] = np.nan
     out["cph_basis"] = "none"
     out["hours_note"] = ""
-    if inactive and schedule is not None:
-        schedule = schedule[~schedule["agent_id"].isin(inactive)]
     sched = None
     if schedule is not None and not schedule.empty:
         s = schedule[(schedule["date"] >= start) & (schedule["date"] < end)]
@@ -278,7 +276,11 @@ def agent_hours(ids: pd.Series, start: pd.Timestamp, end: pd.Timestamp, basis: s
         out["hours_note"] = np.where(both, pd.Series(said_filled) + "; " + pd.Series(said_lost),
                                      pd.Series(said_filled) + pd.Series(said_lost))
     if inactive:
-        idle = out["agent_id"].isin(inactive).to_numpy() & out["cph_basis"].eq("none").to_numpy()
+        # Their schedule alone is not hours worked; once they punch, a missing punch of theirs is
+        # filled from the schedule like anyone's.
+        idle = out["agent_id"].isin(inactive).to_numpy() & out["cph_basis"].ne("signed_in").to_numpy()
+        out.loc[idle, "hours"] = np.nan
+        out.loc[idle, "cph_basis"] = "none"
         out.loc[idle, "hours_note"] = "standby or left without an exit date: scheduled hours not counted as worked"
     out.loc[out["hours"] <= 0, "hours"] = np.nan
     return out
