@@ -107,7 +107,7 @@ def lint(file: Optional[Path] = FILE_ARG,
             roles = set(frame["role"].dropna().astype(str))
         problems = [(v, f) for v in versions for f in lint_rules(v.rules, roles)]
         for loaded, finding in problems:
-            out_console.print(f"{loaded.path}: {finding}", markup=False, highlight=False)
+            out_console.print(strip_controls(f"{loaded.path}: {finding}"), markup=False, highlight=False)
         if problems:
             raise RulesError(f"{len(problems)} problem(s) in the rules")
     info(f"[green]Clean[/green]: {', '.join(user(v.path) for v in versions)}")
@@ -137,7 +137,7 @@ def test(cases: Path = typer.Argument(..., help="Cases file (YAML list of golden
         mark = "[green]passed[/green]" if r.passed else "[red]FAILED[/red]"
         info(f"{mark} {user(r.case.name)}")
         for d in r.differences:
-            out_console.print(f"    {d}", markup=False, highlight=False)
+            out_console.print(f"    {strip_controls(str(d))}", markup=False, highlight=False)
     info(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     if failed:
         raise typer.Exit(ExitCode.FINDINGS)

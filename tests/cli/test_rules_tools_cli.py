@@ -53,6 +53,20 @@ def test_cases_catch_a_changed_rule(tmp_path):
     assert "passed ATT-LATE-HALF" in result.output
 
 
+def test_a_failed_case_prints_no_terminal_control_sequence(tmp_path):
+    # The expected value is the case writer's text: a title-setting escape in it is never sent on.
+    import yaml
+
+    [case] = yaml.safe_load(CASES.read_text("utf-8"))[:1]
+    agent = next(iter(case["expect"]))
+    case["expect"][agent] = {"absent_days": "0\x1b]0;pwned\x07"}
+    one = tmp_path / "one.yaml"
+    one.write_text(yaml.safe_dump([case], allow_unicode=True), "utf-8")
+    result = runner.invoke(app, ["rules", "test", str(one)])
+    assert result.exit_code == 6, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output and "absent_days" in result.output
+
+
 @pytest.mark.parametrize("case, message", [
     ("expect:\n    A1: {absnt_days: 1}", "unknown field(s) absnt_days"),
     ("expect:\n    A1: {absent_days: 1}\n  swap: []", "unknown key(s) swap"),
