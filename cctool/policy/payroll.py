@@ -96,8 +96,14 @@ def overtime_verdicts(att: AttendanceResult, shift_calls: pd.DataFrame | None, c
     cols = ["agent_id", "date", "hours", "calls", "cph", "centre_cph", "arranged", "paid", "rule_id", "reason"]
     if ot.empty:
         return pd.DataFrame(columns=cols)
-    signed = (ot["sign_out"] - ot["sign_in"]).dt.total_seconds() / 3600
-    ot["hours"] = signed.where(signed.notna(), 0.0).round(2)
+    # CPH is the shift's calls over its signed-in hours (the centre's average is measured so);
+    # the hours paid are those worked inside the arranged shift: signing in early or staying late
+    # is not arranged overtime. Exact to the second: rounded only where shown (Overtime sheet).
+    both = (ot["sign_in"].notna() & ot["sign_out"].notna()).to_numpy()
+    ot["signed_h"] = ((ot["sign_out"] - ot["sign_in"]).dt.total_seconds() / 3600).where(both, 0.0)
+    start = ot[["sign_in", "shift_start_at"]].max(axis=1)
+    end = ot[["sign_out", "shift_end_at"]].min(axis=1)
+    ot["hours"] = ((end - start).dt.total_seconds() / 3600).clip(lower=0).where(both, 0.0)
     if shift_calls is not None and not shift_calls.empty:
         # Per shift (its start), not per day: a day shift and an evening overtime shift of one
         # date each keep their own calls. Counts given per day only name the day's one shift.
@@ -110,7 +116,7 @@ def overtime_verdicts(att: AttendanceResult, shift_calls: pd.DataFrame | None, c
     else:
         ot["calls"] = np.nan
     ot["calls"] = ot["calls"].fillna(0)
-    ot["cph"] = (ot["calls"] / ot["hours"].where(ot["hours"] > 0)).round(2)
+    ot["cph"] = (ot["calls"] / ot["signed_h"].where(ot["signed_h"] > 0)).round(2)
     ot["centre_cph"] = round(centre_cph, 2) if centre_cph else np.nan
     ot["arranged"] = ot["overtime_arranged"].astype(bool)
     reaches = (ot["cph"] >= (centre_cph or 0)) if ot_rule.requires_average_cph else True
@@ -121,7 +127,7 @@ def overtime_verdicts(att: AttendanceResult, shift_calls: pd.DataFrame | None, c
     ot["rule_id"] = ot_rule.rule_id
     reason = np.select(
         [ot["hours"] <= 0, ~ot["arranged"], ot["paid"]],
-        ["no signed-in hours on the overtime shift", "self-initiated overtime: commission only",
+        ["no signed-in hours inside the overtime shift", "self-initiated overtime: commission only",
          "arranged overtime, shift CPH reaches the centre's average: paid by the hour"],
         default="arranged overtime below the centre's average CPH: commission only")
     ot["reason"] = reason

@@ -32,7 +32,9 @@ def payroll_sheets(result: PayrollResult) -> list[Sheet]:
               note="One row per deduction (status deducted: taken from earned pay) and per stopped earning "
                    "(status not paid: withheld by the rule named), with the rule that made it."),
         Sheet("Totals", result.totals, money=money, note="Sums of the people's lines, by department and team."),
-        Sheet("Overtime", result.overtime, note="Overtime shifts and whether PAY-OT pays them by the hour."),
+        Sheet("Overtime", result.overtime.assign(hours=result.overtime["hours"].astype("float64").round(2)),
+              note="Overtime shifts and whether PAY-OT pays them by the hour (hours worked inside the arranged "
+                   "shift; CPH over the signed-in hours)."),
     ]
 
 

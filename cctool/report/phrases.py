@@ -260,7 +260,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"no KPI score for the month: no performance bonus", "本月无KPI得分：无绩效奖金"),
     (r"overtime paid as commission only \((?P<rule>[A-Z0-9-]+)\)", "加班只计提成（{rule}）"),
     (r"no base pay set for (?P<r_r>\w+) ?(?P<k>\S*) in the rules file", "规则文件未设置{r_r} {k}的底薪"),
-    (r"no signed-in hours on the overtime shift", "加班班次无签入工时"),
+    (r"no signed-in hours inside the overtime shift", "加班班次内无签入工时"),
     (r"self-initiated overtime: commission only", "自行加班：只计提成"),
     (r"arranged overtime, shift CPH reaches the centre's average: paid by the hour",
      "安排的加班，班次CPH达到中心平均：按小时支付"),
@@ -329,7 +329,8 @@ PHRASES: list[tuple[str, str]] = [
      r"overtime; net = gross − deductions\.", "工资表 {m} — 保密（{rule}）。应发 = 底薪 + 奖金 + 提成 + 加班费；实发 = 应发 − 扣款。"),
     (r"One row per deduction, with the rule that made it\.", "每笔扣款一行，并注明依据的规则。"),
     (r"Sums of the people's lines, by department and team\.", "按部门和班组汇总个人工资行。"),
-    (r"Overtime shifts and whether (?P<rule>[A-Z0-9-]+) pays them by the hour\.", "加班班次，以及 {rule} 是否按小时支付。"),
+    (r"Overtime shifts and whether (?P<rule>[A-Z0-9-]+) pays them by the hour \(hours worked inside the arranged "
+     r"shift; CPH over the signed-in hours\)\.", "加班班次，以及 {rule} 是否按小时支付（工时为安排的加班班次内的工作时长；CPH按签入工时计）。"),
     (r"KPI attainment (?P<p>.+?) \((?P<rule>[A-Z0-9-]+)\): one row per agent; highlighted: a grade target not met\. "
      r"Gap = value − target\.(?: (?P<n_rest>.+))?", "KPI达成 {p}（{rule}）：每名坐席一行；高亮：未达到级别目标。差距 = 实际值 − 目标。{n_rest?}"),
     (r"Teams ranked by the share of agents meeting every grade target, then success rate, then CPH; the last row is "

@@ -18,7 +18,8 @@ LATE = ("09:05:00", "18:00:00")
 NONE = (None, None)
 
 
-def month(org_roster, rules, plan, *, kpi=95.0, successes=0, amount=0.0, overtime=None, roster=None):
+def month(org_roster, rules, plan, *, kpi=95.0, successes=0, amount=0.0, overtime=None, roster=None,
+          ot_punch=("09:00:00", "13:00:00")):
     """E1 (grade C, base 3500) works DAYS with the punches of `plan` (default on time)."""
     plan = plan + [ON_TIME] * (len(DAYS) - len(plan))
     rows = [("E1", d, "09:00", "18:00") for d in DAYS]
@@ -31,7 +32,7 @@ def month(org_roster, rules, plan, *, kpi=95.0, successes=0, amount=0.0, overtim
         arranged, calls = overtime
         extra = schedule([("E1", "2026-10-10", "09:00", "13:00")]).assign(overtime=True, overtime_arranged=arranged)
         sched = pd.concat([sched, extra], ignore_index=True)
-        p.append(("E1", "2026-10-10", "2026-10-10 09:00:00", "2026-10-10 13:00:00"))
+        p.append(("E1", "2026-10-10", f"2026-10-10 {ot_punch[0]}", f"2026-10-10 {ot_punch[1]}"))
         shift_calls = pd.DataFrame({"agent_id": ["E1"], "date": [pd.Timestamp("2026-10-10")], "calls": [calls]})
     roster = org_roster if roster is None else roster
     att = audit_month("2026-10", roster, sched, punches(p), rules)
@@ -114,6 +115,17 @@ def test_three_in_a_row_deemed_resigned_withholds_the_wage(org_roster, rules):
     assert pay["net"] == D("0.00") and pay["gross"] == D("0.00") and "ATT-QUIT-3" in pay["rule_ids"]
     assert items(lines)["wage"][1:] == ("PAY-NONE", "not paid")
     assert "deemed resigned" in items(lines) or "deemed resigned" in pay["explanation"]
+
+
+def test_overtime_pays_the_hours_inside_the_arranged_shift_to_the_cent(org_roster, rules):
+    # Arranged 09:00-13:00; signed in 07:30 and out 13:09:45. Paid: 09:00-13:00 = 4 h (not 5.66 h);
+    # CPH over the signed-in 5.6625 h: 80 calls / 5.6625 h = 14.13 >= 14, so it is paid.
+    pay, _, result = month(org_roster, rules, [], overtime=(True, 80), ot_punch=("07:30:00", "13:09:45"))
+    assert pay["overtime_pay"] == D("120.00")
+    assert result.overtime.loc[0, "hours"] == 4.0 and result.overtime.loc[0, "cph"] == 14.13
+    # Inside the shift, to the second: 09:50:15-13:00 = 3.1625 h × 30.00 = 94.875 -> 94.88 (not 3.16 × 30)
+    pay, _, result = month(org_roster, rules, [], overtime=(True, 60), ot_punch=("09:50:15", "13:00:00"))
+    assert pay["overtime_pay"] == D("94.88")
 
 
 def test_overtime_paid_only_when_arranged_and_at_average(org_roster, rules):
