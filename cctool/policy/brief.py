@@ -118,7 +118,7 @@ TEXT = {
            "line": "{scope}：呼叫{calls}（{calls_d}，{calls_w}），成功率{sr_all}，CPH {cph_all}",
            "sr_all": "{sr}（{sr_d}/{sr_w}个百分点）", "cph_all": "{cph}（{cph_d}/{cph_w}）",
            "att": "；实到{present}/应到{scheduled}，迟到{late}，旷工{absent}",
-           "offered": "；呼入{offered}，放弃{abandoned}（{abandon_rate}），平均处理时长{aht}",
+           "offered": "；呼叫总量{offered}，未接通{abandoned}（{abandon_rate}），平均处理时长{aht}",
            "legend": "括号内为较前一日 {prev_day}（{pd_wd}）/较上周同日 {prev_week}（{pw_wd}）的变化。", "na": "无",
            "no_calls": "{scope}：无呼叫"},
 }
