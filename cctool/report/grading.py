@@ -9,7 +9,7 @@ from cctool.report.writer import Sheet, records
 
 # DATA.md: grade-agents, one record per agent, exactly these fields.
 RECORD_COLUMNS = ["agent_id", "name", "team", "current_grade", "quarter", "kpi_mean", "cph", "success_rate", "calls",
-                  "connected", "successes", "hours", "earned_grade", "decision", "rule_ids", "explanation"]
+                  "connected", "successes", "hours", "cph_basis", "earned_grade", "decision", "rule_ids", "explanation"]
 GRADES_SHEET = ["agent_id", "name", "team", "current_grade", "tenure_months", "kpi_mean", "kpi_months", "calls",
                 "connected", "successes", "hours", "cph_basis", "cph", "success_pct", "earned_grade", "decision",
                 "rule_ids", "explanation"]

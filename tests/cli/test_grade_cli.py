@@ -15,7 +15,7 @@ from cctool.samples.generate import generate_centre, write_calls, write_centre
 
 runner = CliRunner()
 RECORD_FIELDS = ["agent_id", "name", "team", "current_grade", "quarter", "kpi_mean", "cph", "success_rate", "calls",
-                 "connected", "successes", "hours", "earned_grade", "decision", "rule_ids", "explanation"]
+                 "connected", "successes", "hours", "cph_basis", "earned_grade", "decision", "rule_ids", "explanation"]
 
 
 @pytest.fixture(scope="module")
