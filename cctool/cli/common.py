@@ -98,13 +98,15 @@ def write_report(rec, out: Path, json_path: Path | None, sheets: list[Sheet], ru
     warn_partial(coverage)
 
 
-def report_issues(issues: list[Issue]) -> None:
+def report_issues(issues: list[Issue], where: str = "the Errors sheet") -> None:
+    """One line each for the input problems that cost rows and for the warnings, pointing at
+    `where` they are listed (a command without a workbook names its own place)."""
     errors = [i for i in issues if i.severity == "error"]
     warnings = [i for i in issues if i.severity != "error"]
     if errors:
-        warn(f"{len(errors)} input row(s) could not be used; see the Errors sheet. First: {errors[0].message()}")
+        warn(f"{len(errors)} input row(s) could not be used; see {where}. First: {errors[0].message()}")
     if warnings:
-        info(f"{len(warnings)} warning(s) about the inputs; see the Errors sheet.")
+        info(f"{len(warnings)} warning(s) about the inputs; see {where}.")
 
 
 def with_coverage(sheets: list[Sheet], coverage) -> list[Sheet]:

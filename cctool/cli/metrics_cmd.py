@@ -97,7 +97,7 @@ def call_metrics_cmd(
         with step(f"Writing {out}…"):
             atomic_write(out, lambda tmp: metrics_file.write(tmp, metrics))
         issues = [*inputs.issues, *metrics_file.CallMetrics.issues(metrics)]
-        report_issues(issues)
+        report_issues(issues, where="the Errors sheet of each report run with --metrics (the file keeps them)")
         agents = metrics.agent["agent_id"].nunique()
         shifts = 0 if metrics.shift is None else len(metrics.shift)
         rec.counts.update(rows_read=int(metrics.meta["rows_read"]), agent_ids=int(agents), shifts=shifts)
