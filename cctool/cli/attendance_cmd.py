@@ -8,7 +8,8 @@ import typer
 
 from cctool.cli.common import (ALLOW_PARTIAL_OPTION, AS_OF_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, OUT_OPTION,
                                PUNCHES_FORMAT_OPTION, ROSTER_OPTION, RULES_OPTION, FailOn, Lang, PunchesFormat,
-                               coverage_options, punches_format, report_paths, run_info, start, write_report)
+                               coverage_options, punches_format, report_paths, run_info, start, warn_without_leave,
+                               write_report)
 from cctool.cli.conventions import command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info, user
@@ -48,7 +49,8 @@ def attendance_audit(
     from cctool.report.attendance import attendance_json, attendance_sheets
 
     with report_run("attendance-audit") as rec:
-        period = rec.period = parse_month(month)  # a bad --month is a usage error before any file is read
+        period = rec.period = parse_month(month)
+        warn_without_leave(leave)  # a bad --month is a usage error before any file is read
         as_of_time = parse_as_of(as_of)
         f = dict(month=period, period=period)
         out, json_path = report_paths(rec, out, json_path, **f)

@@ -98,6 +98,14 @@ def write_report(rec, out: Path, json_path: Path | None, sheets: list[Sheet], ru
     warn_partial(coverage)
 
 
+def warn_without_leave(leave) -> None:
+    """No --leave: every unpunched shift is judged as absence, approved leave or not. Said once on
+    the terminal, so a forgotten option is not a silent deduction."""
+    if leave is None:
+        warn("no --leave given: a scheduled shift without punches counts as absence even where leave was "
+             "approved; pass --leave with the month's leave requests")
+
+
 def report_issues(issues: list[Issue], where: str = "the Errors sheet") -> None:
     """One line each for the input problems that cost rows and for the warnings, pointing at
     `where` they are listed (a command without a workbook names its own place)."""

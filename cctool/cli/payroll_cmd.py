@@ -11,7 +11,7 @@ from cctool.cli.calls_input import ENGINE_OPTION, METRICS_OPTION, SPARK_MASTER_O
 from cctool.cli.common import ALLOW_PARTIAL_OPTION, AS_OF_OPTION, FAIL_ON_OPTION, JSON_OPTION, LANG_OPTION, \
     RULES_OPTION, FailOn, Lang, coverage_options, report_issues, report_paths, run_info, start, warn_partial, \
     with_coverage, write_outputs
-from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format
+from cctool.cli.common import PUNCHES_FORMAT_OPTION, PunchesFormat, punches_format, warn_without_leave
 from cctool.cli.conventions import Engine, SplitBy, command_app, epilog
 from cctool.cli.runtime import fill, report_run, step
 from cctool.cli.terminal import info, out_console, user
@@ -78,6 +78,7 @@ def monthly_payroll(
 
     with report_run("monthly-payroll") as rec:
         period = rec.period = parse_month(month)
+        warn_without_leave(leave)
         as_of_time = parse_as_of(as_of)
         f = dict(month=period, period=period)
         out, json_path = report_paths(rec, out, json_path, **f)

@@ -314,3 +314,13 @@ def test_explain_of_someone_else_is_not_stopped_by_a_leaver_without_exit_date(tm
     stopped = runner.invoke(app, [*base, "--agent", "E2"], catch_exceptions=False)
     assert stopped.exit_code == 3
     assert "nothing was explained" in " ".join(stopped.output.split())
+
+
+def test_a_run_without_leave_says_unpunched_shifts_count_as_absence(tmp_path):
+    files = centre(tmp_path)
+    args = ["attendance-audit", "--month", "2026-10", "--roster", str(files["roster"]), "--schedule",
+            str(files["schedule"]), "--punches", str(files["punches"]), "--out", str(tmp_path / "a.xlsx")]
+    without = runner.invoke(app, args, catch_exceptions=False)
+    assert without.exit_code == 0 and "no --leave given" in " ".join(without.output.split())
+    with_leave = runner.invoke(app, [*args, "--leave", str(files["leave"])], catch_exceptions=False)
+    assert with_leave.exit_code == 0 and "no --leave given" not in with_leave.output
