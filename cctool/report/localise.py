@@ -60,6 +60,15 @@ def _translated(series: pd.Series) -> pd.Series:
     return series.map(table).where(series.notna(), None)
 
 
+# In user-typed columns, the few values cctool itself writes (or codes the reader maps Chinese
+# words to: 运营 → operations) read in Chinese too; everything else stays as typed.
+OWN_VALUES_ZH = {
+    "department": {"operations": "运营", "support": "支撑", "(all)": "（全部）"},
+    "team": {"(all)": "（全部）", "(no team)": "（无班组）"},
+    "from_team": {"(no team)": "（无班组）"},
+}
+
+
 def localise_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Booleans as Yes/No (是/否), datetimes kept in object columns as datetimes, and in Chinese
     every text outside RAW_COLUMNS rendered through the phrasebook."""
@@ -72,6 +81,8 @@ def localise_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             col = pd.to_datetime(col)
         elif lang == "zh" and name not in RAW_COLUMNS and (col.dtype == object or pd.api.types.is_string_dtype(col)):
             col = _translated(col)
+        elif lang == "zh" and name in OWN_VALUES_ZH and (col.dtype == object or pd.api.types.is_string_dtype(col)):
+            col = col.astype(object).replace(OWN_VALUES_ZH[name])
         out[name] = col
     result = pd.DataFrame(out, index=frame.index)
     result.columns = frame.columns

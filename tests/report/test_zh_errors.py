@@ -79,3 +79,17 @@ def test_every_problem_on_a_zh_errors_sheet_reads_in_chinese(tmp_path):
     assert len(problems) >= 20  # the centre gives that many kinds of bad row
     english = [p for p in problems if set(english_words(CODES.sub(" ", p))) - FIELDS]
     assert english == []
+
+
+def test_own_values_in_user_columns_read_in_chinese():
+    # department is a coded value (运营 in the roster is read as operations); (all) and (no team) are
+    # cctool's own rows: in a zh sheet they read in Chinese, a team typed by the user stays as typed.
+    import pandas as pd
+
+    from cctool.report.localise import localise_frame
+
+    frame = pd.DataFrame({"department": ["operations", "support", "(all)"], "team": ["Alpha 队", "(no team)", "(all)"]})
+    zh = localise_frame(frame, "zh")
+    assert zh["department"].tolist() == ["运营", "支撑", "（全部）"]
+    assert zh["team"].tolist() == ["Alpha 队", "（无班组）", "（全部）"]
+    assert localise_frame(frame, "en")["department"].tolist() == ["operations", "support", "(all)"]
