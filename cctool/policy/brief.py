@@ -138,8 +138,10 @@ def _signed(value, fmt: str, na: str, scale: float = 1.0, suffix: str = "") -> s
     if value is None or pd.isna(value):
         return na
     v = float(value) * scale
-    v = 0.0 if abs(v) < 10 ** -6 else v  # no "-0.0"
-    return format(v, "+" + fmt) + suffix
+    text = format(v, "+" + fmt)
+    if float(text) == 0:  # -0.04 shows as 0.0, never "-0.0"
+        text = format(0.0, "+" + fmt)
+    return text + suffix
 
 
 def _cells(r: pd.Series, na: str) -> dict[str, str]:

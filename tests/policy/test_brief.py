@@ -111,3 +111,11 @@ def test_markdown_table_and_json_records(brief):
     recs = brief_records(brief)
     assert recs[0]["scope"] == "centre" and recs[0]["date"] == "2026-08-03"
     assert isinstance(recs[0]["calls"], int) and recs[1]["success_rate"] is None  # CSR-1: no calls
+
+
+def test_a_change_that_rounds_to_zero_never_shows_a_minus_sign():
+    from cctool.policy.brief import _signed
+
+    assert _signed(-0.04, ".1f", "n/a") == "+0.0"
+    assert _signed(-0.0004, ".1f", "n/a", 100, "%") == "+0.0%"
+    assert _signed(-0.06, ".1f", "n/a") == "-0.1"
