@@ -189,7 +189,7 @@ def inspect_file(spec: str | Path, table: str | None = None, rules=None) -> Insp
         return ins
     frame = loaded.frame
     ins.rows_read, ins.rows_kept = loaded.rows_read, len(frame)
-    ins.sample = frame.drop(columns="_row").head(SAMPLE_ROWS)
+    ins.sample = _clock_times(frame.drop(columns="_row").head(SAMPLE_ROWS), loaded.table)
     ins.unreadable = _unreadable(loaded.issues)
     ins.dates = _dates(frame, read_as)
     if read_as == "calls" and "agent_id" in frame:
@@ -211,6 +211,18 @@ def _midnight_notes(frame: pd.DataFrame, table: str, res: mapping.Resolution) ->
     src = res.sources[name]
     return [f"every {name} is at 00:00: {src.label!r} holds dates without a time of day. If the time is in "
             f"another column, map both: {name}: {{join: [{mapping.yaml_scalar(src.headers[0])}, <time column>]}}"]
+
+
+def _clock_times(sample: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Time-of-day columns (kept as seconds after midnight by the reader) shown as 09:00 / 09:00:30."""
+    out = sample.copy()
+    for col in TABLES[table].columns:
+        if col.kind == "time" and col.name in out:
+            secs = pd.to_numeric(out[col.name], errors="coerce")
+            text = [None if pd.isna(v) else f"{int(v) // 3600:02d}:{int(v) % 3600 // 60:02d}"
+                    + (f":{int(v) % 60:02d}" if int(v) % 60 else "") for v in secs.tolist()]  # five rows
+            out[col.name] = pd.Series(text, index=out.index, dtype=object)
+    return out
 
 
 def _unreadable(issues) -> list[tuple[str, int, list[tuple[int | None, str | None]], str]]:

@@ -354,3 +354,13 @@ def test_inspect_warns_when_start_time_comes_from_a_date_column_alone(desk, tmp_
     assert "Check: every start_time is at 00:00: 'Date' holds dates without a time of day" in out
     assert "start_time: {join: [Date, <time column>]}" in out
     assert "Check:" not in invoke("inspect", desk["iso"], "--rules", desk["rules"]).output
+
+
+def test_inspect_shows_shift_times_as_clock_times(tmp_path):
+    path = tmp_path / "排班.csv"
+    path.write_text("工号,日期,上班时间,下班时间\nH101,2026-09-01,09:00,18:00\nH201,2026-09-10,22:00:30,06:00\n",
+                    encoding="utf-8")
+    result = runner.invoke(app, ["inspect", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "09:00" in result.output and "22:00:30" in result.output and "06:00" in result.output
+    assert "32400" not in result.output and "79230" not in result.output
