@@ -257,5 +257,6 @@ def run_grading(quarter: str, rules: Rules, inputs: InputSet, *, roster: Path, c
     files = {name: str(t.path) for name, t in inputs.tables.items()}
     result = grade_quarter(quarter, roster_df, per_agent, kpi_df, g, punches=punches_df, schedule=schedule_df,
                            files=files)
+    result.coverage = cov
     return result, inputs.issues + call_issues + result.issues
 

@@ -115,6 +115,9 @@ def explain(
                                  what="nothing was explained")
                     payroll = pay_from_audit(period, loaded.rules, inputs, att, pay)
             doc = explain_month(agent, person, att, payroll)
+        coverage = grades.coverage if quarter is not None else att.coverage
+        if coverage is not None and coverage.partial:  # said in the explanation itself, not only on stderr
+            doc["coverage"] = coverage.as_dict()
         doc["rules_file"], doc["rules_sha256"] = str(loaded.path), loaded.sha256
         text = render_json(doc) if fmt == "json" else render(doc, markdown=fmt == "markdown", lang=lang)
         rec.counts.update(shifts=len(doc.get("shifts", [])), findings=len(doc.get("findings", [])))

@@ -50,6 +50,7 @@ class GradingResult:
     review: pd.DataFrame  # below_current / trainee_overdue / not_graded
     notes: list[str] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    coverage: object | None = None  # cctool.coverage.Coverage of the run, set by the pipeline
 
 
 # ----------------------------------------------------------------------------- periods

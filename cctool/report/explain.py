@@ -199,6 +199,9 @@ def render(doc: dict, markdown: bool, lang: str = "en") -> str:
              else f"{doc['agent_id']} {p.get('name', '')} ({p.get('team', '')}, {p.get('role', '')}{grade})")
     period = doc.get("month") or doc.get("quarter")
     lines = [f"# {title} — {period}" if markdown else f"{title} — {period}", ""]
+    if doc.get("coverage", {}).get("partial"):
+        banner = z("PARTIAL REPORT (--allow-partial): " + "; ".join(doc["coverage"]["gaps"]))
+        lines += [f"**{banner}**" if markdown else banner, ""]
     if "shifts" in doc:
         lines.append(h(n_of("shifts", len(doc["shifts"]))))
         for s in doc["shifts"]:

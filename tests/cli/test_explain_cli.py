@@ -184,3 +184,24 @@ def test_grade_on_another_centre_and_a_person_not_graded(tmp_path):
     # nothing to show is a dash, not a blank ("earned  →", "success rate ;")
     assert "current B, earned — → not_graded" in text.output and "success rate —;" in text.output
     assert "no call records in the quarter" in text.output
+
+
+def test_a_partial_grade_explanation_says_so_in_itself(tmp_path):
+    # KPI scores for July only: the quarter's grade is partial. With --allow-partial the explanation
+    # (text and JSON, not only stderr) opens with what was partial.
+    kpi = (SAMPLES / "kpi.csv").read_text(encoding="utf-8").splitlines()
+    month = next(i for i, h in enumerate(kpi[0].split(",")) if h.strip() in ("month", "月份"))
+    (tmp_path / "kpi.csv").write_text("\n".join([kpi[0], *[r for r in kpi[1:] if r.split(",")[month] == "2026-07"]])
+                                      + "\n", encoding="utf-8")
+    args = ["explain", "--agent", "E0020", "--quarter", "2026Q3", "--roster", str(SAMPLES / "roster.xlsx"),
+            "--calls", str(SAMPLES / "calls.parquet"), "--kpi", str(tmp_path / "kpi.csv"),
+            "--punches", str(SAMPLES / "punches.csv"), "--schedule", str(SAMPLES / "schedule.csv")]
+    assert runner.invoke(app, args).exit_code == 3
+    text = runner.invoke(app, [*args, "--allow-partial", "--out", str(tmp_path / "e.txt")])
+    assert text.exit_code == 0, text.output
+    body = (tmp_path / "e.txt").read_text(encoding="utf-8")
+    assert "PARTIAL REPORT (--allow-partial)" in body.splitlines()[2] and "2026-08" in body
+    js = runner.invoke(app, [*args, "--allow-partial", "--format", "json", "--out", str(tmp_path / "e.json")])
+    assert js.exit_code == 0, js.output
+    doc = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
+    assert doc["coverage"]["partial"] is True and doc["coverage"]["gaps"]
