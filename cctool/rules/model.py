@@ -539,8 +539,9 @@ _STRPTIME_KINDS = _DATE_KINDS | {"time"}
 # The strptime directives both readers take alike (pandas for every table, DuckDB for call
 # logs): a pattern with any other is a rules error here, not a crash or an unreadable column
 # later. Left out: %z/%Z (zone-aware times the policy's naive clock cannot compare), %c %x %X
-# (they mean other spellings in the two engines), %U %W (week numbers).
-STRPTIME_DIRECTIVES = "aAwdbBmyYHIpMSfj%"
+# (they mean other spellings in the two engines), %U %W (week numbers), %j (day of the year:
+# DuckDB 1.1, the lowest version supported, reads it as 1 January).
+STRPTIME_DIRECTIVES = "aAwdbBmyYHIpMSf%"
 
 
 def _pattern_problem(fmt: str) -> str | None:

@@ -80,6 +80,7 @@ def test_a_bare_string_means_from():
      "calls.start_time.format\n  Value error, %Q is not a strptime directive cctool reads"),
     ({"punches": {"time": {"from": "A", "format": "%Y-%m-%d %H:%M %z"}}}, "%z is not a strptime directive"),
     ({"schedule": {"date": {"from": "A", "format": "%x"}}}, "%x is not a strptime directive"),
+    ({"calls": {"start_time": {"from": "A", "format": "%Y-%j %H:%M"}}}, "%j is not a strptime directive"),
     ({"calls": {"start_time": {"from": "A", "format": "%-d/%m/%Y"}}}, "%- is not a strptime directive"),
     ({"calls": {"start_time": {"from": "A", "format": "%d/%m/%Y %"}}}, "a lone % at the end is not"),
 ])
