@@ -433,6 +433,12 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet, lang: str, fmt: _Forma
         ws.set_column(j, j, w)
     n = len(frame)
     ws.freeze_panes(top + 1, 0)
+    # Printed (or saved as PDF) as a lead reads it: landscape, every column on one page width,
+    # the header rows repeated on each page.
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0, top)
     if len(frame.columns):
         ws.autofilter(top, 0, top + max(n, 1), len(frame.columns) - 1)
     if sheet.highlight and sheet.highlight in frame.columns and n:

@@ -35,6 +35,10 @@ def test_workbook_sheets_and_headers(audit):
     header = [c.value for c in book["Summary"][2]]
     assert header[:6] == ["Agent ID", "Name", "Team", "Month", "Scheduled days", "Worked days"]
     assert book["Summary"].freeze_panes == "A3"
+    # printed or saved as PDF: landscape, all columns on one page width, note and header on every page
+    setup = book["Summary"].page_setup
+    assert setup.orientation == "landscape" and book["Summary"].sheet_properties.pageSetUpPr.fitToPage
+    assert setup.fitToWidth in (None, 1) and setup.fitToHeight == 0 and book["Summary"].print_title_rows == "$1:$2"
 
 
 def test_json_contract(audit):
