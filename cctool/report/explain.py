@@ -166,8 +166,14 @@ def _totals_line(t: dict, lang: str) -> str:
             f"{t['excused_count']} excused, {t['missing_punch_count']} missing punch(es)")
 
 
+def _percent(value) -> str:
+    """A rate as the reasons write it (66.42%), or the dash of a missing value."""
+    return f"{float(value) * 100:.2f}%" if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
 def _metrics_line(g: dict, lang: str) -> str:
     g = {k: (v if _fmt(v) else "—") for k, v in g.items()}  # not graded: no success rate, no grade
+    g["success_rate"] = _percent(g.get("success_rate"))
     if lang == "zh":
         return (f"KPI平均 {_fmt(g.get('kpi_mean'))}（{_fmt(g.get('kpi_months'))}个月）；CPH {_fmt(g.get('cph'))}"
                 f"（{to_zh(_fmt(g.get('cph_basis')))}）；成功率 {_fmt(g.get('success_rate'))}；"

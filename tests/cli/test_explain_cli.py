@@ -205,3 +205,13 @@ def test_a_partial_grade_explanation_says_so_in_itself(tmp_path):
     assert js.exit_code == 0, js.output
     doc = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
     assert doc["coverage"]["partial"] is True and doc["coverage"]["gaps"]
+
+
+def test_the_grade_metrics_line_writes_the_success_rate_as_the_reason_does():
+    args = ["explain", "--agent", "E0020", "--quarter", "2026Q3", "--roster", str(SAMPLES / "roster.xlsx"),
+            "--calls", str(SAMPLES / "calls.parquet"), "--kpi", str(SAMPLES / "kpi.csv"),
+            "--punches", str(SAMPLES / "punches.csv"), "--schedule", str(SAMPLES / "schedule.csv")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rate = re.search(r"success rate (\S+);", result.output).group(1)
+    assert rate.endswith("%") and f"success rate {rate} >=" in result.output.replace("success_rate", "success rate")
