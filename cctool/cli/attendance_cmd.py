@@ -49,11 +49,11 @@ def attendance_audit(
     from cctool.report.attendance import attendance_json, attendance_sheets
 
     with report_run("attendance-audit") as rec:
-        period = rec.period = parse_month(month)
-        warn_without_leave(leave)  # a bad --month is a usage error before any file is read
+        period = rec.period = parse_month(month)  # a bad --month is a usage error before any file is read
         as_of_time = parse_as_of(as_of)
         f = dict(month=period, period=period)
         out, json_path = report_paths(rec, out, json_path, **f)
+        warn_without_leave(leave)  # once the command line is known good
         with step("Reading inputs and applying the attendance rules…"):
             loaded, inputs = start(fill(rules, **f), period)
             result, issues, _ = run_attendance(

@@ -78,11 +78,11 @@ def monthly_payroll(
 
     with report_run("monthly-payroll") as rec:
         period = rec.period = parse_month(month)
-        warn_without_leave(leave)
         as_of_time = parse_as_of(as_of)
         f = dict(month=period, period=period)
         out, json_path = report_paths(rec, out, json_path, **f)
         password = _password(password_env)
+        warn_without_leave(leave)  # once the command line is known good
         with step("Reading inputs, auditing attendance and computing pay…"):
             loaded, inputs = start(fill(rules, **f), period)
             source = CallsInput.of(fill_location(calls, **f), fill(metrics, **f), engine, spark_master, loaded.rules,

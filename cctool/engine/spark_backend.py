@@ -100,7 +100,7 @@ def session(engine: Engine):
 def _where(master: str | None, remote: str | None) -> str:
     """The master, or the Spark Connect host (never the parameters after `/;`: a token may be there)."""
     if master:
-        return master
+        return master.split("/;", 1)[0]  # an sc:// master may carry a token after `/;` too
     return f"SPARK_REMOTE={remote.split('/;', 1)[0]}" if remote else "spark-submit's --master"
 
 
@@ -113,8 +113,9 @@ def _cannot_start(exc: Exception, master: str | None, remote: str | None) -> Exc
     if not type(exc).__module__.startswith(("pyspark", "py4j")):
         return exc
     text = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-    if remote and "/;" in remote:  # the parameters after `/;` may hold a token: never shown
-        text = text.replace(remote, _where(None, remote).removeprefix("SPARK_REMOTE="))
+    for url in (remote, master):  # the parameters after `/;` may hold a token: never shown
+        if url and "/;" in url:
+            text = text.replace(url, url.split("/;", 1)[0])
     text = re.sub(r"(;\s*token=)[^;\s'\"]*", r"\1…", text, flags=re.IGNORECASE)
     if "JAVA_GATEWAY_EXITED" in text:
         return SparkMissing(f"--engine spark could not start a local Spark ({_where(master, remote)}): Java 17 or "

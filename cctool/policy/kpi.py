@@ -366,7 +366,8 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
     no_hours = a[a["line"].eq("TSR").fillna(False) & a["calls"].gt(0) & ~a["hours"].astype("float64").gt(0)]
     if len(no_hours):
         shown = ", ".join(no_hours["agent_id"].astype(str).head(5)) + (", …" if len(no_hours) > 5 else "")
-        notes.append(f"Team and centre CPH leave out {int(no_hours['calls'].sum())} call(s) of {len(no_hours)} TSR "
+        left_out = no_hours["calls"] if g.metrics.cph_calls == "all" else no_hours["connected"]
+        notes.append(f"Team and centre CPH leave out {int(left_out.sum())} call(s) of {len(no_hours)} TSR "
                      f"agent(s) without hours ({shown}).")
     a["period"] = label
     a["kpi_score"] = np.nan

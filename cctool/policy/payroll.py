@@ -115,7 +115,7 @@ def overtime_verdicts(att: AttendanceResult, shift_calls: pd.DataFrame | None, c
         ot = ot.merge(calls, on=key, how="left")
     else:
         ot["calls"] = np.nan
-    ot["calls"] = ot["calls"].fillna(0)
+    ot["calls"] = ot["calls"].fillna(0).astype("int64")
     ot["cph"] = (ot["calls"] / ot["signed_h"].where(ot["signed_h"] > 0)).round(2)
     ot["centre_cph"] = round(centre_cph, 2) if centre_cph else np.nan
     ot["arranged"] = ot["overtime_arranged"].astype(bool)
@@ -240,7 +240,7 @@ def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rul
         overtime_pay = money(pay.overtime.hourly_rate * _dec(ot_hours))
         if ot_hours:
             rule_ids.append(pay.overtime.rule_id)
-            explanation.append(f"{ot_hours:g} h arranged overtime at {pay.overtime.hourly_rate}/h")
+            explanation.append(f"{round(ot_hours, 4):g} h arranged overtime at {pay.overtime.hourly_rate}/h")
         elif a in with_overtime:
             rule_ids.append(pay.overtime.rule_id)
             explanation.append("overtime paid as commission only (PAY-OT)")

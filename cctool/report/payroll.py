@@ -32,9 +32,10 @@ def payroll_sheets(result: PayrollResult) -> list[Sheet]:
               note="One row per deduction (status deducted: taken from earned pay) and per stopped earning "
                    "(status not paid: withheld by the rule named), with the rule that made it."),
         Sheet("Totals", result.totals, money=money, note="Sums of the people's lines, by department and team."),
-        Sheet("Overtime", result.overtime.assign(hours=result.overtime["hours"].astype("float64").round(2)),
+        Sheet("Overtime", result.overtime.assign(hours=result.overtime["hours"].astype("float64").round(4),
+                                                 calls=result.overtime["calls"].astype("int64")),
               note="Overtime shifts and whether PAY-OT pays them by the hour (hours worked inside the arranged "
-                   "shift; CPH over the signed-in hours)."),
+                   "shift, to 4 decimals as paid; CPH over the signed-in hours)."),
     ]
 
 

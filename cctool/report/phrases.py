@@ -330,7 +330,8 @@ PHRASES: list[tuple[str, str]] = [
     (r"One row per deduction, with the rule that made it\.", "每笔扣款一行，并注明依据的规则。"),
     (r"Sums of the people's lines, by department and team\.", "按部门和班组汇总个人工资行。"),
     (r"Overtime shifts and whether (?P<rule>[A-Z0-9-]+) pays them by the hour \(hours worked inside the arranged "
-     r"shift; CPH over the signed-in hours\)\.", "加班班次，以及 {rule} 是否按小时支付（工时为安排的加班班次内的工作时长；CPH按签入工时计）。"),
+     r"shift, to 4 decimals as paid; CPH over the signed-in hours\)\.",
+     "加班班次，以及 {rule} 是否按小时支付（工时为安排的加班班次内的工作时长，按支付时的4位小数显示；CPH按签入工时计）。"),
     (r"KPI attainment (?P<p>.+?) \((?P<rule>[A-Z0-9-]+)\): one row per agent; highlighted: a grade target not met\. "
      r"Gap = value − target\.(?: (?P<n_rest>.+))?", "KPI达成 {p}（{rule}）：每名坐席一行；高亮：未达到级别目标。差距 = 实际值 − 目标。{n_rest?}"),
     (r"Teams ranked by the share of agents meeting every grade target, then success rate, then CPH; the last row is "

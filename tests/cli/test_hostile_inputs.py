@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from cctool.cli.main import app
 from cctool.cli.terminal import strip_controls, user
+from cctool.rules.load import default_rules_path
 
 runner = CliRunner()
 
@@ -244,7 +245,8 @@ def test_headcount_against_another_centres_roster_counts_no_transfers_and_says_s
         assert t["start"] + t["joiners"] - t["leavers"] + t["transfers_in"] - t["transfers_out"] == t["end"], t
 
 
-def test_standby_agents_schedule_is_not_hours_worked_in_kpi_report(tmp_path):
+@pytest.mark.parametrize("cph_calls", ["all", "connected"])
+def test_standby_agents_schedule_is_not_hours_worked_in_kpi_report(tmp_path, cph_calls):
     # E2 is on standby (待岗): still on the schedule, never punched. Their scheduled hours are not
     # hours worked: no CPH of 0.00, no missed target, and the team's CPH counts E1 and T1 only.
     files = centre(tmp_path, ROSTER.replace("E2,Zhao Zi,TSR [/bold] 1,agent,TSR,operations,C,T1,2021-01-01,active",
@@ -256,12 +258,16 @@ def test_standby_agents_schedule_is_not_hours_worked_in_kpi_report(tmp_path):
     # E2 still makes calls (a standby agent helping out, or a data slip): with no hours, they are left
     # out of the team's CPH, and the report says so, rather than inflating it.
     calls.write_text("call_id,agent_id,start_time,connected,success\n" + "".join(
-        f"{i},{'E1' if i % 3 else 'E2'},{day} 10:{i % 60:02d}:00,yes,{'yes' if i % 2 else 'no'}\n"
+        f"{i},{'E1' if i % 3 else 'E2'},{day} 10:{i % 60:02d}:00,{'yes' if i % 4 else 'no'},{'yes' if i % 2 else 'no'}\n"
         for i, day in enumerate(DAYS * 12)), encoding="utf-8")
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(default_rules_path().read_text(encoding="utf-8").replace("cph_calls: all",
+                                                                              f"cph_calls: {cph_calls}"), "utf-8")
     result = runner.invoke(app, ["kpi-report", "--period", "week", "--date", "2026-10-07", "--roster",
                                  str(files["roster"]), "--calls", str(calls), "--schedule", str(files["schedule"]),
                                  "--punches", str(files["punches"]), "--out", str(tmp_path / "k.xlsx"),
-                                 "--json", str(tmp_path / "k.json"), "--allow-partial"], catch_exceptions=False)
+                                 "--json", str(tmp_path / "k.json"), "--allow-partial", "--rules", str(rules)],
+                           catch_exceptions=False)
     assert result.exit_code == 0, result.output
     doc = json.loads((tmp_path / "k.json").read_text(encoding="utf-8"))
     e2 = next(r for r in doc["records"] if r["agent_id"] == "E2")
@@ -270,9 +276,11 @@ def test_standby_agents_schedule_is_not_hours_worked_in_kpi_report(tmp_path):
     e1 = next(r for r in doc["records"] if r["agent_id"] == "E1")
     [team] = doc["teams"]
     assert team["cph_hours"] == pytest.approx(e1["hours"], abs=0.01)  # E2's scheduled 45 h left out
-    assert team["cph_calls"] == e1["calls"] < team["calls"]  # and E2's calls with them
+    counted = "calls" if cph_calls == "all" else "connected"
+    assert team["cph_calls"] == e1[counted] < team[counted]  # and E2's calls with them
     assert team["cph"] == pytest.approx(team["cph_calls"] / team["cph_hours"], abs=0.01)
-    assert any("leave out" in n and "E2" in n for n in doc["notes"])
+    # the note counts what CPH would have counted: the team's calls (or connected calls) less its CPH calls
+    assert any(f"leave out {team[counted] - team['cph_calls']} call(s)" in n and "E2" in n for n in doc["notes"])
 
 
 def test_payroll_refuses_to_pay_someone_left_without_an_exit_date_or_holds_it_when_asked(tmp_path):

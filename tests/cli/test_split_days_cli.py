@@ -142,11 +142,12 @@ def test_payroll_overtime_per_shift(centre, source):
     rows = list(ws.iter_rows(values_only=True))
     head = next(i for i, r in enumerate(rows) if r and r[0] == "Agent ID")
     lines = [dict(zip(rows[head], r)) for r in rows[head + 1:] if r and r[0]]
-    # one line per overtime shift, with its own 30 calls (not the day's 50), 18:58-22:02 signed in
+    # one line per overtime shift, with its own 30 calls (not the day's 50); signed in 18:58-22:02, paid
+    # for the arranged 19:00-22:00 only (PAY-OT pays arranged overtime)
     assert [(r["Agent ID"], r["Date"].strftime("%m-%d"), r["Hours"], r["Calls"], r["Paid by the hour"])
-            for r in lines] == [("A3", "10-05", 3.07, 30, "Yes"), ("A3", "10-06", 3.07, 30, "Yes")]
+            for r in lines] == [("A3", "10-05", 3.0, 30, "Yes"), ("A3", "10-06", 3.0, 30, "Yes")]
     doc = json.loads((centre / f"pay-{source}.json").read_text("utf-8"))
-    assert by_agent(doc["records"])["A3"]["overtime_pay"] == 184.2  # 6.14 h × 30.00
+    assert by_agent(doc["records"])["A3"]["overtime_pay"] == 180.0  # 6 h × 30.00
 
 
 @pytest.mark.parametrize("punches, hours", [

@@ -25,3 +25,9 @@ def test_a_spark_connect_token_never_reaches_the_message():
 def test_an_error_not_from_spark_stays_a_bug():
     bug = ValueError("not pyspark's")
     assert _cannot_start(bug, "local[2]", None) is bug
+
+
+def test_a_token_in_an_sc_master_is_not_shown_either():
+    master = "sc://gateway:15002/;token=t0k3n"
+    said = str(_cannot_start(_SparkError(f"cannot reach {master}"), master, None))
+    assert "t0k3n" not in said and "sc://gateway:15002" in said
