@@ -256,6 +256,24 @@ def test_hours_signed_in_scheduled_and_missing_punch_filled_from_schedule():
     assert pd.isna(h.at["E3", "hours"]) and h.at["E3", "cph_basis"] == "none"
 
 
+def test_an_inactive_persons_schedule_alone_is_not_hours_but_fills_a_missing_punch():
+    # E1 (standby) punched one day and missed the sign-out of the next: filled from the schedule as
+    # for anyone. E2 (standby) never punched: their schedule is not hours worked.
+    start, end = quarter_bounds(Q)
+    d = pd.Timestamp("2026-07-01")
+    punches = pd.DataFrame({"agent_id": ["E1", "E1"], "date": [d, d + pd.Timedelta(days=1)],
+                            "sign_in": [d + pd.Timedelta(hours=9), d + pd.Timedelta(days=1, hours=9)],
+                            "sign_out": [d + pd.Timedelta(hours=17), pd.NaT]})
+    schedule = pd.DataFrame({"agent_id": ["E1", "E1", "E2"], "date": [d, d + pd.Timedelta(days=1), d],
+                             "shift_start": pd.array([9 * 3600] * 3, dtype="Int64"),
+                             "shift_end": pd.array([18 * 3600] * 3, dtype="Int64")})
+    h = agent_hours(pd.Series(["E1", "E2"]), start, end, "signed_in", punches, schedule,
+                    inactive={"E1", "E2"}).set_index("agent_id")
+    assert h.at["E1", "hours"] == 8 + 9 and "counted at scheduled length" in h.at["E1", "hours_note"]
+    assert pd.isna(h.at["E2", "hours"]) and h.at["E2", "cph_basis"] == "none"
+    assert h.at["E2", "hours_note"].startswith("standby or left without an exit date")
+
+
 def test_raw_punch_events_pair_across_midnight():
     t = pd.Timestamp("2026-07-01 22:00")
     events = pd.DataFrame({"agent_id": ["E1"] * 5,
