@@ -207,6 +207,7 @@ def daily_brief(
         else:
             run = run_info("daily-brief", day.isoformat(), loaded, inputs, lang=lang, **coverage_options(cov))
             text = json_text(json_payload(run, issues, records=brief_records(brief), date=day.isoformat(),
+                                          cph_left_out={"calls": brief.left_out[0], "agents": brief.left_out[1]},
                                           prev_day=f"{brief.prev_day:%Y-%m-%d}",
                                           prev_week=f"{brief.prev_week:%Y-%m-%d}", coverage=cov.as_dict()))
         if cov.partial and fmt != "json":

@@ -39,6 +39,7 @@ class Brief:
     figures: pd.DataFrame  # one row per scope (centre first, then teams): FIGURES, their earlier values, changes
     attendance_known: bool
     issues: list[Issue] = field(default_factory=list)
+    left_out: tuple[int, list[str]] = (0, [])  # the day's calls of TSR agents without hours (not in CPH), and whose
 
 
 def compare_days(date) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp]:
@@ -88,7 +89,13 @@ def build_brief(date, roster: pd.DataFrame, daily_calls: pd.DataFrame | None, ru
     figures = figures.reset_index().rename(columns={"team": "scope"})
     figures.insert(1, "date", day)
     figures["rule_id"] = rules.reports.daily.rule_id
-    return Brief(day, prev_day, prev_week, figures.reset_index(drop=True), attendance is not None, issues)
+    # The day's calls CPH leaves out: TSR agents with calls and no hours (said under the brief).
+    line = rows["agent_id"].map(agents.set_index("agent_id")["line"])
+    counted = rows["calls"] if g.metrics.cph_calls == "all" else rows["connected"]
+    idle = rows[(rows["date"] == day) & line.eq("TSR").fillna(False) & counted.gt(0) & ~rows["hours"].gt(0)]
+    idle_calls = counted[idle.index]
+    left_out = (int(idle_calls.sum()), sorted(idle["agent_id"].astype(str).unique().tolist()))
+    return Brief(day, prev_day, prev_week, figures.reset_index(drop=True), attendance is not None, issues, left_out)
 
 
 def _sums(rows: pd.DataFrame, by: str, keys: list[str], days: list[pd.Timestamp]) -> pd.DataFrame:
@@ -113,14 +120,16 @@ TEXT = {
            "att": "; present {present}/{scheduled}, late {late}, absent {absent}",
            "offered": "; offered {offered}, abandoned {abandoned} ({abandon_rate}), AHT {aht}",
            "legend": "Changes vs {prev_day} ({pd_wd}) / vs {prev_week} ({pw_wd}).", "na": "n/a",
-           "no_calls": "{scope}: no calls"},
+           "no_calls": "{scope}: no calls",
+           "left_out": "CPH leaves out {n} call(s) of TSR agent(s) without hours: {ids}."},
     "zh": {"title": "运营日报 {date}（{weekday}）[RPT-DAILY]", "centre": "全中心",
            "line": "{scope}：呼叫{calls}（{calls_d}，{calls_w}），成功率{sr_all}，CPH {cph_all}",
            "sr_all": "{sr}（{sr_d}/{sr_w}个百分点）", "cph_all": "{cph}（{cph_d}/{cph_w}）",
            "att": "；实到{present}/应到{scheduled}，迟到{late}，旷工{absent}",
            "offered": "；呼叫总量{offered}，未接通{abandoned}（{abandon_rate}），平均处理时长{aht}",
            "legend": "括号内为较前一日 {prev_day}（{pd_wd}）/较上周同日 {prev_week}（{pw_wd}）的变化。", "na": "无",
-           "no_calls": "{scope}：无呼叫"},
+           "no_calls": "{scope}：无呼叫",
+           "left_out": "CPH不计无工时电销坐席的{n}个呼叫：{ids}。"},
 }
 MD_HEADERS = {
     "en": ["Team", "Calls", "Δ d/d", "Δ w/w", "Success", "Δ d/d pp", "Δ w/w pp", "CPH", "Δ d/d", "Δ w/w",
@@ -197,7 +206,15 @@ def render_text(brief: Brief, lang: str = "en") -> str:
         lines.append(line)
     lines.append(t["legend"].format(prev_day=f"{brief.prev_day:%m-%d}", pd_wd=wd[brief.prev_day.weekday()],
                                     prev_week=f"{brief.prev_week:%m-%d}", pw_wd=wd[brief.prev_week.weekday()]))
+    lines += _left_out(brief, t)
     return "\n".join(lines) + "\n"
+
+
+def _left_out(brief: Brief, t: dict) -> list[str]:
+    n, ids = brief.left_out
+    if not n:
+        return []
+    return [t["left_out"].format(n=n, ids=", ".join(ids[:5]) + (", …" if len(ids) > 5 else ""))]
 
 
 def render_markdown(brief: Brief, lang: str = "en") -> str:
@@ -217,6 +234,7 @@ def render_markdown(brief: Brief, lang: str = "en") -> str:
     wd = WEEKDAYS[lang]
     out += ["", t["legend"].format(prev_day=f"{brief.prev_day:%m-%d}", pd_wd=wd[brief.prev_day.weekday()],
                                    prev_week=f"{brief.prev_week:%m-%d}", pw_wd=wd[brief.prev_week.weekday()])]
+    out += _left_out(brief, t)
     return "\n".join(out) + "\n"
 
 

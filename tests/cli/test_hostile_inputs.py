@@ -281,6 +281,19 @@ def test_standby_agents_schedule_is_not_hours_worked_in_kpi_report(tmp_path, cph
     assert team["cph"] == pytest.approx(team["cph_calls"] / team["cph_hours"], abs=0.01)
     # the note counts what CPH would have counted: the team's calls (or connected calls) less its CPH calls
     assert any(f"leave out {team[counted] - team['cph_calls']} call(s)" in n and "E2" in n for n in doc["notes"])
+    # the daily brief says so too, under its lines, and in its JSON
+    brief = runner.invoke(app, ["daily-brief", "--date", "2026-10-07", "--roster", str(files["roster"]), "--calls",
+                                str(calls), "--schedule", str(files["schedule"]), "--punches", str(files["punches"]),
+                                "--rules", str(rules), "--allow-partial"], catch_exceptions=False)
+    assert brief.exit_code == 0, brief.output
+    assert "CPH leaves out" in brief.output and "TSR agent(s) without hours: E2." in " ".join(brief.output.split())
+    as_json = runner.invoke(app, ["daily-brief", "--date", "2026-10-07", "--roster", str(files["roster"]), "--calls",
+                                  str(calls), "--schedule", str(files["schedule"]), "--punches", str(files["punches"]),
+                                  "--rules", str(rules), "--allow-partial", "--format", "json", "--out",
+                                  str(tmp_path / "b.json")], catch_exceptions=False)
+    assert as_json.exit_code == 0, as_json.output
+    left = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))["cph_left_out"]
+    assert left["agents"] == ["E2"] and left["calls"] > 0
 
 
 def test_payroll_refuses_to_pay_someone_left_without_an_exit_date_or_holds_it_when_asked(tmp_path):
