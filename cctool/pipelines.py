@@ -12,7 +12,7 @@ from cctool.errors import InputError, Issue
 from cctool.io.inputs import InputSet
 from cctool.periods import parse_month
 from cctool.progress import task
-from cctool.policy.attendance import AttendanceResult, audit_month, latest_punch, month_bounds
+from cctool.policy.attendance import AttendanceResult, audit_month, latest_punch, left_without_exit_date, month_bounds
 from cctool.policy.payroll import PayrollResult, compute_payroll
 from cctool.rules.model import Rules
 
@@ -179,7 +179,7 @@ def pay_coverage(att: AttendanceResult, pay: PayInputs, rules: Rules, inputs: In
                              "Run it once the month's punches are in, or pass --allow-partial.")
     # `people`: only these are paid here (explain's one person); `check_left` off where holding their
     # pay under both rules is the answer (simulate compares rules, not whom to pay).
-    left = [a for a in left_without_exit_date(inputs.roster, att.month) if people is None or a in people] \
+    left = [a for a in left_in_month(inputs.roster, att.month) if people is None or a in people] \
         if check_left else []
     if left:
         shown = ", ".join(left[:10]) + (f" and {len(left) - 10} more" if len(left) > 10 else "")
@@ -197,13 +197,10 @@ def pay_coverage(att: AttendanceResult, pay: PayInputs, rules: Rules, inputs: In
     cov.require(allow_partial)
 
 
-def left_without_exit_date(roster: pd.DataFrame, month: str) -> list[str]:
-    """Ids of the people employed in `month` whose status is left but who have no exit date."""
-    if "status" not in roster:
-        return []
-    lo, hi = month_bounds(month)
-    exit_ = roster["exit_date"] if "exit_date" in roster else pd.Series(pd.NaT, index=roster.index)
-    hit = roster["status"].astype("string").eq("left").fillna(False) & exit_.isna() & (roster["hire_date"] < hi)
+def left_in_month(roster: pd.DataFrame, month: str) -> list[str]:
+    """Ids of the people hired before `month` ends whose status is left but who have no exit date."""
+    _, hi = month_bounds(month)
+    hit = left_without_exit_date(roster) & (roster["hire_date"] < hi)
     return sorted(roster.loc[hit.to_numpy(), "agent_id"].astype(str))
 
 

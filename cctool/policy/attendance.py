@@ -221,9 +221,8 @@ def attach_punches(shifts: pd.DataFrame, punches: pd.DataFrame, rules: Rules, is
         paired = pair_punch_events(punches, context, rules, issues, punches_file, period)
         # Each pair is its own shift's: a day of several shifts (a split 班次 `08:00-11:20
         # 13:50-16:40`) must not join every pair of the day to every shift of it.
-        key = shifts["shift_start_at"].astype("datetime64[ns]")
-        return shifts.assign(_start=key).merge(paired.rename(columns={"shift_start_at": "_start"}),
-                                               on=["agent_id", "date", "_start"], how="left").drop(columns="_start")
+        found = _per_shift(shifts, paired)
+        return shifts.assign(sign_in=found["sign_in"], sign_out=found["sign_out"]).reset_index(drop=True)
     paired = punches[["agent_id", "date", "sign_in", "sign_out", "_row"]]
     lo, hi = period if period else (shifts["date"].min(), shifts["date"].max() + pd.Timedelta(days=1))
     days = context[["agent_id", "date"]].drop_duplicates()
@@ -234,12 +233,12 @@ def attach_punches(shifts: pd.DataFrame, punches: pd.DataFrame, rules: Rules, is
                             f"{rec.agent_id}: unmatched punch, on a day with no scheduled shift "
                             "(unscheduled work?)", "warning"))
     split = split_days(context)
-    on_split = _on_days(paired, split)
+    on_split = on_days(paired, split)
     one_shift = paired[~on_split].drop(columns="_row")
     out = shifts.merge(one_shift, on=["agent_id", "date"], how="left")
     if not on_split.any():
         return out
-    return _attach_split_day_pairs(out, paired[on_split], context[_on_days(context, split)], rules, issues,
+    return _attach_split_day_pairs(out, paired[on_split], context[on_days(context, split)], rules, issues,
                                    punches_file, period)
 
 
@@ -249,7 +248,7 @@ def split_days(shifts: pd.DataFrame) -> pd.DataFrame:
     return n[n > 1].index.to_frame(index=False)
 
 
-def _on_days(frame: pd.DataFrame, days: pd.DataFrame) -> pd.Series:
+def on_days(frame: pd.DataFrame, days: pd.DataFrame) -> pd.Series:
     """Which rows of `frame` fall on one of `days` (agent_id + date)."""
     if days.empty:
         return pd.Series(False, index=frame.index)
@@ -284,12 +283,19 @@ def _attach_split_day_pairs(shifts: pd.DataFrame, pairs: pd.DataFrame, split_shi
     return _with_split_day_punches(shifts, per_shift)
 
 
-def _with_split_day_punches(shifts: pd.DataFrame, per_shift: pd.DataFrame) -> pd.DataFrame:
+def _per_shift(shifts: pd.DataFrame, per_shift: pd.DataFrame) -> pd.DataFrame:
+    """`per_shift`'s sign_in and sign_out on the rows of `shifts`, matched by person, day and shift
+    start (`pair_punch_events` names each pair's shift by its start)."""
     key = shifts["shift_start_at"].astype("datetime64[ns]")
     found = shifts[["agent_id", "date"]].assign(_start=key).merge(
         per_shift.rename(columns={"shift_start_at": "_start"}), on=["agent_id", "date", "_start"], how="left")
-    return shifts.assign(sign_in=shifts["sign_in"].fillna(found["sign_in"].set_axis(shifts.index)),
-                         sign_out=shifts["sign_out"].fillna(found["sign_out"].set_axis(shifts.index)))
+    return found[["sign_in", "sign_out"]].set_axis(shifts.index)
+
+
+def _with_split_day_punches(shifts: pd.DataFrame, per_shift: pd.DataFrame) -> pd.DataFrame:
+    found = _per_shift(shifts, per_shift)
+    return shifts.assign(sign_in=shifts["sign_in"].fillna(found["sign_in"]),
+                         sign_out=shifts["sign_out"].fillna(found["sign_out"]))
 
 
 def latest_punch(punches: pd.DataFrame | None) -> pd.Timestamp | None:
@@ -535,13 +541,11 @@ def band_ranges(bands: list[Band], what: str) -> dict[str, str]:
 def _band_reason(kind: pd.Series, rule: pd.Series, seconds: pd.Series, bands: list[Band], what: str,
                  when: pd.Series) -> pd.Series:
     text = band_ranges(bands, what)
-    consequence = {"late": "a late", "early_leave": "an early leave",
-                   "absent_half_day": "absence of half a day", "absent_full_day": "absence of a full day"}
     return (_fmt_duration(seconds) + f" {what} (" + when + "): " + map_distinct(rule, text).astype(str)
-            + ", no excusal → " + map_distinct(kind, consequence).astype(str))
+            + ", no excusal → " + map_distinct(kind, _GAVE).astype(str))
 
 
-# What a late/early band gave a day, as the worked-hours reason names it.
+# What a late/early band gives a day, in the words of the band reasons and the worked-hours reason.
 _GAVE = {"late": "a late", "early_leave": "an early leave", "excused_late": "an excused late",
          "absent_half_day": "absence of half a day", "absent_full_day": "absence of a full day"}
 
@@ -775,14 +779,21 @@ def team_rates(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- the month
 
+def left_without_exit_date(roster: pd.DataFrame) -> pd.Series:
+    """Roster status left (离职) but no exit date: when they left, and so what they are owed, is unknown."""
+    if "status" not in roster:
+        return pd.Series(False, index=roster.index)
+    exit_known = roster["exit_date"].notna() if "exit_date" in roster else pd.Series(False, index=roster.index)
+    return (roster["status"].astype("string").eq("left") & ~exit_known).fillna(False).astype(bool)
+
+
 def inactive_people(roster: pd.DataFrame) -> pd.Series:
     """Roster status standby (待岗), or left (离职) without an exit date: nobody is expected at
     work, so their unpunched shifts are not no-shows (issue 9 §5)."""
     if "status" not in roster:
         return pd.Series(False, index=roster.index)
-    exit_known = roster["exit_date"].notna() if "exit_date" in roster else pd.Series(False, index=roster.index)
-    status = roster["status"].astype("string")
-    return (status.eq("standby") | (status.eq("left") & ~exit_known)).fillna(False).astype(bool)
+    standby = roster["status"].astype("string").eq("standby").fillna(False).astype(bool)
+    return standby | left_without_exit_date(roster)
 
 
 def drop_inactive_no_shows(shifts: pd.DataFrame, roster: pd.DataFrame, month: str, issues: list[Issue],

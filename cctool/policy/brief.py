@@ -16,8 +16,8 @@ import pandas as pd
 
 from cctool.errors import Issue
 from cctool.policy.kpi import (ATTENDANCE_COLUMNS, COUNT_COLUMNS, CPH_BASIS_COLUMNS, OFFERED_COLUMNS, TALK,
-                               add_offered, add_rates, agent_day_frame, attendance_days, daily_hours,
-                               no_agent_calls, period_agents, success_known)
+                               add_offered, add_rates, agent_day_frame, attendance_days, cph_left_out,
+                               daily_hours, few, no_agent_calls, period_agents, success_known)
 from cctool.policy.grading import inactive_ids
 from cctool.rules.model import Rules
 
@@ -90,11 +90,9 @@ def build_brief(date, roster: pd.DataFrame, daily_calls: pd.DataFrame | None, ru
     figures.insert(1, "date", day)
     figures["rule_id"] = rules.reports.daily.rule_id
     # The day's calls CPH leaves out: TSR agents with calls and no hours (said under the brief).
-    line = rows["agent_id"].map(agents.set_index("agent_id")["line"])
-    counted = rows["calls"] if g.metrics.cph_calls == "all" else rows["connected"]
-    idle = rows[(rows["date"] == day) & line.eq("TSR").fillna(False) & counted.gt(0) & ~rows["hours"].gt(0)]
-    idle_calls = counted[idle.index]
-    left_out = (int(idle_calls.sum()), sorted(idle["agent_id"].astype(str).unique().tolist()))
+    today = rows[rows["date"] == day]
+    left_out = cph_left_out(today, today["agent_id"].map(agents.set_index("agent_id")["line"]).eq("TSR"),
+                            g.metrics.cph_calls)
     return Brief(day, prev_day, prev_week, figures.reset_index(drop=True), attendance is not None, issues, left_out)
 
 
@@ -214,7 +212,7 @@ def _left_out(brief: Brief, t: dict) -> list[str]:
     n, ids = brief.left_out
     if not n:
         return []
-    return [t["left_out"].format(n=n, ids=", ".join(ids[:5]) + (", …" if len(ids) > 5 else ""))]
+    return [t["left_out"].format(n=n, ids=few(ids))]
 
 
 def render_markdown(brief: Brief, lang: str = "en") -> str:

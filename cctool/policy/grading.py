@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from cctool.errors import Issue
+from cctool.policy.attendance import inactive_people, on_days, split_days
 from cctool.policy.orgchart import OrgChart
 from cctool.rules.model import Criterion, Grading
 
@@ -159,18 +160,6 @@ def schedule_lengths(schedule: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"agent_id": schedule["agent_id"], "date": schedule["date"], "scheduled_h": secs / 3600.0})
 
 
-def split_day_rows(paired: pd.DataFrame, schedule: pd.DataFrame) -> pd.Series:
-    """Which signed-in rows fall on a day the schedule gives the person several shifts (a split
-    day 08:00-11:20 and 13:50-16:40): those are matched to the day's shifts one by one."""
-    n = schedule.groupby(["agent_id", "date"]).size()
-    days = n[n > 1].index
-    if days.empty:
-        return pd.Series(False, index=paired.index)
-    keys = pd.MultiIndex.from_arrays([paired["agent_id"].astype(object), paired["date"]])
-    days = pd.MultiIndex.from_arrays([days.get_level_values(0).astype(object), days.get_level_values(1)])
-    return pd.Series(keys.isin(days), index=paired.index)
-
-
 def split_day_hours(paired: pd.DataFrame, schedule: pd.DataFrame) -> pd.DataFrame:
     """Signed-in hours of the shifts of split days (agent_id, h, filled, lost per shift). Each
     sign-in goes to the day's shift whose start is nearest, each sign-out to the one whose end
@@ -216,8 +205,6 @@ def _set_hours(out: pd.DataFrame, hours: pd.Series, basis: str) -> None:
 
 def inactive_ids(roster: pd.DataFrame) -> set:
     """Ids of the people nobody expects at work (attendance.inactive_people)."""
-    from cctool.policy.attendance import inactive_people
-
     return set(roster.loc[inactive_people(roster).to_numpy(), "agent_id"])
 
 
@@ -247,7 +234,7 @@ def agent_hours(ids: pd.Series, start: pd.Timestamp, end: pd.Timestamp, basis: s
         p = paired[(paired["date"] >= start) & (paired["date"] < end) & paired["agent_id"].isin(ids)].copy()
         split = None
         if sched is not None:
-            split = split_day_rows(p, s)
+            split = on_days(p, split_days(s))
             if split.any():
                 split_hours = split_day_hours(p[split], s)
                 p = p[~split]
@@ -374,8 +361,8 @@ def _metric_frame(agents: pd.DataFrame, calls: pd.DataFrame | None, kpi: pd.Data
 def _missing_data(m: pd.DataFrame) -> pd.Series:
     """Why an agent cannot be graded (empty string: it can)."""
     why = pd.Series("", index=m.index, dtype=object)
-    idle = m["hours_note"].fillna("").astype(str).str.startswith("standby") if "hours_note" in m \
-        else pd.Series(False, index=m.index)
+    # standby, or left without an exit date, and no punches: their schedule alone is not hours (agent_hours)
+    idle = inactive_people(m) & m["cph_basis"].ne("signed_in")
     parts = [(m["calls"] == 0, "no call records in the quarter"),
              (m["kpi_months"] == 0, "no KPI score in the quarter"),
              (m["hours"].isna() & ~idle, "no hours (no punches or schedule in the quarter)"),

@@ -212,6 +212,20 @@ def add_cph_basis(frame: pd.DataFrame, is_tsr: pd.Series, cph_calls: str) -> pd.
     return frame
 
 
+def cph_left_out(frame: pd.DataFrame, is_tsr: pd.Series, cph_calls: str) -> tuple[int, list[str]]:
+    """The calls (or connected calls, `cph_calls`) of TSR rows without hours, which no CPH counts
+    (add_cph_basis leaves them out), and whose they are: said beside the CPH they are not in."""
+    calls = frame["calls"] if cph_calls == "all" else frame["connected"]
+    idle = (is_tsr.fillna(False).to_numpy(dtype=bool) & calls.gt(0).to_numpy()
+            & ~frame["hours"].astype("float64").gt(0).to_numpy())
+    return int(calls[idle].sum()), sorted(frame.loc[idle, "agent_id"].astype(str).unique().tolist())
+
+
+def few(ids: list[str], n: int = 5) -> str:
+    """The first `n` of a list of ids, and an ellipsis for the rest."""
+    return ", ".join(ids[:n]) + (", …" if len(ids) > n else "")
+
+
 def add_offered(frame: pd.DataFrame, no_agent: pd.Series | int = 0) -> pd.DataFrame:
     """offered, answered, abandoned and abandon_rate: every call of the scope plus the calls that
     reached no agent (only the centre and the day have those)."""
@@ -363,12 +377,10 @@ def compute_kpi(period: str, start, end, label: str, roster: pd.DataFrame, daily
     if not with_success:
         notes.append(NO_SUCCESS_NOTE)
     a = add_rates(add_cph_basis(a, a["line"].eq("TSR"), g.metrics.cph_calls), g, with_success=with_success)
-    no_hours = a[a["line"].eq("TSR").fillna(False) & a["calls"].gt(0) & ~a["hours"].astype("float64").gt(0)]
-    if len(no_hours):
-        shown = ", ".join(no_hours["agent_id"].astype(str).head(5)) + (", …" if len(no_hours) > 5 else "")
-        left_out = no_hours["calls"] if g.metrics.cph_calls == "all" else no_hours["connected"]
-        notes.append(f"Team and centre CPH leave out {int(left_out.sum())} call(s) of {len(no_hours)} TSR "
-                     f"agent(s) without hours ({shown}).")
+    left_out, idle_ids = cph_left_out(a, a["line"].eq("TSR"), g.metrics.cph_calls)
+    if left_out:
+        notes.append(f"Team and centre CPH leave out {left_out} call(s) of {len(idle_ids)} TSR "
+                     f"agent(s) without hours ({few(idle_ids)}).")
     a["period"] = label
     a["kpi_score"] = np.nan
     if kpi is not None and period == "month":

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from cctool.frames import rows, team_or_none
-from cctool.policy.attendance import AttendanceResult, month_bounds
+from cctool.policy.attendance import AttendanceResult, left_without_exit_date, month_bounds
 from cctool.rules.model import Rules
 
 ZERO = Decimal("0")
@@ -161,6 +161,7 @@ def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rul
     tiers = {t.consequence: t for t in rules.attendance.monthly_absence}
     count_rule = rules.attendance.monthly_count
     quit_rule = rules.attendance.consecutive_absence
+    held = set(people.loc[left_without_exit_date(people).to_numpy(), "agent_id"])  # what they are owed is unknown
 
     records, lines = [], []
     for p, outside in zip(rows(people), outside_days):
@@ -183,6 +184,15 @@ def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rul
             if amount > 0:
                 stopped.append(line(item, amount, rule_id, f"{item} {amount:,} stopped by {rule_id}: {why}", NOT_PAID))
                 rule_ids.append(rule_id)
+
+        def withhold_wage(rule_id: str, why: str) -> None:
+            """Nothing is paid this month: what would have been (the base less its unpaid days, and
+            the earnings no other rule stopped) is one withheld line, and nothing is taken either."""
+            nonlocal taken, base, bonus, commission, overtime_pay
+            stop("wage", base - sum((ln["amount"] for ln in taken), ZERO) + bonus + commission + overtime_pay,
+                 rule_id, why)
+            taken = []
+            base, bonus, commission, overtime_pay = money(ZERO), money(ZERO), money(ZERO), money(ZERO)
 
         # PAY-GRADE: base pay by grade (agents) or post.
         table = pay.base_pay.by_grade if p.role == "agent" else pay.base_pay.by_role
@@ -279,21 +289,14 @@ def compute_payroll(month: str, roster: pd.DataFrame, att: AttendanceResult, rul
             parts = [f"base {base:,}" + (f" less {unpaid_days:,} for unpaid days" if unpaid_days else "")]
             parts += [f"{name} {value:,}" for name, value in (("performance bonus", bonus), ("commission", commission),
                                                               ("overtime pay", overtime_pay)) if value > 0]
-            stop("wage", base - unpaid_days + bonus + commission + overtime_pay, pay.withheld.rule_id,
-                 f"{'; '.join(causes)}: no wage is paid for the month ({', '.join(parts)})")
-            taken = []
-            base, bonus, commission, overtime_pay = money(ZERO), money(ZERO), money(ZERO), money(ZERO)
+            withhold_wage(pay.withheld.rule_id,
+                          f"{'; '.join(causes)}: no wage is paid for the month ({', '.join(parts)})")
 
         # Left without an exit date: the days to pay are unknown, so the month's pay is held, one
         # withheld line, until the roster gives the date (the run only goes on with --allow-partial).
-        if getattr(p, "status", None) == "left" and pd.isna(getattr(p, "exit_date", None)) and base + bonus \
-                + commission + overtime_pay > 0:
-            unpaid_days = sum((ln["amount"] for ln in taken), ZERO)
-            stop("wage", base - unpaid_days + bonus + commission + overtime_pay, pay.base_pay.rule_id,
-                 "status left without an exit date: the days to pay are unknown, the month's pay is held until "
-                 "the roster gives the exit date")
-            taken = []
-            base, bonus, commission, overtime_pay = money(ZERO), money(ZERO), money(ZERO), money(ZERO)
+        if a in held and base + bonus + commission + overtime_pay > 0:
+            withhold_wage(pay.base_pay.rule_id, "status left without an exit date: the days to pay are unknown, "
+                                                "the month's pay is held until the roster gives the exit date")
 
         gross = base + bonus + commission + overtime_pay
         total_deductions = money(sum((ln["amount"] for ln in taken), ZERO))

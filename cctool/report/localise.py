@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cctool.frames import NO_TEAM
 from cctool.report.phrases import to_zh
 
 YES_NO = {"en": ("Yes", "No"), "zh": ("是", "否")}
@@ -64,8 +65,8 @@ def _translated(series: pd.Series) -> pd.Series:
 # words to: 运营 → operations) read in Chinese too; everything else stays as typed.
 OWN_VALUES_ZH = {
     "department": {"operations": "运营", "support": "支撑", "(all)": "（全部）"},
-    "team": {"(all)": "（全部）", "(no team)": "（无班组）"},
-    "from_team": {"(no team)": "（无班组）"},
+    "team": {"(all)": "（全部）", NO_TEAM: "（无班组）"},
+    "from_team": {NO_TEAM: "（无班组）"},
 }
 
 

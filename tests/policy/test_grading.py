@@ -293,3 +293,14 @@ def test_raw_punch_events_forgotten_sign_out_starts_a_new_shift_next_day():
     shifts = pair_punch_events(events)
     assert len(shifts) == 2 and pd.isna(shifts.at[0, "sign_out"])
     assert shifts.at[1, "sign_out"] - shifts.at[1, "sign_in"] == pd.Timedelta(hours=9)
+
+
+def test_not_graded_says_why_for_a_standby_agent_without_punches():
+    from cctool.policy.grading import _missing_data
+
+    m = pd.DataFrame({"agent_id": ["E1", "E2", "E3"], "calls": [10, 10, 10], "kpi_months": [3, 3, 3],
+                      "hours": [float("nan")] * 3, "cph_basis": ["none"] * 3,
+                      "status": ["standby", "active", "left"], "exit_date": [pd.NaT] * 3})
+    why = _missing_data(m).tolist()
+    assert why[0] == why[2] == "no hours (standby or left without an exit date, and no punches)"
+    assert why[1] == "no hours (no punches or schedule in the quarter)"
