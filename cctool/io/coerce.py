@@ -106,8 +106,10 @@ def _parse_text_datetimes(text: pd.Series, formats) -> pd.Series:
         if not todo.any():
             break
         parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        ok = parsed.notna()
-        out.loc[ok[ok].index] = parsed[ok]
+        # pandas 3 reads a year past 2262 ("45931" as %Y%m: 4593-01) at a coarser unit that a
+        # nanosecond column cannot hold: such a date is unreadable, never a crash.
+        ok = parsed.notna() & (parsed >= pd.Timestamp.min) & (parsed <= pd.Timestamp.max)
+        out.loc[ok[ok].index] = parsed[ok].astype("datetime64[ns]")
         todo.loc[ok[ok].index] = False
     return out
 

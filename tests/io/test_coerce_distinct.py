@@ -85,3 +85,12 @@ def test_time_column_with_a_fractional_datetime_and_a_time_cell():
     raw = pd.Series([dt.datetime(2000, 1, 1, 9, 30, 0, 1), dt.time(8, 0)], dtype=object)
     values, bad = readers._coerce(raw, column("schedule", "shift_start"))
     assert values.tolist() == [9 * 3600 + 30 * 60, 8 * 3600] and not bad.any()
+
+
+def test_a_month_past_2262_is_unreadable_not_a_crash():
+    # Found by the property test above: "45931" reads as %Y%m 4593-01, which pandas 3 keeps at a
+    # coarser unit than the nanosecond column it was put into (OutOfBoundsDatetime, exit 1).
+    from cctool.io.coerce import to_month
+
+    values, bad = to_month(pd.Series(["45931", "2026-07"]))
+    assert values.isna().tolist() == [True, False] and bad.tolist() == [True, False]
